@@ -1,0 +1,131 @@
+/* midway-profile.h: a tunnel profile, its fields and their validation.
+ *
+ * One table (midway-profile.c) names every field: its key, its D-Bus type,
+ * its default and its rule.  Both serialisations (the key file users write
+ * and the a{sv} that crosses the bus) and the GObject properties are driven
+ * by that table, so a field cannot be valid in one place and not in another.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MIDWAY_AUTH_AGENT,        /* "agent": the caller's ssh-agent */
+  MIDWAY_AUTH_KEY_FILE,     /* "key-file": a private key file of the caller's */
+  MIDWAY_AUTH_KEYRING_KEY,  /* "keyring-key": a private key lent over the bus */
+  MIDWAY_AUTH_PASSWORD,     /* "password": ssh password authentication */
+} MidwayAuthMethod;
+
+/* The key file's only group. */
+#define MIDWAY_PROFILE_GROUP "Midway Profile"
+
+/* Every field's key; the same string names it in the key file, in the a{sv},
+ * as the GObject property, and at the start of a validation message. */
+#define MIDWAY_FIELD_ID             "id"
+#define MIDWAY_FIELD_NAME           "name"
+#define MIDWAY_FIELD_HOST           "host"
+#define MIDWAY_FIELD_PORT           "port"
+#define MIDWAY_FIELD_USER           "user"
+#define MIDWAY_FIELD_AUTH           "auth"
+#define MIDWAY_FIELD_KEY_FILE       "key-file"
+#define MIDWAY_FIELD_HOST_KEY       "host-key"
+#define MIDWAY_FIELD_REMOTE_COMMAND "remote-command"
+#define MIDWAY_FIELD_LOCAL_ADDRESS  "local-address"
+#define MIDWAY_FIELD_REMOTE_ADDRESS "remote-address"
+#define MIDWAY_FIELD_MTU            "mtu"
+#define MIDWAY_FIELD_ECHO_INTERVAL  "echo-interval"
+#define MIDWAY_FIELD_ECHO_FAILURES  "echo-failures"
+#define MIDWAY_FIELD_RECONNECT      "reconnect"
+
+typedef enum {
+  MIDWAY_FIELD_KIND_STRING,
+  MIDWAY_FIELD_KIND_UINT,
+  MIDWAY_FIELD_KIND_BOOLEAN,
+  MIDWAY_FIELD_KIND_ENUM,
+} MidwayFieldKind;
+
+typedef struct _MidwayFieldSpec MidwayFieldSpec;
+
+#define MIDWAY_TYPE_PROFILE (midway_profile_get_type ())
+G_DECLARE_FINAL_TYPE (MidwayProfile, midway_profile, MIDWAY, PROFILE, GObject)
+
+/* A new profile with every field at its default and a fresh random id. */
+MidwayProfile    *midway_profile_new                  (void);
+MidwayProfile    *midway_profile_copy                 (MidwayProfile  *self);
+
+/* Parsers.  Each rejects unknown keys, wrong types and invalid values with
+ * MIDWAY_ERROR_INVALID_PROFILE and a translated message that starts with the
+ * field key ("port: …"), and checks the whole profile as midway_profile_validate()
+ * does.  A key file without an id gets a fresh one (for hand-written files). */
+MidwayProfile    *midway_profile_new_from_data        (const char     *data,
+                                                       gsize           length,
+                                                       GError        **error);
+MidwayProfile    *midway_profile_new_from_file        (const char     *path,
+                                                       GError        **error);
+MidwayProfile    *midway_profile_new_from_variant     (GVariant       *asv,
+                                                       GError        **error);
+
+/* Serialisers; the output parses back into an equal profile. */
+char             *midway_profile_to_data              (MidwayProfile  *self,
+                                                       gsize          *length);
+gboolean          midway_profile_save                 (MidwayProfile  *self,
+                                                       const char     *path,
+                                                       GError        **error);
+GVariant         *midway_profile_to_variant           (MidwayProfile  *self);
+
+/* Checks that need more than one field (a key file for "key-file" auth, …). */
+gboolean          midway_profile_validate             (MidwayProfile  *self,
+                                                       GError        **error);
+gboolean          midway_profile_equal                (MidwayProfile  *a,
+                                                       MidwayProfile  *b);
+
+/* Generic access for the profiles dialog and midwayctl: by key, validated
+ * against the table.  set_from_string() parses the text form used in the key
+ * file ("22", "true", "key-file"), which is also what a text entry holds. */
+gboolean          midway_profile_set_value            (MidwayProfile  *self,
+                                                       const char     *key,
+                                                       GVariant       *value,
+                                                       GError        **error);
+gboolean          midway_profile_set_from_string      (MidwayProfile  *self,
+                                                       const char     *key,
+                                                       const char     *text,
+                                                       GError        **error);
+GVariant         *midway_profile_get_value            (MidwayProfile  *self,
+                                                       const char     *key);
+char             *midway_profile_get_as_string        (MidwayProfile  *self,
+                                                       const char     *key);
+
+/* The table, in display order. */
+const MidwayFieldSpec *midway_profile_get_fields      (guint          *n_fields);
+const MidwayFieldSpec *midway_profile_lookup_field    (const char     *key);
+const char       *midway_field_spec_get_key           (const MidwayFieldSpec *spec);
+MidwayFieldKind   midway_field_spec_get_kind          (const MidwayFieldSpec *spec);
+const char       *midway_field_spec_get_label         (const MidwayFieldSpec *spec); /* translated */
+gboolean          midway_field_spec_validate          (const MidwayFieldSpec *spec,
+                                                       GVariant              *value,
+                                                       GError               **error);
+
+/* Typed getters; strings are never NULL ("" when unset). */
+const char       *midway_profile_get_id               (MidwayProfile  *self);
+const char       *midway_profile_get_name             (MidwayProfile  *self);
+const char       *midway_profile_get_host             (MidwayProfile  *self);
+guint             midway_profile_get_port             (MidwayProfile  *self);
+const char       *midway_profile_get_user             (MidwayProfile  *self);
+MidwayAuthMethod  midway_profile_get_auth             (MidwayProfile  *self);
+const char       *midway_profile_get_key_file         (MidwayProfile  *self);
+const char       *midway_profile_get_host_key         (MidwayProfile  *self);
+const char       *midway_profile_get_remote_command   (MidwayProfile  *self);
+const char       *midway_profile_get_local_address    (MidwayProfile  *self);
+const char       *midway_profile_get_remote_address   (MidwayProfile  *self);
+guint             midway_profile_get_mtu              (MidwayProfile  *self);
+guint             midway_profile_get_echo_interval    (MidwayProfile  *self);
+guint             midway_profile_get_echo_failures    (MidwayProfile  *self);
+gboolean          midway_profile_get_reconnect        (MidwayProfile  *self);
+
+const char       *midway_auth_method_to_string        (MidwayAuthMethod method);
+
+G_END_DECLS
