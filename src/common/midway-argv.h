@@ -12,11 +12,15 @@ G_BEGIN_DECLS
 /* Arguments the remote pppd always gets after the profile's remote command. */
 #define MIDWAY_REMOTE_PPPD_ARGS "nodetach", "notty", "noauth"
 
+/* ssh closes every inherited descriptor above 2 at startup (close_range),
+ * so what it must read comes as paths in the helper's per-tunnel runtime
+ * directory (tmpfs, root-owned, not writable by the user). */
 typedef struct {
-  const char *ssh_path;        /* absolute path of ssh */
-  int         known_hosts_fd;  /* >= 0: the pinned host key is readable at /dev/fd/N in ssh */
-  int         identity_fd;     /* >= 0: the lent private key is readable at /dev/fd/N in ssh */
-  gboolean    use_askpass;     /* a password or passphrase comes through SSH_ASKPASS */
+  const char *ssh_path;          /* absolute path of ssh */
+  const char *known_hosts_path;  /* non-NULL iff the profile pins a host key: a file holding
+                                    midway_argv_known_hosts_line() */
+  const char *identity_path;     /* non-NULL iff auth is keyring-key: the lent private key */
+  gboolean    use_askpass;       /* a password or passphrase comes through SSH_ASKPASS */
 } MidwaySshArgs;
 
 typedef struct {

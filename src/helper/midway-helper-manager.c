@@ -1,1 +1,390 @@
-/* placeholder */
+/* midway-helper-manager.c
+ *
+ * Connect is the only way in.  Its order is deliberate: polkit first (an
+ * unauthorised caller learns nothing, not even whether its profile was
+ * valid), then the per-user limit, then validation of every byte of the
+ * profile and credentials, and only then a tunnel and its processes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "midway-dbus-generated.h"
+#include "midway-error.h"
+#include "midway-profile.h"
+#include "midway-helper-authority.h"
+#include "midway-helper-manager.h"
+#include "midway-helper-secrets.h"
+#include "midway-helper-tunnel.h"
+
+/* A user with this many tunnels (failed ones included) must stop or dismiss
+ * one first; keeps a looping client from exhausting ptys and processes. */
+#define MAX_TUNNELS_PER_USER 8
+#define MAX_TUNNELS 64
+/* Calls waiting for polkit, per caller: a flood of Connect calls from one
+ * client must not starve everybody else. */
+#define MAX_PENDING_PER_SENDER 4
+
+struct _MidwayHelperManager
+{
+  GObject                   parent_instance;
+
+  GDBusConnection          *connection;
+  GDBusObjectManagerServer *object_manager;
+  MidwayHelper1            *iface;
+  MidwayHelperAuthority    *authority;
+  char                     *runtime_dir;
+  GPtrArray                *tunnels;     /* MidwayHelperTunnel */
+  GHashTable               *pending;     /* sender → count of calls in polkit */
+  guint                     next_serial;
+};
+
+enum {
+  SIGNAL_IDLE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (MidwayHelperManager, midway_helper_manager, G_TYPE_OBJECT)
+
+static void
+maybe_emit_idle (MidwayHelperManager *self)
+{
+  if (midway_helper_manager_is_idle (self))
+    g_signal_emit (self, signals[SIGNAL_IDLE], 0);
+}
+
+static void
+on_tunnel_finished (MidwayHelperTunnel  *tunnel,
+                    MidwayHelperManager *self)
+{
+  const char *path = g_dbus_object_get_object_path (G_DBUS_OBJECT (midway_helper_tunnel_get_object (tunnel)));
+
+  g_debug ("tunnel %s finished", path);
+  g_dbus_object_manager_server_unexport (self->object_manager, path);
+  g_signal_handlers_disconnect_by_data (tunnel, self);
+  g_ptr_array_remove (self->tunnels, tunnel);
+  maybe_emit_idle (self);
+}
+
+static void
+on_tunnel_activity_changed (MidwayHelperTunnel  *tunnel,
+                            MidwayHelperManager *self)
+{
+  maybe_emit_idle (self);
+}
+
+static MidwayHelperTunnel *
+find_tunnel (MidwayHelperManager *self,
+             uid_t                owner,
+             const char          *profile_id)
+{
+  for (guint i = 0; i < self->tunnels->len; i++)
+    {
+      MidwayHelperTunnel *tunnel = g_ptr_array_index (self->tunnels, i);
+
+      if (midway_helper_tunnel_get_owner (tunnel) == owner &&
+          g_str_equal (midway_helper_tunnel_get_profile_id (tunnel), profile_id))
+        return tunnel;
+    }
+  return NULL;
+}
+
+static guint
+count_tunnels_of (MidwayHelperManager *self,
+                  uid_t                owner)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->tunnels->len; i++)
+    if (midway_helper_tunnel_get_owner (g_ptr_array_index (self->tunnels, i)) == owner)
+      n++;
+  return n;
+}
+
+static void
+pending_release (MidwayHelperManager *self,
+                 const char          *sender)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending, sender));
+
+  if (count <= 1)
+    g_hash_table_remove (self->pending, sender);
+  else
+    g_hash_table_insert (self->pending, g_strdup (sender), GUINT_TO_POINTER (count - 1));
+  maybe_emit_idle (self);
+}
+
+static gboolean
+connect_authorized (MidwayHelperManager    *self,
+                    GDBusMethodInvocation  *invocation,
+                    uid_t                   caller,
+                    char                  **object_path,
+                    GError                **error)
+{
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(GVariant) profile_variant = g_variant_get_child_value (parameters, 0);
+  g_autoptr(GVariant) credentials = g_variant_get_child_value (parameters, 1);
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(MidwayHelperSecrets) secrets = NULL;
+  g_autoptr(MidwayHelperUser) user = NULL;
+  g_autoptr(MidwayHelperTunnel) tunnel = NULL;
+  g_autofree char *path = NULL;
+  MidwayHelperTunnel *existing;
+
+  profile = midway_profile_new_from_variant (profile_variant, error);
+  if (profile == NULL)
+    return FALSE;
+
+  existing = find_tunnel (self, caller, midway_profile_get_id (profile));
+  if (existing != NULL && midway_helper_tunnel_is_active (existing))
+    {
+      *object_path = g_strdup (g_dbus_object_get_object_path (G_DBUS_OBJECT (midway_helper_tunnel_get_object (existing))));
+      return TRUE;
+    }
+
+  secrets = midway_helper_secrets_new_from_variant (credentials, profile, caller, error);
+  if (secrets == NULL)
+    return FALSE;
+
+  /* A failed tunnel of the same profile is replaced by the new attempt. */
+  if (existing != NULL)
+    midway_helper_tunnel_stop (existing);
+
+  if (count_tunnels_of (self, caller) >= MAX_TUNNELS_PER_USER || self->tunnels->len >= MAX_TUNNELS)
+    {
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
+                   _("Too many tunnels: stop one first"));
+      return FALSE;
+    }
+
+  user = midway_helper_user_lookup (caller, error);
+  if (user == NULL)
+    return FALSE;
+
+  path = g_strdup_printf (MIDWAY_HELPER_OBJECT_PATH "/Tunnel/%u", ++self->next_serial);
+  tunnel = midway_helper_tunnel_new (self->next_serial, path, self->runtime_dir, profile,
+                                     g_steal_pointer (&user), g_steal_pointer (&secrets),
+                                     self->authority);
+  g_signal_connect (tunnel, "finished", G_CALLBACK (on_tunnel_finished), self);
+  g_signal_connect (tunnel, "activity-changed", G_CALLBACK (on_tunnel_activity_changed), self);
+  g_ptr_array_add (self->tunnels, g_object_ref (tunnel));
+  /* Exported before it starts, so that a client sees every state change. */
+  g_dbus_object_manager_server_export (self->object_manager, midway_helper_tunnel_get_object (tunnel));
+
+  if (!midway_helper_tunnel_start (tunnel, error))
+    {
+      g_dbus_object_manager_server_unexport (self->object_manager, path);
+      g_signal_handlers_disconnect_by_data (tunnel, self);
+      g_ptr_array_remove (self->tunnels, tunnel);
+      return FALSE;
+    }
+
+  g_message ("uid %u started tunnel %s for profile %s", (guint) caller, path,
+             midway_profile_get_id (profile));
+  *object_path = g_steal_pointer (&path);
+  return TRUE;
+}
+
+static void
+on_connect_authorized (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  MidwayHelperManager *self = g_object_get_data (G_OBJECT (invocation), "midway-manager");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  uid_t caller;
+
+  pending_release (self, g_dbus_method_invocation_get_sender (invocation));
+
+  if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error) ||
+      !connect_authorized (self, invocation, caller, &path, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+
+  midway_helper1_complete_connect (self->iface, g_steal_pointer (&invocation), path);
+}
+
+static gboolean
+on_handle_connect (MidwayHelper1         *iface,
+                   GDBusMethodInvocation *invocation,
+                   GVariant              *profile,
+                   GVariant              *credentials,
+                   MidwayHelperManager   *self)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending, sender));
+
+  if (count >= MAX_PENDING_PER_SENDER)
+    {
+      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
+                                             _("Too many calls under way"));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  g_hash_table_insert (self->pending, g_strdup (sender), GUINT_TO_POINTER (count + 1));
+
+  g_object_set_data_full (G_OBJECT (invocation), "midway-manager",
+                          g_object_ref (self), g_object_unref);
+  midway_helper_authority_authorize_async (self->authority, invocation, MIDWAY_ACTION_CONNECT,
+                                           NULL, (uid_t) -1, on_connect_authorized,
+                                           g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+midway_helper_manager_dispose (GObject *object)
+{
+  MidwayHelperManager *self = MIDWAY_HELPER_MANAGER (object);
+
+  if (self->tunnels != NULL)
+    midway_helper_manager_shutdown (self);
+  if (self->iface != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
+  g_clear_object (&self->iface);
+  g_clear_object (&self->object_manager);
+  g_clear_object (&self->authority);
+  g_clear_object (&self->connection);
+
+  G_OBJECT_CLASS (midway_helper_manager_parent_class)->dispose (object);
+}
+
+static void
+midway_helper_manager_finalize (GObject *object)
+{
+  MidwayHelperManager *self = MIDWAY_HELPER_MANAGER (object);
+
+  g_clear_pointer (&self->tunnels, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_free (self->runtime_dir);
+
+  G_OBJECT_CLASS (midway_helper_manager_parent_class)->finalize (object);
+}
+
+static void
+midway_helper_manager_class_init (MidwayHelperManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = midway_helper_manager_dispose;
+  object_class->finalize = midway_helper_manager_finalize;
+
+  signals[SIGNAL_IDLE] =
+    g_signal_new ("idle", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+midway_helper_manager_init (MidwayHelperManager *self)
+{
+  self->tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* A helper killed with SIGKILL leaves its runtime directories behind (its
+ * children died with it); the next one starts from a clean slate. */
+static gboolean
+prepare_runtime_dir (const char  *runtime_dir,
+                     GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_mkdir_with_parents (runtime_dir, 0755) != 0 || g_chmod (runtime_dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                   "Could not create %s: %s", runtime_dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  dir = g_dir_open (runtime_dir, 0, error);
+  if (dir == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *sub = g_build_filename (runtime_dir, name, NULL);
+      g_autoptr(GDir) inner = NULL;
+      const char *file;
+
+      if (!g_str_has_prefix (name, "tunnel-") || !g_file_test (sub, G_FILE_TEST_IS_DIR) ||
+          g_file_test (sub, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      inner = g_dir_open (sub, 0, NULL);
+      while (inner != NULL && (file = g_dir_read_name (inner)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (sub, file, NULL);
+          g_unlink (path);
+        }
+      g_rmdir (sub);
+    }
+  return TRUE;
+}
+
+MidwayHelperManager *
+midway_helper_manager_new (GDBusConnection  *connection,
+                           const char       *runtime_dir,
+                           GError          **error)
+{
+  g_autoptr(MidwayHelperManager) self = NULL;
+
+  g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
+
+  if (!prepare_runtime_dir (runtime_dir, error))
+    return NULL;
+
+  self = g_object_new (MIDWAY_TYPE_HELPER_MANAGER, NULL);
+  self->connection = g_object_ref (connection);
+  self->runtime_dir = g_strdup (runtime_dir);
+  self->authority = midway_helper_authority_new (error);
+  if (self->authority == NULL)
+    return NULL;
+
+  self->iface = midway_helper1_skeleton_new ();
+  midway_helper1_set_version (self->iface, PACKAGE_VERSION);
+  g_signal_connect (self->iface, "handle-connect", G_CALLBACK (on_handle_connect), self);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), connection,
+                                         MIDWAY_HELPER_OBJECT_PATH, error))
+    return NULL;
+
+  self->object_manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+midway_helper_manager_is_idle (MidwayHelperManager *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_MANAGER (self), FALSE);
+
+  if (g_hash_table_size (self->pending) > 0)
+    return FALSE;
+  for (guint i = 0; i < self->tunnels->len; i++)
+    if (midway_helper_tunnel_is_active (g_ptr_array_index (self->tunnels, i)))
+      return FALSE;
+  return TRUE;
+}
+
+void
+midway_helper_manager_shutdown (MidwayHelperManager *self)
+{
+  g_autoptr(GPtrArray) tunnels = NULL;
+
+  g_return_if_fail (MIDWAY_IS_HELPER_MANAGER (self));
+
+  /* Killing a tunnel removes it from self->tunnels. */
+  tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->tunnels->len; i++)
+    g_ptr_array_add (tunnels, g_object_ref (g_ptr_array_index (self->tunnels, i)));
+  for (guint i = 0; i < tunnels->len; i++)
+    midway_helper_tunnel_kill (g_ptr_array_index (tunnels, i));
+}

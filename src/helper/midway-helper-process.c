@@ -1,1 +1,459 @@
-/* placeholder */
+/* midway-helper-process.c
+ *
+ * Every child is started in a new session, with the parent-death signal set
+ * to SIGKILL so that a helper killed with SIGKILL takes ssh and pppd (and
+ * so the ppp interface) down with it.  ssh runs as the calling user; the
+ * privilege drop is verified in the child before exec, because a silently
+ * failed setuid() would run ssh, its config and its ProxyCommand as root.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "midway-error.h"
+#include "midway-helper-line-reader.h"
+#include "midway-helper-process.h"
+
+/* A child may print without a newline for ever: keep lines bounded. */
+#define MAX_LINE 2048
+#define OUTPUT_GRACE_MS 500
+
+struct _MidwayHelperProcess
+{
+  GObject       parent_instance;
+
+  char         *tag;
+  GSubprocess  *subprocess;
+  GPid          pid;
+  GCancellable *cancellable;
+  MidwayHelperLineReader *readers[2];
+  guint         n_readers;
+  gboolean      reaped;
+  gboolean      exited_emitted;
+  int           status;
+  guint         kill_source;
+  guint         grace_source;
+};
+
+enum {
+  SIGNAL_LINE,
+  SIGNAL_EXITED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (MidwayHelperProcess, midway_helper_process, G_TYPE_OBJECT)
+
+typedef struct {
+  MidwayHelperCredentials credentials;
+  pid_t                   parent;
+} ChildSetup;
+
+static void
+child_fail (const char *what)
+{
+  /* Only async-signal-safe calls here: stderr is the log pipe. */
+  static const char prefix[] = "midway-helper: child setup failed: ";
+
+  (void) !write (STDERR_FILENO, prefix, sizeof prefix - 1);
+  (void) !write (STDERR_FILENO, what, strlen (what));
+  (void) !write (STDERR_FILENO, "\n", 1);
+  _exit (127);
+}
+
+static void
+child_setup (gpointer user_data)
+{
+  const ChildSetup *setup = user_data;
+  const MidwayHelperCredentials *c = &setup->credentials;
+
+  if (setsid () < 0)
+    child_fail ("setsid");
+
+  if (c->drop_privileges)
+    {
+      uid_t ruid, euid, suid;
+      gid_t rgid, egid, sgid;
+
+      if (setgroups (c->n_groups, c->groups) != 0)
+        child_fail ("setgroups");
+      if (setresgid (c->gid, c->gid, c->gid) != 0)
+        child_fail ("setresgid");
+      if (setresuid (c->uid, c->uid, c->uid) != 0)
+        child_fail ("setresuid");
+
+      if (getresuid (&ruid, &euid, &suid) != 0 ||
+          ruid != c->uid || euid != c->uid || suid != c->uid)
+        child_fail ("uid check");
+      if (getresgid (&rgid, &egid, &sgid) != 0 ||
+          rgid != c->gid || egid != c->gid || sgid != c->gid)
+        child_fail ("gid check");
+      /* For an unprivileged target this must fail; if it succeeds,
+       * the drop did not happen. */
+      if (c->uid != 0 && setuid (0) == 0)
+        child_fail ("privileges could be regained");
+    }
+
+  /* After the credential change: changing ids clears the death signal. */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0)
+    child_fail ("prctl");
+  if (getppid () != setup->parent)
+    child_fail ("parent exited");
+}
+
+static void maybe_emit_exited (MidwayHelperProcess *self);
+
+static void
+on_reader_line (MidwayHelperLineReader *reader,
+                const char             *line,
+                MidwayHelperProcess    *self)
+{
+  g_signal_emit (self, signals[SIGNAL_LINE], 0, line);
+}
+
+static void
+on_reader_eof (MidwayHelperLineReader *reader,
+               MidwayHelperProcess    *self)
+{
+  maybe_emit_exited (self);
+}
+
+static void
+add_reader (MidwayHelperProcess *self,
+            GInputStream        *stream)
+{
+  MidwayHelperLineReader *reader;
+
+  if (stream == NULL)
+    return;
+
+  reader = midway_helper_line_reader_new (stream, MAX_LINE);
+  g_signal_connect_object (reader, "line", G_CALLBACK (on_reader_line), self, 0);
+  g_signal_connect_object (reader, "eof", G_CALLBACK (on_reader_eof), self, 0);
+  self->readers[self->n_readers++] = reader;
+  midway_helper_line_reader_start (reader);
+}
+
+static void
+emit_exited (MidwayHelperProcess *self)
+{
+  if (self->exited_emitted)
+    return;
+  self->exited_emitted = TRUE;
+  g_clear_handle_id (&self->kill_source, g_source_remove);
+  g_clear_handle_id (&self->grace_source, g_source_remove);
+  g_signal_emit (self, signals[SIGNAL_EXITED], 0);
+}
+
+static gboolean
+on_output_grace_over (gpointer user_data)
+{
+  MidwayHelperProcess *self = user_data;
+
+  /* A grandchild (a ProxyCommand, say) may keep the pipe open; the
+   * process we watch is gone, and that is what counts. */
+  self->grace_source = 0;
+  emit_exited (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+maybe_emit_exited (MidwayHelperProcess *self)
+{
+  if (!self->reaped || self->exited_emitted)
+    return;
+
+  for (guint i = 0; i < self->n_readers; i++)
+    if (!midway_helper_line_reader_get_eof (self->readers[i]))
+      {
+        if (self->grace_source == 0)
+          self->grace_source = g_timeout_add (OUTPUT_GRACE_MS, on_output_grace_over, self);
+        return;
+      }
+
+  emit_exited (self);
+}
+
+static void
+on_wait (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(MidwayHelperProcess) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *subprocess = G_SUBPROCESS (source);
+
+  if (!g_subprocess_wait_finish (subprocess, result, &error))
+    {
+      /* Only cancellation (dispose) gets here: the helper is going away
+       * and the death signal takes care of the child. */
+      return;
+    }
+
+  self->reaped = TRUE;
+  self->status = g_subprocess_get_if_exited (subprocess)
+    ? g_subprocess_get_exit_status (subprocess)
+    : -1;
+  maybe_emit_exited (self);
+}
+
+static void
+midway_helper_process_dispose (GObject *object)
+{
+  MidwayHelperProcess *self = MIDWAY_HELPER_PROCESS (object);
+
+  if (self->subprocess != NULL && !self->reaped)
+    midway_helper_process_kill (self);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->kill_source, g_source_remove);
+  g_clear_handle_id (&self->grace_source, g_source_remove);
+
+  G_OBJECT_CLASS (midway_helper_process_parent_class)->dispose (object);
+}
+
+static void
+midway_helper_process_finalize (GObject *object)
+{
+  MidwayHelperProcess *self = MIDWAY_HELPER_PROCESS (object);
+
+  for (guint i = 0; i < self->n_readers; i++)
+    {
+      midway_helper_line_reader_stop (self->readers[i]);
+      g_object_unref (self->readers[i]);
+    }
+  g_clear_object (&self->subprocess);
+  g_clear_object (&self->cancellable);
+  g_free (self->tag);
+
+  G_OBJECT_CLASS (midway_helper_process_parent_class)->finalize (object);
+}
+
+static void
+midway_helper_process_class_init (MidwayHelperProcessClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = midway_helper_process_dispose;
+  object_class->finalize = midway_helper_process_finalize;
+
+  signals[SIGNAL_LINE] =
+    g_signal_new ("line", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_EXITED] =
+    g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+midway_helper_process_init (MidwayHelperProcess *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->status = -1;
+}
+
+MidwayHelperProcess *
+midway_helper_process_spawn (const char                  *tag,
+                             const MidwayHelperSpawnSpec *spec,
+                             GError                     **error)
+{
+  g_autoptr(MidwayHelperProcess) self = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  ChildSetup *setup;
+  const char *pid_string;
+
+  g_return_val_if_fail (tag != NULL, NULL);
+  g_return_val_if_fail (spec != NULL && spec->argv != NULL && spec->argv[0] != NULL, NULL);
+  g_return_val_if_fail (g_path_is_absolute (spec->argv[0]), NULL);
+  g_return_val_if_fail (spec->envp != NULL, NULL);
+
+  if (spec->stdout_fd < 0)
+    flags |= G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+
+  launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_environ (launcher, (char **) spec->envp);
+  g_subprocess_launcher_set_cwd (launcher, "/");
+
+  /* The launcher owns the fds it is given: hand it duplicates. */
+  if (spec->stdin_fd >= 0)
+    g_subprocess_launcher_take_stdin_fd (launcher, fcntl (spec->stdin_fd, F_DUPFD_CLOEXEC, 3));
+  if (spec->stdout_fd >= 0)
+    g_subprocess_launcher_take_stdout_fd (launcher, fcntl (spec->stdout_fd, F_DUPFD_CLOEXEC, 3));
+  for (gsize i = 0; i < spec->n_fds; i++)
+    {
+      int fd = fcntl (spec->source_fds[i], F_DUPFD_CLOEXEC, 3);
+
+      if (fd < 0)
+        {
+          int saved = errno;
+          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_SPAWN_FAILED,
+                       "Could not pass a descriptor to %s: %s", tag, g_strerror (saved));
+          return NULL;
+        }
+      g_subprocess_launcher_take_fd (launcher, fd, spec->target_fds[i]);
+    }
+
+  setup = g_new0 (ChildSetup, 1);
+  if (spec->credentials != NULL)
+    setup->credentials = *spec->credentials;
+  setup->parent = getpid ();
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, setup, g_free);
+
+  self = g_object_new (MIDWAY_TYPE_HELPER_PROCESS, NULL);
+  self->tag = g_strdup (tag);
+  self->subprocess = g_subprocess_launcher_spawnv (launcher, spec->argv, error);
+  if (self->subprocess == NULL)
+    return NULL;
+
+  pid_string = g_subprocess_get_identifier (self->subprocess);
+  self->pid = pid_string != NULL ? (GPid) g_ascii_strtoll (pid_string, NULL, 10) : 0;
+
+  add_reader (self, g_subprocess_get_stderr_pipe (self->subprocess));
+  add_reader (self, g_subprocess_get_stdout_pipe (self->subprocess));
+  g_subprocess_wait_async (self->subprocess, self->cancellable, on_wait, g_object_ref (self));
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+midway_helper_process_get_tag (MidwayHelperProcess *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_PROCESS (self), NULL);
+  return self->tag;
+}
+
+GPid
+midway_helper_process_get_pid (MidwayHelperProcess *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_PROCESS (self), 0);
+  return self->pid;
+}
+
+gboolean
+midway_helper_process_get_exited (MidwayHelperProcess *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_PROCESS (self), TRUE);
+  return self->exited_emitted;
+}
+
+int
+midway_helper_process_get_status (MidwayHelperProcess *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_PROCESS (self), -1);
+  return self->status;
+}
+
+void
+midway_helper_process_kill (MidwayHelperProcess *self)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_PROCESS (self));
+
+  if (self->reaped || self->pid <= 0)
+    return;
+  /* The child is a session leader, so its group holds whatever it started
+   * (ssh's askpass or ProxyCommand). The pid cannot have been reused:
+   * it is not reaped yet. */
+  kill (-self->pid, SIGKILL);
+  kill (self->pid, SIGKILL);
+}
+
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  MidwayHelperProcess *self = user_data;
+
+  self->kill_source = 0;
+  midway_helper_process_kill (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+midway_helper_process_terminate (MidwayHelperProcess *self,
+                                 guint                grace_ms)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_PROCESS (self));
+
+  if (self->reaped || self->pid <= 0)
+    return;
+
+  kill (self->pid, SIGTERM);
+  if (self->kill_source == 0)
+    self->kill_source = g_timeout_add (grace_ms, on_grace_over, self);
+}
+
+MidwayHelperUser *
+midway_helper_user_lookup (uid_t    uid,
+                           GError **error)
+{
+  g_autoptr(MidwayHelperUser) user = g_new0 (MidwayHelperUser, 1);
+  g_autofree char *buffer = NULL;
+  struct passwd pwd, *result = NULL;
+  long size = sysconf (_SC_GETPW_R_SIZE_MAX);
+  int n_groups = 64;
+  int r;
+
+  if (size <= 0)
+    size = 16384;
+  buffer = g_malloc (size);
+  r = getpwuid_r (uid, &pwd, buffer, size, &result);
+  if (result == NULL)
+    {
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                   "No user with uid %u: %s", (guint) uid,
+                   r != 0 ? g_strerror (r) : "not in the user database");
+      return NULL;
+    }
+
+  user->name = g_strdup (pwd.pw_name);
+  user->home = g_strdup (pwd.pw_dir);
+  user->shell = g_strdup (pwd.pw_shell);
+  user->credentials.drop_privileges = TRUE;
+  user->credentials.uid = pwd.pw_uid;
+  user->credentials.gid = pwd.pw_gid;
+
+  for (;;)
+    {
+      int n = n_groups;
+
+      user->group_storage = g_renew (gid_t, user->group_storage, n);
+      if (getgrouplist (pwd.pw_name, pwd.pw_gid, user->group_storage, &n) >= 0)
+        {
+          n_groups = n;
+          break;
+        }
+      if (n <= n_groups || n > 65536)
+        {
+          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                       "Could not read the groups of %s", pwd.pw_name);
+          return NULL;
+        }
+      n_groups = n;
+    }
+  user->credentials.groups = user->group_storage;
+  user->credentials.n_groups = n_groups;
+
+  return g_steal_pointer (&user);
+}
+
+void
+midway_helper_user_free (MidwayHelperUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->name);
+  g_free (user->home);
+  g_free (user->shell);
+  g_free (user->group_storage);
+  g_free (user);
+}

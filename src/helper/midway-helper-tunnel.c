@@ -1,1 +1,1029 @@
-/* placeholder */
+/* midway-helper-tunnel.c
+ *
+ * A tunnel is a series of attempts.  Each attempt owns a fresh pty: pppd
+ * (root) opens its slave, ssh (the caller) has its master on stdin and
+ * stdout, and the two PPP streams meet in the middle.  The pppd plugin
+ * reports over a socketpair when the peer first speaks and when IPCP is up;
+ * when either process ends, the other is stopped, and the attempt's outcome
+ * decides between "up again after a pause" and "failed".
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "midway-argv.h"
+#include "midway-dbus-generated.h"
+#include "midway-error.h"
+#include "midway-reason.h"
+#include "midway-helper-diagnosis.h"
+#include "midway-helper-line-reader.h"
+#include "midway-helper-log.h"
+#include "midway-helper-tunnel.h"
+
+#define LOG_MAX_LINES 500
+#define LOG_MAX_LINE_LENGTH 512
+#define REPORT_MAX_LINE 256
+#define SSH_TAIL_LINES 20
+#define STOP_GRACE_MS 3000
+/* Longer than ssh's ConnectTimeout plus a slow sudo: an attempt that has
+ * not brought the link up by then is not going to. */
+#define ATTEMPT_DEADLINE_S 60
+#define STATS_INTERVAL_S 2
+#define MAX_BACKOFF_S 60
+/* Before a tunnel has ever been up, a transient failure is probably a
+ * mistake in the profile or an unreachable server: retry a little, then
+ * let the user see it fail. */
+#define MAX_ATTEMPTS_NEVER_UP 3
+#define PLUGIN_REPORT_FD 3
+
+#define KNOWN_HOSTS_FILE "known_hosts"
+#define IDENTITY_FILE "identity"
+#define ASKPASS_FILE "askpass"
+
+struct _MidwayHelperTunnel
+{
+  GObject                 parent_instance;
+
+  guint                   serial;
+  char                   *ipparam;
+  char                   *dir;        /* this tunnel's runtime directory */
+  int                     dir_fd;
+  MidwayProfile          *profile;
+  MidwayHelperUser       *user;
+  MidwayHelperSecrets    *secrets;
+  MidwayHelperAuthority  *authority;
+  MidwayObjectSkeleton   *object;
+  MidwayTunnel1          *iface;
+  MidwayHelperLog        *log;
+
+  /* The attempt under way, if any. */
+  gboolean                attempt_running;
+  int                     pty_master;
+  int                     pty_slave;
+  MidwayHelperProcess    *ssh;
+  MidwayHelperProcess    *pppd;
+  MidwayHelperLineReader *report;
+  GQueue                  ssh_tail;
+  gboolean                peer_seen;
+  gboolean                link_up;
+  gboolean                ssh_exited_first;
+  char                   *ifname;
+
+  gboolean                stopping;
+  gboolean                ever_up;
+  gboolean                finished;
+  guint                   failures;   /* attempts in a row that did not come up */
+  guint                   retry_source;
+  guint                   deadline_source;
+  guint                   stats_source;
+};
+
+enum {
+  SIGNAL_FINISHED,
+  SIGNAL_ACTIVITY_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (MidwayHelperTunnel, midway_helper_tunnel, G_TYPE_OBJECT)
+
+static gboolean start_attempt (MidwayHelperTunnel *self, GError **error);
+
+/* g_clear_fd() is newer than GLib 2.74. */
+static void
+close_fd (int *fd)
+{
+  int old = g_steal_fd (fd);
+
+  if (old >= 0)
+    close (old);
+}
+
+static gboolean
+state_is_active (const char *state)
+{
+  return g_strcmp0 (state, MIDWAY_STATE_FAILED) != 0 &&
+         g_strcmp0 (state, MIDWAY_STATE_STOPPED) != 0;
+}
+
+static void
+set_state (MidwayHelperTunnel *self,
+           const char         *state,
+           const char         *reason,
+           const char         *message)
+{
+  gboolean was_active = state_is_active (midway_tunnel1_get_state (self->iface));
+
+  if (reason != NULL && *reason != '\0')
+    midway_tunnel1_set_last_reason (self->iface, reason);
+  midway_tunnel1_set_state (self->iface, state);
+  midway_helper_log_appendf (self->log, "helper", "state %s%s%s%s", state,
+                             reason && *reason ? " (" : "", reason ? reason : "",
+                             reason && *reason ? ")" : "");
+  midway_tunnel1_emit_state_changed (self->iface, state, reason ? reason : "", message ? message : "");
+
+  if (was_active != state_is_active (state))
+    g_signal_emit (self, signals[SIGNAL_ACTIVITY_CHANGED], 0);
+}
+
+static void
+emit_finished (MidwayHelperTunnel *self)
+{
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+}
+
+/* Runtime files ----------------------------------------------------------- */
+
+/* Written with openat() into a root-owned directory the user cannot write
+ * to, O_EXCL and O_NOFOLLOW: nothing can be planted in their place. */
+static gboolean
+write_runtime_file (MidwayHelperTunnel *self,
+                    const char         *name,
+                    const void         *data,
+                    gsize               size,
+                    gboolean            owned_by_user,
+                    GError            **error)
+{
+  const char *p = data;
+  gsize left = size;
+  int fd;
+
+  unlinkat (self->dir_fd, name, 0);
+  fd = openat (self->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+               owned_by_user ? 0400 : 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                   "Could not create %s/%s: %s", self->dir, name, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (owned_by_user &&
+      fchown (fd, self->user->credentials.uid, self->user->credentials.gid) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      unlinkat (self->dir_fd, name, 0);
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                   "Could not hand %s to its user: %s", name, g_strerror (saved));
+      return FALSE;
+    }
+
+  while (left > 0)
+    {
+      ssize_t n = write (fd, p, left);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+          close (fd);
+          unlinkat (self->dir_fd, name, 0);
+          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                       "Could not write %s: %s", name, g_strerror (saved));
+          return FALSE;
+        }
+      p += n;
+      left -= n;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* The key and the askpass secret exist only while ssh authenticates. */
+static void
+remove_secret_files (MidwayHelperTunnel *self)
+{
+  if (self->dir_fd < 0)
+    return;
+  unlinkat (self->dir_fd, IDENTITY_FILE, 0);
+  unlinkat (self->dir_fd, ASKPASS_FILE, 0);
+}
+
+static gboolean
+write_secret_files (MidwayHelperTunnel *self,
+                    GError            **error)
+{
+  if (self->secrets->private_key != NULL)
+    {
+      gsize size;
+      const void *data = g_bytes_get_data (self->secrets->private_key, &size);
+      gboolean newline = size > 0 && ((const char *) data)[size - 1] == '\n';
+      g_autoptr(GByteArray) key = g_byte_array_sized_new (size + 1);
+
+      /* ssh refuses a PEM key without its final newline. */
+      g_byte_array_append (key, data, size);
+      if (!newline)
+        g_byte_array_append (key, (const guint8 *) "\n", 1);
+      if (!write_runtime_file (self, IDENTITY_FILE, key->data, key->len, TRUE, error))
+        return FALSE;
+      explicit_bzero (key->data, key->len);
+    }
+
+  if (self->secrets->askpass_secret != NULL &&
+      !write_runtime_file (self, ASKPASS_FILE, self->secrets->askpass_secret,
+                           strlen (self->secrets->askpass_secret), TRUE, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+remove_runtime_dir (MidwayHelperTunnel *self)
+{
+  if (self->dir_fd < 0)
+    return;
+  remove_secret_files (self);
+  unlinkat (self->dir_fd, KNOWN_HOSTS_FILE, 0);
+  close_fd (&self->dir_fd);
+  g_rmdir (self->dir);
+}
+
+/* Link statistics ----------------------------------------------------------- */
+
+static guint64
+read_counter (const char *ifname,
+              const char *counter)
+{
+  g_autofree char *path = g_strdup_printf ("/sys/class/net/%s/statistics/%s", ifname, counter);
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+static gboolean
+on_stats_tick (gpointer user_data)
+{
+  MidwayHelperTunnel *self = user_data;
+  guint64 rx, tx;
+
+  if (self->ifname == NULL)
+    return G_SOURCE_CONTINUE;
+
+  rx = read_counter (self->ifname, "rx_bytes");
+  tx = read_counter (self->ifname, "tx_bytes");
+  /* Setting an unchanged value would still notify: idle links stay quiet. */
+  if (midway_tunnel1_get_rx_bytes (self->iface) != rx)
+    midway_tunnel1_set_rx_bytes (self->iface, rx);
+  if (midway_tunnel1_get_tx_bytes (self->iface) != tx)
+    midway_tunnel1_set_tx_bytes (self->iface, tx);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+clear_link_properties (MidwayHelperTunnel *self)
+{
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  g_clear_pointer (&self->ifname, g_free);
+  midway_tunnel1_set_interface (self->iface, "");
+  midway_tunnel1_set_local_address (self->iface, "");
+  midway_tunnel1_set_remote_address (self->iface, "");
+  midway_tunnel1_set_connected_since (self->iface, 0);
+  midway_tunnel1_set_rx_bytes (self->iface, 0);
+  midway_tunnel1_set_tx_bytes (self->iface, 0);
+}
+
+/* The plugin's reports ----------------------------------------------------- */
+
+static gboolean
+is_interface_name (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || len >= 16 || g_str_equal (name, ".") || g_str_equal (name, ".."))
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_ipv4_address (const char *text)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (text);
+
+  return address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4;
+}
+
+static void
+on_link_up (MidwayHelperTunnel *self,
+            const char         *ifname,
+            const char         *local,
+            const char         *remote)
+{
+  if (!is_interface_name (ifname) || !is_ipv4_address (local) || !is_ipv4_address (remote))
+    {
+      midway_helper_log_append (self->log, "helper", "malformed ip-up report ignored");
+      return;
+    }
+
+  g_free (self->ifname);
+  self->ifname = g_strdup (ifname);
+  self->link_up = TRUE;
+  self->ever_up = TRUE;
+  self->failures = 0;
+  g_clear_handle_id (&self->deadline_source, g_source_remove);
+
+  midway_tunnel1_set_interface (self->iface, ifname);
+  midway_tunnel1_set_local_address (self->iface, local);
+  midway_tunnel1_set_remote_address (self->iface, remote);
+  midway_tunnel1_set_connected_since (self->iface, g_get_real_time ());
+  if (self->stats_source == 0)
+    self->stats_source = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_tick, self);
+
+  set_state (self, MIDWAY_STATE_UP, "", "");
+}
+
+static void
+on_report_line (MidwayHelperLineReader *reader,
+                const char             *line,
+                MidwayHelperTunnel     *self)
+{
+  g_auto(GStrv) words = g_strsplit (line, " ", 8);
+  guint n = g_strv_length (words);
+
+  if (n == 0)
+    return;
+
+  if (g_str_equal (words[0], "peer") && n == 1)
+    {
+      if (self->peer_seen)
+        return;
+      self->peer_seen = TRUE;
+      /* ssh is through: what it needed to authenticate can go. */
+      remove_secret_files (self);
+      if (!self->stopping)
+        set_state (self, MIDWAY_STATE_NEGOTIATING_PPP, "", "");
+    }
+  else if (g_str_equal (words[0], "ip-up") && n == 6)
+    {
+      if (!self->stopping)
+        on_link_up (self, words[1], words[2], words[3]);
+    }
+  else if ((g_str_equal (words[0], "phase") || g_str_equal (words[0], "ip-down") ||
+            g_str_equal (words[0], "exit")) && n == 2)
+    {
+      g_debug ("tunnel %u: pppd reports %s %s", self->serial, words[0], words[1]);
+    }
+  else
+    {
+      midway_helper_log_append (self->log, "helper", "unexpected report from the pppd plugin ignored");
+    }
+}
+
+/* Attempts ------------------------------------------------------------------ */
+
+static void
+close_attempt_fds (MidwayHelperTunnel *self)
+{
+  close_fd (&self->pty_master);
+  close_fd (&self->pty_slave);
+}
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  MidwayHelperTunnel *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->retry_source = 0;
+  midway_tunnel1_set_next_retry (self->iface, 0);
+  midway_tunnel1_set_reconnect_count (self->iface, midway_tunnel1_get_reconnect_count (self->iface) + 1);
+
+  if (!start_attempt (self, &error))
+    {
+      midway_helper_log_appendf (self->log, "helper", "%s", error->message);
+      set_state (self, MIDWAY_STATE_FAILED, MIDWAY_REASON_HELPER_ERROR, error->message);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+attempt_finished (MidwayHelperTunnel *self)
+{
+  g_autofree char *message = NULL;
+  g_autoptr(GString) tail = g_string_new (NULL);
+  MidwayHelperAttempt attempt = { 0 };
+  const char *reason;
+
+  for (GList *l = self->ssh_tail.head; l != NULL; l = l->next)
+    g_string_append_printf (tail, "%s\n", (const char *) l->data);
+
+  attempt.stopped_by_user = self->stopping;
+  attempt.peer_seen = self->peer_seen;
+  attempt.link_was_up = self->link_up;
+  attempt.ssh_exited_first = self->ssh_exited_first;
+  attempt.ssh_status = midway_helper_process_get_status (self->ssh);
+  attempt.pppd_status = midway_helper_process_get_status (self->pppd);
+  attempt.ssh_stderr = tail->str;
+  reason = midway_helper_diagnose (&attempt, &message);
+
+  midway_helper_log_appendf (self->log, "helper", "attempt ended: ssh status %d, pppd status %d",
+                             attempt.ssh_status, attempt.pppd_status);
+
+  self->attempt_running = FALSE;
+  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  if (self->report != NULL)
+    midway_helper_line_reader_stop (self->report);
+  g_clear_object (&self->report);
+  g_clear_object (&self->ssh);
+  g_clear_object (&self->pppd);
+  g_queue_clear_full (&self->ssh_tail, g_free);
+  close_attempt_fds (self);
+  remove_secret_files (self);
+  clear_link_properties (self);
+
+  if (self->stopping)
+    {
+      set_state (self, MIDWAY_STATE_STOPPED, MIDWAY_REASON_STOPPED_BY_USER, "");
+      emit_finished (self);
+      return;
+    }
+
+  if (!self->link_up)
+    self->failures++;
+
+  if (midway_profile_get_reconnect (self->profile) &&
+      midway_reason_is_transient (reason) &&
+      (self->ever_up || self->failures < MAX_ATTEMPTS_NEVER_UP))
+    {
+      guint delay = self->failures == 0 ? 1 : MIN (MAX_BACKOFF_S, 1u << MIN (self->failures, 6u));
+
+      midway_tunnel1_set_next_retry (self->iface, g_get_real_time () + (gint64) delay * G_USEC_PER_SEC);
+      self->retry_source = g_timeout_add_seconds (delay, on_retry, self);
+      set_state (self, MIDWAY_STATE_RECONNECTING, reason, message);
+      return;
+    }
+
+  set_state (self, MIDWAY_STATE_FAILED, reason, message);
+}
+
+static void
+on_process_exited (MidwayHelperProcess *process,
+                   MidwayHelperTunnel  *self)
+{
+  MidwayHelperProcess *other = process == self->ssh ? self->pppd : self->ssh;
+
+  midway_helper_log_appendf (self->log, "helper", "%s exited with status %d",
+                             midway_helper_process_get_tag (process),
+                             midway_helper_process_get_status (process));
+
+  if (other != NULL && !midway_helper_process_get_exited (other))
+    {
+      if (process == self->ssh)
+        self->ssh_exited_first = TRUE;
+      midway_helper_process_terminate (other, STOP_GRACE_MS);
+      return;
+    }
+
+  attempt_finished (self);
+}
+
+static void
+on_ssh_line (MidwayHelperProcess *process,
+             const char          *line,
+             MidwayHelperTunnel  *self)
+{
+  midway_helper_log_append (self->log, "ssh", line);
+  g_queue_push_tail (&self->ssh_tail, g_strndup (line, LOG_MAX_LINE_LENGTH));
+  while (self->ssh_tail.length > SSH_TAIL_LINES)
+    g_free (g_queue_pop_head (&self->ssh_tail));
+}
+
+static void
+on_pppd_line (MidwayHelperProcess *process,
+              const char          *line,
+              MidwayHelperTunnel  *self)
+{
+  midway_helper_log_append (self->log, "pppd", line);
+}
+
+static gboolean
+on_attempt_deadline (gpointer user_data)
+{
+  MidwayHelperTunnel *self = user_data;
+
+  self->deadline_source = 0;
+  midway_helper_log_append (self->log, "helper", "the link did not come up in time");
+  if (self->pppd != NULL)
+    midway_helper_process_terminate (self->pppd, STOP_GRACE_MS);
+  if (self->ssh != NULL)
+    midway_helper_process_terminate (self->ssh, STOP_GRACE_MS);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_pty (MidwayHelperTunnel *self,
+          char              **tty_path,
+          GError            **error)
+{
+  char name[64];
+  struct termios tio;
+
+  self->pty_master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (self->pty_master < 0 || grantpt (self->pty_master) != 0 ||
+      unlockpt (self->pty_master) != 0 ||
+      ptsname_r (self->pty_master, name, sizeof name) != 0)
+    goto fail;
+
+  /* Held open for the whole attempt: if ssh started before pppd opened the
+   * slave, a slave nobody holds would give ssh EIO on its stdin. */
+  self->pty_slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (self->pty_slave < 0 || tcgetattr (self->pty_slave, &tio) != 0)
+    goto fail;
+  /* Raw from the start, as pppd's own "pty" option does: an echoing line
+   * discipline would bounce the peer's first frames back into ssh. */
+  cfmakeraw (&tio);
+  tio.c_cflag |= CLOCAL | CREAD;
+  if (tcsetattr (self->pty_slave, TCSANOW, &tio) != 0)
+    goto fail;
+
+  *tty_path = g_strdup (name);
+  return TRUE;
+
+fail:
+  {
+    int saved = errno;
+    close_attempt_fds (self);
+    g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_SPAWN_FAILED,
+                 "Could not allocate a pseudo-terminal: %s", g_strerror (saved));
+    return FALSE;
+  }
+}
+
+static void
+add_printf (GStrvBuilder *builder,
+            char         *owned)
+{
+  g_strv_builder_add (builder, owned);
+  g_free (owned);
+}
+
+static GStrv
+build_ssh_environment (MidwayHelperTunnel *self)
+{
+  g_autoptr(GStrvBuilder) env = g_strv_builder_new ();
+
+  add_printf (env, g_strdup_printf ("HOME=%s", self->user->home));
+  add_printf (env, g_strdup_printf ("USER=%s", self->user->name));
+  add_printf (env, g_strdup_printf ("LOGNAME=%s", self->user->name));
+  add_printf (env, g_strdup_printf ("SHELL=%s", self->user->shell));
+  g_strv_builder_add (env, "PATH=/usr/local/bin:/usr/bin:/bin");
+  /* ssh's messages are matched to tell the user what went wrong. */
+  g_strv_builder_add (env, "LC_ALL=C");
+  if (self->secrets->ssh_auth_sock != NULL)
+    add_printf (env, g_strdup_printf ("SSH_AUTH_SOCK=%s", self->secrets->ssh_auth_sock));
+  if (self->secrets->askpass_secret != NULL)
+    {
+      g_strv_builder_add (env, "SSH_ASKPASS=" MIDWAY_LIBEXECDIR "/midway-askpass");
+      g_strv_builder_add (env, "SSH_ASKPASS_REQUIRE=force");
+      add_printf (env, g_strdup_printf ("MIDWAY_ASKPASS_FILE=%s/%s", self->dir, ASKPASS_FILE));
+    }
+  return g_strv_builder_end (env);
+}
+
+static gboolean
+start_attempt (MidwayHelperTunnel *self,
+               GError            **error)
+{
+  static const char * const pppd_env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+  g_autofree char *tty_path = NULL;
+  g_autofree char *known_hosts = NULL;
+  g_autofree char *identity = NULL;
+  g_auto(GStrv) pppd_argv = NULL;
+  g_auto(GStrv) ssh_argv = NULL;
+  g_auto(GStrv) ssh_env = NULL;
+  g_autoptr(GInputStream) report_stream = NULL;
+  MidwayPppdArgs pppd_args = { 0 };
+  MidwaySshArgs ssh_args = { 0 };
+  MidwayHelperSpawnSpec spec = { 0 };
+  int pair[2];
+  int plugin_target = PLUGIN_REPORT_FD;
+
+  g_return_val_if_fail (!self->attempt_running, FALSE);
+
+  self->peer_seen = FALSE;
+  self->link_up = FALSE;
+  self->ssh_exited_first = FALSE;
+
+  if (!open_pty (self, &tty_path, error))
+    return FALSE;
+
+  if (*midway_profile_get_host_key (self->profile) != '\0')
+    known_hosts = g_build_filename (self->dir, KNOWN_HOSTS_FILE, NULL);
+  if (self->secrets->private_key != NULL)
+    identity = g_build_filename (self->dir, IDENTITY_FILE, NULL);
+
+  pppd_args.pppd_path = MIDWAY_PPPD_PATH;
+  pppd_args.tty_path = tty_path;
+  pppd_args.plugin_path = MIDWAY_PPPD_PLUGIN_PATH;
+  pppd_args.report_fd = PLUGIN_REPORT_FD;
+  pppd_args.ipparam = self->ipparam;
+  ssh_args.ssh_path = MIDWAY_SSH_PATH;
+  ssh_args.known_hosts_path = known_hosts;
+  ssh_args.identity_path = identity;
+  ssh_args.use_askpass = self->secrets->askpass_secret != NULL;
+
+  pppd_argv = midway_argv_build_pppd (self->profile, &pppd_args, error);
+  ssh_argv = midway_argv_build_ssh (self->profile, &ssh_args, error);
+  if (pppd_argv == NULL || ssh_argv == NULL || !write_secret_files (self, error))
+    {
+      close_attempt_fds (self);
+      return FALSE;
+    }
+  ssh_env = build_ssh_environment (self);
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int saved = errno;
+      close_attempt_fds (self);
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_SPAWN_FAILED,
+                   "Could not create the plugin's channel: %s", g_strerror (saved));
+      return FALSE;
+    }
+  report_stream = g_unix_input_stream_new (pair[0], TRUE);
+
+  /* pppd first: with "silent" it waits for the remote pppd's first packet,
+   * so it must be listening before ssh can deliver one. */
+  spec.argv = (const char * const *) pppd_argv;
+  spec.envp = pppd_env;
+  spec.credentials = NULL;
+  spec.stdin_fd = -1;
+  spec.stdout_fd = -1;
+  spec.source_fds = &pair[1];
+  spec.target_fds = &plugin_target;
+  spec.n_fds = 1;
+  self->pppd = midway_helper_process_spawn ("pppd", &spec, error);
+  close (pair[1]);
+  if (self->pppd == NULL)
+    {
+      close_attempt_fds (self);
+      remove_secret_files (self);
+      return FALSE;
+    }
+
+  memset (&spec, 0, sizeof spec);
+  spec.argv = (const char * const *) ssh_argv;
+  spec.envp = (const char * const *) ssh_env;
+  spec.credentials = &self->user->credentials;
+  spec.stdin_fd = self->pty_master;
+  spec.stdout_fd = self->pty_master;
+  self->ssh = midway_helper_process_spawn ("ssh", &spec, error);
+  if (self->ssh == NULL)
+    {
+      midway_helper_process_kill (self->pppd);
+      g_clear_object (&self->pppd);
+      close_attempt_fds (self);
+      remove_secret_files (self);
+      return FALSE;
+    }
+
+  self->attempt_running = TRUE;
+  midway_helper_log_appendf (self->log, "helper", "started pppd (pid %d) on %s and ssh (pid %d) as %s",
+                             midway_helper_process_get_pid (self->pppd), tty_path,
+                             midway_helper_process_get_pid (self->ssh), self->user->name);
+
+  g_signal_connect_object (self->pppd, "line", G_CALLBACK (on_pppd_line), self, 0);
+  g_signal_connect_object (self->ssh, "line", G_CALLBACK (on_ssh_line), self, 0);
+  g_signal_connect_object (self->pppd, "exited", G_CALLBACK (on_process_exited), self, 0);
+  g_signal_connect_object (self->ssh, "exited", G_CALLBACK (on_process_exited), self, 0);
+
+  self->report = midway_helper_line_reader_new (report_stream, REPORT_MAX_LINE);
+  g_signal_connect_object (self->report, "line", G_CALLBACK (on_report_line), self, 0);
+  midway_helper_line_reader_start (self->report);
+
+  self->deadline_source = g_timeout_add_seconds (ATTEMPT_DEADLINE_S, on_attempt_deadline, self);
+  set_state (self, MIDWAY_STATE_STARTING_SSH, "", "");
+  return TRUE;
+}
+
+/* D-Bus methods ------------------------------------------------------------- */
+
+static void
+on_disconnect_authorized (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  MidwayHelperTunnel *self = g_object_get_data (G_OBJECT (invocation), "midway-tunnel");
+  g_autoptr(GError) error = NULL;
+  uid_t caller;
+
+  if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+
+  midway_helper_log_appendf (self->log, "helper", "disconnect requested by uid %u", (guint) caller);
+  midway_tunnel1_complete_disconnect (self->iface, g_steal_pointer (&invocation));
+  midway_helper_tunnel_stop (self);
+}
+
+static void
+on_get_log_authorized (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  MidwayHelperTunnel *self = g_object_get_data (G_OBJECT (invocation), "midway-tunnel");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, NULL, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+
+  lines = midway_helper_log_get_lines (self->log);
+  midway_tunnel1_complete_get_log (self->iface, g_steal_pointer (&invocation),
+                                   (const char * const *) lines);
+}
+
+static void
+authorize_for_tunnel (MidwayHelperTunnel    *self,
+                      GDBusMethodInvocation *invocation,
+                      GAsyncReadyCallback    callback)
+{
+  /* The tunnel outlives the check even if it finishes meanwhile. */
+  g_object_set_data_full (G_OBJECT (invocation), "midway-tunnel",
+                          g_object_ref (self), g_object_unref);
+  midway_helper_authority_authorize_async (self->authority, invocation,
+                                           MIDWAY_ACTION_MANAGE_OWN_TUNNEL,
+                                           MIDWAY_ACTION_MANAGE_OTHER_TUNNELS,
+                                           self->user->credentials.uid,
+                                           callback, g_object_ref (invocation));
+}
+
+static gboolean
+on_handle_disconnect (MidwayTunnel1         *iface,
+                      GDBusMethodInvocation *invocation,
+                      MidwayHelperTunnel    *self)
+{
+  authorize_for_tunnel (self, invocation, on_disconnect_authorized);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_get_log (MidwayTunnel1         *iface,
+                   GDBusMethodInvocation *invocation,
+                   MidwayHelperTunnel    *self)
+{
+  authorize_for_tunnel (self, invocation, on_get_log_authorized);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Lifecycle ------------------------------------------------------------------ */
+
+static void
+midway_helper_tunnel_dispose (GObject *object)
+{
+  MidwayHelperTunnel *self = MIDWAY_HELPER_TUNNEL (object);
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  g_clear_handle_id (&self->stats_source, g_source_remove);
+  if (self->report != NULL)
+    midway_helper_line_reader_stop (self->report);
+  g_clear_object (&self->report);
+  if (self->ssh != NULL)
+    midway_helper_process_kill (self->ssh);
+  if (self->pppd != NULL)
+    midway_helper_process_kill (self->pppd);
+  g_clear_object (&self->ssh);
+  g_clear_object (&self->pppd);
+  close_attempt_fds (self);
+  remove_runtime_dir (self);
+
+  G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->dispose (object);
+}
+
+static void
+midway_helper_tunnel_finalize (GObject *object)
+{
+  MidwayHelperTunnel *self = MIDWAY_HELPER_TUNNEL (object);
+
+  g_queue_clear_full (&self->ssh_tail, g_free);
+  g_clear_object (&self->iface);
+  g_clear_object (&self->object);
+  g_clear_object (&self->log);
+  g_clear_object (&self->authority);
+  g_clear_object (&self->profile);
+  g_clear_pointer (&self->user, midway_helper_user_free);
+  g_clear_pointer (&self->secrets, midway_helper_secrets_free);
+  g_free (self->ifname);
+  g_free (self->ipparam);
+  g_free (self->dir);
+
+  G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->finalize (object);
+}
+
+static void
+midway_helper_tunnel_class_init (MidwayHelperTunnelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = midway_helper_tunnel_dispose;
+  object_class->finalize = midway_helper_tunnel_finalize;
+
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_ACTIVITY_CHANGED] =
+    g_signal_new ("activity-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+midway_helper_tunnel_init (MidwayHelperTunnel *self)
+{
+  self->pty_master = -1;
+  self->pty_slave = -1;
+  self->dir_fd = -1;
+  g_queue_init (&self->ssh_tail);
+}
+
+MidwayHelperTunnel *
+midway_helper_tunnel_new (guint                  serial,
+                          const char            *object_path,
+                          const char            *runtime_dir,
+                          MidwayProfile         *profile,
+                          MidwayHelperUser      *user,
+                          MidwayHelperSecrets   *secrets,
+                          MidwayHelperAuthority *authority)
+{
+  MidwayHelperTunnel *self;
+
+  g_return_val_if_fail (g_variant_is_object_path (object_path), NULL);
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (user != NULL && secrets != NULL, NULL);
+
+  self = g_object_new (MIDWAY_TYPE_HELPER_TUNNEL, NULL);
+  self->serial = serial;
+  self->ipparam = g_strdup_printf ("midway-%u", serial);
+  self->dir = g_strdup_printf ("%s/tunnel-%u", runtime_dir, serial);
+  self->profile = g_object_ref (profile);
+  self->user = user;
+  self->secrets = secrets;
+  self->authority = g_object_ref (authority);
+  self->log = midway_helper_log_new (LOG_MAX_LINES, LOG_MAX_LINE_LENGTH);
+
+  self->object = midway_object_skeleton_new (object_path);
+  self->iface = midway_tunnel1_skeleton_new ();
+  midway_tunnel1_set_profile_id (self->iface, midway_profile_get_id (profile));
+  midway_tunnel1_set_profile_name (self->iface, midway_profile_get_name (profile));
+  midway_tunnel1_set_owner (self->iface, user->credentials.uid);
+  midway_tunnel1_set_state (self->iface, MIDWAY_STATE_STARTING_SSH);
+  midway_tunnel1_set_interface (self->iface, "");
+  midway_tunnel1_set_local_address (self->iface, "");
+  midway_tunnel1_set_remote_address (self->iface, "");
+  midway_tunnel1_set_last_reason (self->iface, "");
+  midway_object_skeleton_set_tunnel1 (self->object, self->iface);
+
+  g_signal_connect_object (self->iface, "handle-disconnect", G_CALLBACK (on_handle_disconnect), self, 0);
+  g_signal_connect_object (self->iface, "handle-get-log", G_CALLBACK (on_handle_get_log), self, 0);
+
+  return self;
+}
+
+GDBusObjectSkeleton *
+midway_helper_tunnel_get_object (MidwayHelperTunnel *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), NULL);
+  return G_DBUS_OBJECT_SKELETON (self->object);
+}
+
+uid_t
+midway_helper_tunnel_get_owner (MidwayHelperTunnel *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), (uid_t) -1);
+  return self->user->credentials.uid;
+}
+
+const char *
+midway_helper_tunnel_get_profile_id (MidwayHelperTunnel *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), NULL);
+  return midway_profile_get_id (self->profile);
+}
+
+gboolean
+midway_helper_tunnel_is_active (MidwayHelperTunnel *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), FALSE);
+  return !self->finished && state_is_active (midway_tunnel1_get_state (self->iface));
+}
+
+gboolean
+midway_helper_tunnel_start (MidwayHelperTunnel *self,
+                            GError            **error)
+{
+  g_autofree char *known_hosts = NULL;
+
+  g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), FALSE);
+  g_return_val_if_fail (self->dir_fd < 0, FALSE);
+
+  /* 0711: the user's ssh may open the files it is told about, but cannot
+   * list, add or replace anything. */
+  if (mkdir (self->dir, 0711) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                   "Could not create %s: %s", self->dir, g_strerror (saved));
+      return FALSE;
+    }
+  self->dir_fd = open (self->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (self->dir_fd < 0)
+    {
+      int saved = errno;
+      g_rmdir (self->dir);
+      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                   "Could not open %s: %s", self->dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (*midway_profile_get_host_key (self->profile) != '\0')
+    {
+      known_hosts = midway_argv_known_hosts_line (self->profile);
+      if (!write_runtime_file (self, KNOWN_HOSTS_FILE, known_hosts, strlen (known_hosts), FALSE, error))
+        {
+          remove_runtime_dir (self);
+          return FALSE;
+        }
+    }
+
+  if (!start_attempt (self, error))
+    {
+      remove_runtime_dir (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+midway_helper_tunnel_stop (MidwayHelperTunnel *self)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_TUNNEL (self));
+
+  if (self->finished)
+    return;
+
+  if (!self->attempt_running)
+    {
+      /* Failed, or waiting to retry: nothing runs, so it is over now. */
+      gboolean was_failed = !state_is_active (midway_tunnel1_get_state (self->iface));
+
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      midway_tunnel1_set_next_retry (self->iface, 0);
+      if (!was_failed)
+        set_state (self, MIDWAY_STATE_STOPPED, MIDWAY_REASON_STOPPED_BY_USER, "");
+      remove_runtime_dir (self);
+      emit_finished (self);
+      return;
+    }
+
+  if (self->stopping)
+    return;
+  self->stopping = TRUE;
+  set_state (self, MIDWAY_STATE_STOPPING, MIDWAY_REASON_STOPPED_BY_USER, "");
+  /* pppd first: it sends LCP Terminate-Request through ssh, so the server
+   * learns the link is gone instead of waiting for its echo timeout. */
+  midway_helper_process_terminate (self->pppd, STOP_GRACE_MS);
+}
+
+void
+midway_helper_tunnel_kill (MidwayHelperTunnel *self)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_TUNNEL (self));
+
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->ssh != NULL)
+    midway_helper_process_kill (self->ssh);
+  if (self->pppd != NULL)
+    midway_helper_process_kill (self->pppd);
+  remove_runtime_dir (self);
+  emit_finished (self);
+}

@@ -1,0 +1,110 @@
+/* test-diagnosis.c: what the user is told when an attempt ends.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <glib.h>
+
+#include "midway-reason.h"
+#include "midway-helper-diagnosis.h"
+
+typedef struct {
+  const char         *name;
+  MidwayHelperAttempt attempt;
+  const char         *reason;
+  const char         *message;   /* NULL: not checked */
+} Case;
+
+/* What OpenSSH 9.2 and pppd 2.4.9 really print and return in each case. */
+static const Case cases[] = {
+  { "changed host key",
+    { .ssh_exited_first = TRUE, .ssh_status = 255, .pppd_status = 5,
+      .ssh_stderr = "@@@@@@@@@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n"
+                    "Host key for midway-x has changed and you have requested strict checking.\n"
+                    "Host key verification failed.\n" },
+    MIDWAY_REASON_HOST_KEY_MISMATCH, "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @" },
+  { "unknown host key under strict checking",
+    { .ssh_exited_first = TRUE, .ssh_status = 255, .pppd_status = 5,
+      .ssh_stderr = "No ED25519 host key is known for 192.0.2.2 and you have requested strict checking.\n"
+                    "Host key verification failed.\n" },
+    MIDWAY_REASON_HOST_KEY_MISMATCH, "Host key verification failed." },
+  { "refused key",
+    { .ssh_exited_first = TRUE, .ssh_status = 255, .pppd_status = 5,
+      .ssh_stderr = "mwsrv@192.0.2.2: Permission denied (publickey).\n" },
+    MIDWAY_REASON_SSH_AUTH_FAILED, "mwsrv@192.0.2.2: Permission denied (publickey)." },
+  { "connection refused",
+    { .ssh_exited_first = TRUE, .ssh_status = 255, .pppd_status = 5,
+      .ssh_stderr = "ssh: connect to host 192.0.2.2 port 2222: Connection refused\n" },
+    MIDWAY_REASON_SERVER_UNREACHABLE, "ssh: connect to host 192.0.2.2 port 2222: Connection refused" },
+  { "unknown host name",
+    { .ssh_exited_first = TRUE, .ssh_status = 255, .pppd_status = 5,
+      .ssh_stderr = "ssh: Could not resolve hostname vpn.invalid: Name or service not known\n" },
+    MIDWAY_REASON_SERVER_UNREACHABLE, NULL },
+  { "sudo wants a password",
+    { .ssh_exited_first = TRUE, .ssh_status = 1, .pppd_status = 5,
+      .ssh_stderr = "sudo: a password is required\n" },
+    MIDWAY_REASON_REMOTE_PPPD_FAILED, "sudo: a password is required" },
+  { "no pppd on the server",
+    { .ssh_exited_first = TRUE, .ssh_status = 127, .pppd_status = 5,
+      .ssh_stderr = "bash: line 1: pppd: command not found\n" },
+    MIDWAY_REASON_REMOTE_PPPD_FAILED, "bash: line 1: pppd: command not found" },
+  { "LCP echo timeout",
+    { .peer_seen = TRUE, .link_was_up = TRUE, .ssh_status = -1, .pppd_status = 15,
+      .ssh_stderr = "Killed by signal 15.\n" },
+    MIDWAY_REASON_PEER_NOT_RESPONDING, "" },
+  { "ssh keepalive gave up first",
+    { .peer_seen = TRUE, .link_was_up = TRUE, .ssh_exited_first = TRUE, .ssh_status = 255,
+      .pppd_status = 16, .ssh_stderr = "Timeout, server 192.0.2.2 not responding.\n" },
+    MIDWAY_REASON_PEER_NOT_RESPONDING, NULL },
+  { "server killed the session",
+    { .peer_seen = TRUE, .link_was_up = TRUE, .ssh_exited_first = TRUE, .ssh_status = 255,
+      .pppd_status = 16, .ssh_stderr = "Connection to 192.0.2.2 closed by remote host.\n" },
+    MIDWAY_REASON_SSH_SESSION_ENDED, "Connection to 192.0.2.2 closed by remote host." },
+  { "remote pppd hung up after the link was up",
+    { .peer_seen = TRUE, .link_was_up = TRUE, .ssh_exited_first = TRUE, .ssh_status = 0,
+      .pppd_status = 16, .ssh_stderr = "" },
+    MIDWAY_REASON_SSH_SESSION_ENDED, "" },
+  { "LCP negotiation failed",
+    { .peer_seen = TRUE, .ssh_status = -1, .pppd_status = 10, .ssh_stderr = "" },
+    MIDWAY_REASON_PPP_NEGOTIATION_FAILED, "pppd exit status 10" },
+  { "stopped by the user",
+    { .stopped_by_user = TRUE, .peer_seen = TRUE, .link_was_up = TRUE, .ssh_status = -1,
+      .pppd_status = 5, .ssh_stderr = "Killed by signal 15.\n" },
+    MIDWAY_REASON_STOPPED_BY_USER, "" },
+  { "stale ssh errors are not read once the link was up and pppd ended first",
+    { .peer_seen = TRUE, .link_was_up = TRUE, .ssh_status = -1, .pppd_status = 16,
+      .ssh_stderr = "Warning: Permanently added 'x' (ED25519) to the list of known hosts.\n"
+                    "Permission denied (publickey) for an unrelated hop\n" },
+    MIDWAY_REASON_SSH_SESSION_ENDED, NULL },
+  { "pppd could not start locally",
+    { .ssh_status = -1, .pppd_status = 2, .ssh_stderr = "" },
+    MIDWAY_REASON_HELPER_ERROR, NULL },
+};
+
+static void
+test_case (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *message = NULL;
+  const char *reason = midway_helper_diagnose (&c->attempt, &message);
+
+  g_assert_cmpstr (reason, ==, c->reason);
+  g_assert_nonnull (message);
+  if (c->message != NULL)
+    g_assert_cmpstr (message, ==, c->message);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/diagnosis/%s", cases[i].name);
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
+
+  return g_test_run ();
+}
