@@ -388,17 +388,18 @@ parse_ipv4 (const char *value,
 
   for (guint i = 0; i < 4; i++)
     {
+      const char *start;
       guint octet = 0;
       guint n_digits = 0;
 
       if (i > 0 && *p++ != '.')
         return FALSE;
 
-      for (; g_ascii_isdigit (*p) && n_digits < 4; p++, n_digits++)
+      for (start = p; g_ascii_isdigit (*p) && n_digits < 4; p++, n_digits++)
         octet = octet * 10 + (guint) (*p - '0');
 
       if (n_digits == 0 || n_digits > 3 || octet > 255 ||
-          (n_digits > 1 && p[-n_digits] == '0'))
+          (n_digits > 1 && *start == '0'))
         return FALSE;
       octets[i] = (guint8) octet;
     }
@@ -687,6 +688,14 @@ midway_profile_get_fields (guint *n_fields)
   if (n_fields != NULL)
     *n_fields = N_FIELDS;
   return fields;
+}
+
+const MidwayFieldSpec *
+midway_profile_get_field (guint index)
+{
+  g_return_val_if_fail (index < N_FIELDS, NULL);
+
+  return &fields[index];
 }
 
 const MidwayFieldSpec *
@@ -1459,10 +1468,13 @@ midway_profile_new_from_data (const char  *data,
         }
 
       /* get_string() undoes the key file escapes (\n, \t, \s, \\), so what
-       * gets validated is the value itself, newlines included. */
-      text = g_key_file_get_string (key_file, MIDWAY_PROFILE_GROUP, fields[i].key, NULL);
-      if (text == NULL)
+       * gets validated is the value itself, newlines included.  On a bad
+       * escape it sets the error but still returns the text up to it
+       * ("bob\" reads as "bob"), so the error is what must be checked. */
+      text = g_key_file_get_string (key_file, MIDWAY_PROFILE_GROUP, fields[i].key, &local_error);
+      if (local_error != NULL || text == NULL)
         {
+          g_clear_error (&local_error);
           field_error (error, &fields[i], _("contains an invalid escape sequence"));
           return NULL;
         }
@@ -1625,11 +1637,15 @@ midway_profile_new_from_variant (GVariant  *asv,
                                  GError   **error)
 {
   g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GVariant) owned = NULL;
   gboolean seen[N_FIELDS] = { FALSE, };
   gsize n_entries;
 
   g_return_val_if_fail (asv != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Consumes a floating @asv, like midway_profile_set_value(). */
+  owned = g_variant_ref_sink (asv);
 
   if (!g_variant_is_of_type (asv, G_VARIANT_TYPE_VARDICT))
     {

@@ -99,8 +99,10 @@ GVariant         *midway_profile_get_value            (MidwayProfile  *self,
 char             *midway_profile_get_as_string        (MidwayProfile  *self,
                                                        const char     *key);
 
-/* The table, in display order. */
+/* The table, in display order.  MidwayFieldSpec is opaque, so walk it with
+ * midway_profile_get_field (0 … n_fields - 1), not by indexing the array. */
 const MidwayFieldSpec *midway_profile_get_fields      (guint          *n_fields);
+const MidwayFieldSpec *midway_profile_get_field       (guint           index);
 const MidwayFieldSpec *midway_profile_lookup_field    (const char     *key);
 const char       *midway_field_spec_get_key           (const MidwayFieldSpec *spec);
 MidwayFieldKind   midway_field_spec_get_kind          (const MidwayFieldSpec *spec);

@@ -26,15 +26,15 @@ typedef struct {
 static const MidwayctlCommand commands[] = {
   { "list",    "[--json]",
     N_("List the stored profiles"), midwayctl_cmd_list },
-  { "import",  "FILE [--replace]",
+  { "import",  "FILE",
     N_("Check a profile file and store it"), midwayctl_cmd_import },
   { "export",  "NAME [FILE]",
     N_("Write a stored profile to FILE or standard output"), midwayctl_cmd_export },
   { "remove",  "NAME",
     N_("Delete a stored profile"), midwayctl_cmd_remove },
-  { "up",      "NAME [--no-wait] [--timeout SECS] [--secret-stdin]",
+  { "up",      "NAME",
     N_("Connect a profile and wait until the tunnel is up"), midwayctl_cmd_up },
-  { "down",    "NAME [--no-wait] [--timeout SECS]",
+  { "down",    "NAME",
     N_("Disconnect a profile’s tunnel"), midwayctl_cmd_down },
   { "status",  "[--json]",
     N_("Show every tunnel"), midwayctl_cmd_status },
@@ -274,8 +274,7 @@ exit_status_for_error (const GError *error)
   /* Refusals by polkit (through the helper) and by the bus policy alike. */
   if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED) ||
-      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED))
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED))
     return MIDWAYCTL_EXIT_NOT_AUTHORIZED;
 
   return MIDWAYCTL_EXIT_FAILURE;

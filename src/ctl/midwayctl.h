@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "midway-dbus-generated.h"
 #include "midway-profile.h"
 
 G_BEGIN_DECLS
@@ -105,6 +106,40 @@ MidwayctlStored *midwayctl_store_find       (GPtrArray        *profiles,
                                              GError          **error);
 MidwayProfile   *midwayctl_store_lookup     (const char       *name_or_id,
                                              GError          **error);
+
+/* The tunnel commands' common ground (midwayctl-bus.c). */
+
+/* Polkit may put a password dialog in front of the user, and the call
+ * waits for them; the default 25 s would cut them off. */
+#define MIDWAYCTL_INTERACTIVE_CALL_TIMEOUT_MS (5 * 60 * 1000)
+
+/* How long up and down wait, unless --timeout says otherwise. */
+#define MIDWAYCTL_DEFAULT_TIMEOUT_S 60
+
+const char         *midwayctl_nonnull               (const char          *text);
+const char         *midwayctl_tunnel_interface_name (void);
+/* Strips the remote error prefix, and says "the helper is not available"
+ * for the errors that mean so. */
+void                midwayctl_tidy_dbus_error       (GError             **error);
+GDBusConnection    *midwayctl_open_system_bus       (GError             **error);
+/* The helper's objects; only with auto_start does this start the helper. */
+GDBusObjectManager *midwayctl_open_manager          (GDBusConnection     *bus,
+                                                     gboolean             auto_start,
+                                                     GError             **error);
+/* Runs what is already queued on the main context: see the definition. */
+void                midwayctl_drain_main_context    (void);
+/* Every tunnel (MidwayTunnel1, owned), sorted by profile name. */
+GPtrArray          *midwayctl_list_tunnels          (GDBusObjectManager  *manager);
+/* The caller's tunnel of the profile NAME (store first, then the names
+ * and ids the caller's tunnels carry). */
+gboolean            midwayctl_open_own_tunnel       (const char          *arg,
+                                                     GDBusObjectManager **manager_out,
+                                                     MidwayTunnel1      **tunnel_out,
+                                                     char               **display_name_out,
+                                                     GError             **error);
+/* "The server could not be reached (ssh: connect to host …)". */
+char               *midwayctl_describe_reason       (const char          *reason,
+                                                     const char          *message);
 
 /* Commands. */
 gboolean midwayctl_cmd_list    (int argc, char **argv, GError **error);

@@ -2,8 +2,9 @@
 # classic PPP-over-SSH command line works on the guest's real kernel PPP
 # stack, the server accounts behave as documented, and polkitd is activated
 # on the guest's system bus with the Midway actions and the test rules.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2317 # functions run through check/wait_for
 set -u
+# shellcheck source-path=SCRIPTDIR source=../uml/lib.sh
 . "$MIDWAY_UML_LIB"
 
 srv_addr=$MIDWAY_SRV_ADDR
@@ -72,6 +73,7 @@ polkitd_is_real() {
 }
 # pkcheck on the caller's own process: `exec` makes $$ pkcheck itself.
 pk_as() { # USER ACTION
+    # shellcheck disable=SC2016 # $1 and $$ belong to the inner shell
     as_user "$1" sh -c 'exec pkcheck --action-id "$1" --process $$' sh "$2"
 }
 check "the real polkitd owns org.freedesktop.PolicyKit1" polkitd_is_real

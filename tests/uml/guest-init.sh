@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2153 # MIDWAY_* are set by the host's env file
 # PID 1 of the user-mode-linux guest booted by midway-uml-run.
 #
 # The guest sees the host's / read-only through hostfs.  This script makes the
@@ -52,7 +53,9 @@ poweroff_now() {
 dump_logs() {
     local f
     for f in "$LOG_DIR"/*; do
-        [ -f "$f" ] && [ -s "$f" ] || continue
+        if [ ! -f "$f" ] || [ ! -s "$f" ]; then
+            continue
+        fi
         printf 'MIDWAY-LOG: ----- %s (last 60 lines) -----\n' "$f"
         tail -n 60 "$f" | sed 's/^/MIDWAY-LOG: /'
     done
@@ -103,6 +106,8 @@ wait_until() {
 [ -n "$run_dir" ] || setup_fail "no midway_run=DIR on the kernel command line"
 # Read now: the host's /tmp, where run_dir usually is, is hidden below.
 [ -r "$run_dir/env" ] || setup_fail "cannot read $run_dir/env"
+# Sets MIDWAY_UML_TOKEN, MIDWAY_SCENARIO, MIDWAY_SOURCE_ROOT,
+# MIDWAY_BUILD_ROOT, MIDWAY_UML_DIR, MIDWAY_UML_STAGE, MIDWAY_UML_TIMEOUT.
 # shellcheck source=/dev/null
 . "$run_dir/env"
 token=$MIDWAY_UML_TOKEN
@@ -137,7 +142,7 @@ must "link /dev/ptmx" ln -sf pts/ptmx /dev/ptmx
 # (the host's own /lib/modules belongs to the host kernel, not to us).
 kver=$(uname -r)
 moddir=/usr/lib/uml/modules/$kver
-[ -d "$moddir" ] || setup_fail "no modules for guest kernel $kver in /usr/lib/uml/modules (have: $(ls /usr/lib/uml/modules 2>/dev/null | tr '\n' ' '))"
+[ -d "$moddir" ] || setup_fail "no modules for guest kernel $kver in /usr/lib/uml/modules (have: $(cd /usr/lib/uml/modules 2>/dev/null && echo *))"
 must "mkdir modroot" mkdir -p "$STATE/modroot/lib/modules"
 must "link modroot" ln -s "$moddir" "$STATE/modroot/lib/modules/$kver"
 # modprobe resolves dependencies (ppp_async needs crc-ccitt, ppp_generic
@@ -204,7 +209,7 @@ os.chmod("/dev/log", 0o666)
 with open(sys.argv[1], "ab", buffering=0) as f:
     while True:
         f.write(s.recv(65536).rstrip(b"\0\n") + b"\n")
-' "$LOG_DIR/syslog" </dev/null >>"$LOG_DIR/syslog" 2>&1 &
+' "$LOG_DIR/syslog" </dev/null >>"$LOG_DIR/syslog-sink.err" 2>&1 &
     wait_until 10 test -S /dev/log || setup_fail "syslog sink did not start"
 else
     printf 'MIDWAY-SETUP: no /usr/bin/python3: no syslog in %s\n' "$LOG_DIR"

@@ -1,0 +1,80 @@
+# shellcheck shell=bash
+# What the Midway scenarios share: profiles for the guest's server and probes
+# of the system's state.  Sourced after tests/uml/lib.sh.
+
+E2E_DIR=$MIDWAY_SOURCE_ROOT/tests/e2e
+PROBE=$E2E_DIR/probe.py
+
+# write_profile USER NAME [KEY=VALUE...]: imports a profile for USER that
+# reaches the guest's server as mwsrv with USER's key and the pinned host key;
+# KEY=VALUE lines override or add fields.
+write_profile() {
+    local user=$1 name=$2 home file
+    shift 2
+    home=$(getent passwd "$user" | cut -d: -f6)
+    file=$(mktemp /tmp/profile.XXXXXX)
+    {
+        echo "[Midway Profile]"
+        echo "name=$name"
+        echo "host=$MIDWAY_SRV_ADDR"
+        echo "user=mwsrv"
+        echo "auth=key-file"
+        echo "key-file=$home/.ssh/id_ed25519"
+        echo "host-key=$MIDWAY_SRV_HOST_KEY"
+        echo "local-address=10.66.0.1"
+        echo "remote-address=10.66.0.2"
+        echo "echo-interval=2"
+        echo "echo-failures=3"
+    } >"$file"
+    local kv key
+    for kv in "$@"; do
+        key=${kv%%=*}
+        sed -i "/^$key=/d" "$file"
+        echo "$kv" >>"$file"
+    done
+    chmod 0644 "$file"
+    as_user "$user" midwayctl import "$file" >/dev/null
+    local rc=$?
+    rm -f "$file"
+    return $rc
+}
+
+probe() {
+    python3 "$PROBE" "$@"
+}
+
+# tunnel_prop USER PROFILE PROP
+tunnel_prop() {
+    as_user "$1" python3 "$PROBE" get "$2" "$3"
+}
+
+ppp_has_address() {
+    ip -4 addr show dev "$1" 2>/dev/null | grep -q "inet $2 "
+}
+
+no_ppp_interface() {
+    ! ip -o link show | grep -q ': ppp[0-9]'
+}
+
+no_tunnel_processes() {
+    ! pgrep -x pppd >/dev/null && ! pgrep -x ssh >/dev/null
+}
+
+state_is() {
+    [ "$(tunnel_prop "$1" "$2" State 2>/dev/null)" = "$3" ]
+}
+
+count_ptys() {
+    find /dev/pts -maxdepth 1 -name '[0-9]*' | wc -l
+}
+
+helper_pid() {
+    pgrep -f '^/usr/libexec/midway-helper' | head -n 1
+}
+
+# Prints what the helper logged for a scenario's post-mortem.
+dump_state() {
+    echo "--- tunnels"; probe tunnels 2>&1 || true
+    echo "--- processes"; ps -eo pid,user,args | grep -E 'pppd|ssh|midway' | grep -v grep || true
+    echo "--- links"; ip -o addr show || true
+}
