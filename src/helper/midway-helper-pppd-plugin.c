@@ -58,6 +58,15 @@
  *       IPCP left the Opened state.  May come without a preceding ip-up:
  *       pppd calls it even when it gave up on IPCP inside ip-up (e.g. "Could
  *       not determine local IP address").
+ *   link-down <status>
+ *       pppd entered the TERMINATE phase (right after "phase 9");
+ *       <status> is pppd's "status" global at that moment, i.e. why it is
+ *       bringing the link down (15 when LCP echoes went unanswered, 16 on
+ *       hangup, 5 on a signal).  lcp_close() sets the phase after the
+ *       status, and pppd may go on for seconds after this (Terminate-
+ *       Requests to a peer that may be dead), so this is the earliest word
+ *       that the link is gone.  (pppd's link_down_notifier is not used: it
+ *       is skipped unless the auth layer thinks the link was up.)
  *   exit <status>
  *       pppd is about to exit(status), after it has cleaned up the link
  *       (status is one of pppd's EXIT_* codes, 127 after a fatal signal).
@@ -346,6 +355,15 @@ on_phase_change (void *arg, int new_phase_num)
   line_add_str (&line, "phase ");
   line_add_int (&line, new_phase_num);
   report (&line);
+
+  if (new_phase_num == PHASE_TERMINATE)
+    {
+      struct report_line down = { .len = 0 };
+
+      line_add_str (&down, "link-down ");
+      line_add_int (&down, status);
+      report (&down);
+    }
 }
 
 static void

@@ -80,6 +80,7 @@ struct _MidwayHelperTunnel
   gboolean                peer_seen;
   gboolean                link_up;
   gboolean                ssh_exited_first;
+  int                     link_down_status; /* pppd's reason, from the plugin; -1 before */
   char                   *ifname;
 
   gboolean                stopping;
@@ -102,6 +103,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (MidwayHelperTunnel, midway_helper_tunnel, G_TYPE_OBJECT)
 
 static gboolean start_attempt (MidwayHelperTunnel *self, GError **error);
+static void remove_runtime_dir (MidwayHelperTunnel *self);
 
 /* g_clear_fd() is newer than GLib 2.74. */
 static void
@@ -146,6 +148,9 @@ emit_finished (MidwayHelperTunnel *self)
   if (self->finished)
     return;
   self->finished = TRUE;
+  /* Not left to dispose: a reference held elsewhere (a call still in
+   * polkit) must not keep the directory around. */
+  remove_runtime_dir (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
@@ -382,6 +387,22 @@ on_report_line (MidwayHelperLineReader *reader,
       if (!self->stopping)
         on_link_up (self, words[1], words[2], words[3]);
     }
+  else if (g_str_equal (words[0], "link-down") && n == 2)
+    {
+      guint64 status;
+
+      if (!g_ascii_string_to_unsigned (words[1], 10, 0, 255, &status, NULL))
+        return;
+      self->link_down_status = (int) status;
+      /* A dead peer will not acknowledge pppd's Terminate-Requests: waiting
+       * for them would only delay the reconnect by pppd's restart timers. */
+      if (status == MIDWAY_PPPD_EXIT_PEER_DEAD && self->attempt_running)
+        {
+          midway_helper_log_append (self->log, "helper", "the peer stopped answering LCP echoes");
+          midway_helper_process_kill (self->pppd);
+          midway_helper_process_kill (self->ssh);
+        }
+    }
   else if ((g_str_equal (words[0], "phase") || g_str_equal (words[0], "ip-down") ||
             g_str_equal (words[0], "exit")) && n == 2)
     {
@@ -436,7 +457,11 @@ attempt_finished (MidwayHelperTunnel *self)
   attempt.link_was_up = self->link_up;
   attempt.ssh_exited_first = self->ssh_exited_first;
   attempt.ssh_status = midway_helper_process_get_status (self->ssh);
-  attempt.pppd_status = midway_helper_process_get_status (self->pppd);
+  /* Why pppd took the link down is worth more than how it exited
+   * (killed, or "hangup" once ssh was gone). */
+  attempt.pppd_status = self->link_down_status >= 0
+    ? self->link_down_status
+    : midway_helper_process_get_status (self->pppd);
   attempt.ssh_stderr = tail->str;
   reason = midway_helper_diagnose (&attempt, &message);
 
@@ -627,6 +652,7 @@ start_attempt (MidwayHelperTunnel *self,
   self->peer_seen = FALSE;
   self->link_up = FALSE;
   self->ssh_exited_first = FALSE;
+  self->link_down_status = -1;
 
   if (!open_pty (self, &tty_path, error))
     return FALSE;

@@ -72,9 +72,23 @@ helper_pid() {
     pgrep -f '^/usr/libexec/midway-helper' | head -n 1
 }
 
-# Prints what the helper logged for a scenario's post-mortem.
+# The client's pppd, the helper's child (the server's pppd runs in the same
+# guest, so `pgrep -x pppd` finds both).
+local_pppd_pid() {
+    pgrep -x -P "$(helper_pid)" pppd
+}
+
+# Prints what the helper knows, for a scenario's post-mortem: the tunnels,
+# each tunnel's log (read as root, which polkit lets through here as the
+# guest has no rule for it: as its owner), processes and links.
 dump_state() {
+    local path owner
     echo "--- tunnels"; probe tunnels 2>&1 || true
+    for path in $(probe tunnels 2>/dev/null | sed -n 's/.*"path": "\(.*\)".*/\1/p'); do
+        owner=$(getent passwd "$(probe tunnels | python3 -c "import json,sys; print([t['Owner'] for t in json.load(sys.stdin) if t['path']=='$path'][0])")" | cut -d: -f1)
+        echo "--- log of $path ($owner)"
+        as_user "$owner" python3 "$PROBE" call "$path" GetLog | python3 -c "import json,sys; l=sys.stdin.read(); print('\n'.join(json.loads(l)[0]) if l.startswith('[') else l)"
+    done
     echo "--- processes"; ps -eo pid,user,args | grep -E 'pppd|ssh|midway' | grep -v grep || true
     echo "--- links"; ip -o addr show || true
 }

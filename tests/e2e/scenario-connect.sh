@@ -23,8 +23,8 @@ sleep 2.5
 check "RxBytes counts the ping replies" test "$(tunnel_prop alice office RxBytes)" -gt 0
 
 check "ssh runs as alice" test "$(ps -o user= -C ssh | sort -u)" = alice
-check "pppd runs as root" test "$(ps -o user= -C pppd | sort -u)" = root
-pppd_pid=$(pgrep -x pppd)
+check "the helper's pppd runs as root" test "$(ps -o user= -p "$(local_pppd_pid)")" = root
+pppd_pid=$(local_pppd_pid)
 check "pppd's environment is the fixed one" \
     test "$(tr '\0' '\n' <"/proc/$pppd_pid/environ")" = "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 check "pppd was given no pty command or option file" \

@@ -20,5 +20,6 @@ check "no runtime directory is left" bash -c "! ls -d /run/midway/tunnel-* 2>/de
 fds_down=$(ls /proc/"$helper"/fd | wc -l)
 check "the helper closed the tunnel's descriptors ($fds_up up, $fds_down down)" \
     test "$fds_down" -lt "$fds_up"
-check "the server's session ended" wait_for 10 bash -c "! ip netns exec srv pgrep -f 'sshd: mwsrv' >/dev/null"
+check "the server's session ended" wait_for 10 bash -c "! ip netns exec srv pgrep -f '^sshd: mwsrv' >/dev/null"
+dump_state
 finish

@@ -13,7 +13,7 @@ check "the helper runs (pid $old)" test -n "$old"
 kill -KILL "$old"
 check "pppd and ssh die with the helper" wait_for 5 no_tunnel_processes
 check "the ppp interface disappears" wait_for 5 no_ppp_interface
-check "the server's session ends too" wait_for 10 bash -c "! ip netns exec srv pgrep -f 'sshd: mwsrv' >/dev/null"
+check "the server's session ends too" wait_for 10 bash -c "! ip netns exec srv pgrep -f '^sshd: mwsrv' >/dev/null"
 
 check "a new up activates a fresh helper and works" as_user alice midwayctl up office --timeout 60
 new=$(helper_pid)
@@ -21,4 +21,5 @@ check "it is a new helper process" test -n "$new" -a "$new" != "$old"
 check "the stale runtime directory was cleaned" test "$(ls -d /run/midway/tunnel-* | wc -l)" -eq 1
 check "ping crosses the new link" ping -c 2 -W 2 10.66.0.2
 check "midwayctl down succeeds" as_user alice midwayctl down office
+dump_state
 finish

@@ -12,7 +12,7 @@ as_user alice midwayctl monitor >/tmp/monitor.log 2>&1 &
 monitor=$!
 sleep 1
 
-check "the server's sshd session for mwsrv is there" srv pgrep -f 'sshd: mwsrv'
+check "the server's sshd session for mwsrv is there" srv pgrep -f '^sshd: mwsrv'
 srv pkill -KILL -f 'sshd: mwsrv'
 
 check "the drop is reported as the ssh session ending" \

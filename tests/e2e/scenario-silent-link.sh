@@ -28,4 +28,5 @@ check "the reason is the peer not responding" \
 check "the tunnel failed (reconnect is off)" wait_for 10 state_is alice office failed
 check "pppd and ssh are gone" wait_for 10 no_tunnel_processes
 check "the interface is gone" no_ppp_interface
+dump_state
 finish

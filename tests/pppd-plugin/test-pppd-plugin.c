@@ -35,6 +35,7 @@ struct notifier *phasechange;
 struct notifier *exitnotify;
 struct notifier *ip_up_notifier;
 struct notifier *ip_down_notifier;
+volatile int status;
 struct notifier *fork_notifier;
 void (*snoop_recv_hook) (unsigned char *p, int len);
 
@@ -251,6 +252,11 @@ scenario_sequence (int type)
   ifname[0] = '\0';
   notify (ip_down_notifier, 0);
   ok_str (drain (sv[0]), "ip-down pp?p??\nip-down ?\n", "ifname sanitised");
+
+  /* LcpLinkFailure() sets status before lcp_close() enters TERMINATE. */
+  status = EXIT_PEER_DEAD;
+  notify (phasechange, PHASE_TERMINATE);
+  ok_str (drain (sv[0]), "phase 9\nlink-down 15\n", "link-down carries pppd's status");
 
   notify (phasechange, PHASE_DEAD);
   notify (exitnotify, EXIT_HANGUP);
