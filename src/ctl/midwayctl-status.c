@@ -188,6 +188,8 @@ tunnel_to_json (GString       *out,
   g_string_append_printf (out, "%u", midway_tunnel1_get_reconnect_count (tunnel));
   midwayctl_json_member (out, &first, "last-reason");
   midwayctl_json_string (out, midway_tunnel1_get_last_reason (tunnel));
+  midwayctl_json_member (out, &first, "last-message");
+  midwayctl_json_string (out, midway_tunnel1_get_last_message (tunnel));
   midwayctl_json_member (out, &first, "next-retry");
   g_string_append_printf (out, "%" G_GUINT64_FORMAT, midway_tunnel1_get_next_retry (tunnel));
   g_string_append_c (out, '}');

@@ -340,7 +340,8 @@ on_up_notify_state (GObject    *object,
   MidwayTunnel1 *tunnel = MIDWAY_TUNNEL1 (object);
 
   up_handle_state (user_data, midway_tunnel1_get_state (tunnel),
-                   midway_tunnel1_get_last_reason (tunnel), "", FALSE);
+                   midway_tunnel1_get_last_reason (tunnel),
+                   midwayctl_nonnull (midway_tunnel1_get_last_message (tunnel)), FALSE);
 }
 
 static void
@@ -354,7 +355,8 @@ up_attach (UpWait        *wait,
   /* Subscribed; now look, so that a change made before we subscribed is
    * not missed. */
   up_handle_state (wait, midway_tunnel1_get_state (tunnel),
-                   midway_tunnel1_get_last_reason (tunnel), "", FALSE);
+                   midway_tunnel1_get_last_reason (tunnel),
+                   midwayctl_nonnull (midway_tunnel1_get_last_message (tunnel)), FALSE);
 }
 
 static void

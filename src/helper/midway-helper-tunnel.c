@@ -131,7 +131,10 @@ set_state (MidwayHelperTunnel *self,
   gboolean was_active = state_is_active (midway_tunnel1_get_state (self->iface));
 
   if (reason != NULL && *reason != '\0')
-    midway_tunnel1_set_last_reason (self->iface, reason);
+    {
+      midway_tunnel1_set_last_reason (self->iface, reason);
+      midway_tunnel1_set_last_message (self->iface, message != NULL ? message : "");
+    }
   midway_tunnel1_set_state (self->iface, state);
   midway_helper_log_appendf (self->log, "helper", "state %s%s%s%s", state,
                              reason && *reason ? " (" : "", reason ? reason : "",
@@ -927,6 +930,7 @@ midway_helper_tunnel_new (guint                  serial,
   midway_tunnel1_set_local_address (self->iface, "");
   midway_tunnel1_set_remote_address (self->iface, "");
   midway_tunnel1_set_last_reason (self->iface, "");
+  midway_tunnel1_set_last_message (self->iface, "");
   midway_object_skeleton_set_tunnel1 (self->object, self->iface);
 
   g_signal_connect_object (self->iface, "handle-disconnect", G_CALLBACK (on_handle_disconnect), self, 0);
