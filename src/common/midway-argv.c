@@ -376,6 +376,10 @@ midway_argv_build_ssh (MidwayProfile        *profile,
     return NULL;
   g_strv_builder_addv (argv, (const char **) words + 1);
   g_strv_builder_add_many (argv, MIDWAY_REMOTE_PPPD_ARGS, NULL);
+  /* IPv6CP only opens when both ends want it: a pppd without "+ipv6"
+   * rejects the protocol and the link stays IPv4-only. */
+  if (midway_profile_get_ipv6 (profile))
+    g_strv_builder_add (argv, "+ipv6");
 
   return g_strv_builder_end (argv);
 }
@@ -465,6 +469,11 @@ midway_argv_build_pppd (MidwayProfile         *profile,
    * also holds when only the remote address is given. */
   if (*local_address == '\0')
     g_strv_builder_add (argv, "noipdefault");
+
+  /* Link-local addresses come with IPv6CP; any other IPv6 route is the
+   * helper's (midway-helper-routes.c). */
+  if (midway_profile_get_ipv6 (profile))
+    g_strv_builder_add (argv, "+ipv6");
 
   return g_strv_builder_end (argv);
 }

@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +39,9 @@
 
 #define NAME_MAX_CHARS 64
 #define HOST_KEY_MAX_BASE64 8192
+/* Each route costs a netlink round trip in the helper; a longer list is a
+ * full tunnel in disguise. */
+#define ROUTES_MAX 32
 
 typedef enum {
   FIELD_ID,
@@ -54,6 +59,9 @@ typedef enum {
   FIELD_ECHO_INTERVAL,
   FIELD_ECHO_FAILURES,
   FIELD_RECONNECT,
+  FIELD_ROUTES,
+  FIELD_FULL_TUNNEL,
+  FIELD_IPV6,
   N_FIELDS
 } FieldIndex;
 
@@ -94,6 +102,7 @@ static gboolean check_key_file       (const MidwayFieldSpec *, const char *, gsi
 static gboolean check_host_key       (const MidwayFieldSpec *, const char *, gsize, GError **);
 static gboolean check_remote_command (const MidwayFieldSpec *, const char *, gsize, GError **);
 static gboolean check_ipv4_address   (const MidwayFieldSpec *, const char *, gsize, GError **);
+static gboolean check_routes         (const MidwayFieldSpec *, const char *, gsize, GError **);
 
 /* Indexed by MidwayAuthMethod. */
 static const char * const auth_values[] = {
@@ -210,6 +219,25 @@ static const MidwayFieldSpec fields[N_FIELDS] = {
     .key = MIDWAY_FIELD_RECONNECT, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
     .label = N_("Reconnect automatically"),
     .default_boolean = TRUE,
+  },
+  [FIELD_ROUTES] = {
+    /* A comma-separated string rather than an "as": every field keeps one
+     * text form that is the same in the key file, a text entry and
+     * midwayctl, and the table has no list kind. */
+    .key = MIDWAY_FIELD_ROUTES, .kind = MIDWAY_FIELD_KIND_STRING, .type = "s",
+    .label = N_("Networks through the tunnel"),
+    .default_string = "",
+    .max_length = ROUTES_MAX * 44, .check = check_routes,
+  },
+  [FIELD_FULL_TUNNEL] = {
+    .key = MIDWAY_FIELD_FULL_TUNNEL, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
+    .label = N_("Send all traffic through the tunnel"),
+    .default_boolean = FALSE,
+  },
+  [FIELD_IPV6] = {
+    .key = MIDWAY_FIELD_IPV6, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
+    .label = N_("IPv6"),
+    .default_boolean = FALSE,
   },
 };
 
@@ -675,6 +703,104 @@ check_ipv4_address (const MidwayFieldSpec  *spec,
    * the broadcast address cannot be one end of a point-to-point link. */
   if (octets[0] == 0 || octets[0] == 127 || octets[0] >= 224)
     return field_error (error, spec, _("must be a unicast IPv4 address"));
+
+  return TRUE;
+}
+
+/* One network of the "routes" list in its only spelling: a canonical
+ * address (dotted quad, or what inet_pton() reads for IPv6), "/" and a
+ * prefix length in plain decimal, no host bits set.  family is 4 or 6. */
+gboolean
+midway_profile_parse_network (const char *text,
+                              guint      *family,
+                              guint8      address[16],
+                              guint      *prefix_length)
+{
+  const char *slash = strchr (text, '/');
+  g_autofree char *host = NULL;
+  guint max_prefix;
+  guint prefix = 0;
+  guint n_bytes;
+
+  if (slash == NULL || slash == text)
+    return FALSE;
+  host = g_strndup (text, slash - text);
+  memset (address, 0, 16);
+
+  if (strchr (host, ':') != NULL)
+    {
+      if (inet_pton (AF_INET6, host, address) != 1)
+        return FALSE;
+      *family = 6;
+      max_prefix = 128;
+    }
+  else
+    {
+      if (!parse_ipv4 (host, address))
+        return FALSE;
+      *family = 4;
+      max_prefix = 32;
+    }
+
+  slash++;
+  if (*slash == '\0' || (slash[0] == '0' && slash[1] != '\0') || strlen (slash) > 3)
+    return FALSE;
+  for (const char *p = slash; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      prefix = prefix * 10 + (guint) (*p - '0');
+    }
+  if (prefix > max_prefix)
+    return FALSE;
+
+  /* "10.1.2.3/8" is most likely a typo for a host route: refuse it rather
+   * than guess which one was meant. */
+  n_bytes = max_prefix / 8;
+  for (guint bit = prefix; bit < max_prefix; bit++)
+    if (bit / 8 < n_bytes && (address[bit / 8] & (0x80 >> (bit % 8))) != 0)
+      return FALSE;
+
+  *prefix_length = prefix;
+  return TRUE;
+}
+
+static gboolean
+check_routes (const MidwayFieldSpec  *spec,
+              const char             *value,
+              gsize                   length,
+              GError                **error)
+{
+  g_auto(GStrv) networks = NULL;
+
+  if (length == 0)
+    return TRUE;
+
+  networks = g_strsplit (value, ",", -1);
+  if (g_strv_length (networks) > ROUTES_MAX)
+    return field_error (error, spec, _("must list at most %u networks"), (guint) ROUTES_MAX);
+
+  for (guint i = 0; networks[i] != NULL; i++)
+    {
+      guint8 address[16];
+      guint family, prefix;
+
+      if (!midway_profile_parse_network (networks[i], &family, address, &prefix))
+        {
+          g_autofree char *excerpt = escape_excerpt (networks[i], strlen (networks[i]));
+
+          return field_error (error, spec,
+                              /* Translators: %s is what the user wrote, e.g. "10.0.0.1/8" */
+                              _("“%s” is not a network such as 10.1.0.0/16 or fd00:1::/64 "
+                                "(comma-separated, no spaces, no host bits set)"),
+                              excerpt);
+        }
+      /* The ssh connection itself would follow a default route into the
+       * tunnel; "full-tunnel" keeps the server reachable. */
+      if (prefix == 0)
+        return field_error (error, spec,
+                            _("must not contain a default route; use “full-tunnel” instead"));
+    }
 
   return TRUE;
 }
@@ -1258,6 +1384,10 @@ midway_profile_validate (MidwayProfile  *self,
   if (*local_address != '\0' && strcmp (local_address, remote_address) == 0)
     return field_error (error, &fields[FIELD_REMOTE_ADDRESS],
                         _("must differ from the local address"));
+
+  if (!midway_profile_get_ipv6 (self) && strchr (midway_profile_get_routes (self), ':') != NULL)
+    return field_error (error, &fields[FIELD_ROUTES],
+                        _("IPv6 networks need “ipv6” to be true"));
 
   return TRUE;
 }
@@ -1854,6 +1984,27 @@ midway_profile_get_reconnect (MidwayProfile *self)
 {
   g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
   return g_variant_get_boolean (self->values[FIELD_RECONNECT]);
+}
+
+const char *
+midway_profile_get_routes (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), NULL);
+  return get_string (self, FIELD_ROUTES);
+}
+
+gboolean
+midway_profile_get_full_tunnel (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
+  return g_variant_get_boolean (self->values[FIELD_FULL_TUNNEL]);
+}
+
+gboolean
+midway_profile_get_ipv6 (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
+  return g_variant_get_boolean (self->values[FIELD_IPV6]);
 }
 
 const char *

@@ -40,6 +40,9 @@ typedef enum {
 #define MIDWAY_FIELD_ECHO_INTERVAL  "echo-interval"
 #define MIDWAY_FIELD_ECHO_FAILURES  "echo-failures"
 #define MIDWAY_FIELD_RECONNECT      "reconnect"
+#define MIDWAY_FIELD_ROUTES         "routes"
+#define MIDWAY_FIELD_FULL_TUNNEL    "full-tunnel"
+#define MIDWAY_FIELD_IPV6           "ipv6"
 
 typedef enum {
   MIDWAY_FIELD_KIND_STRING,
@@ -127,6 +130,17 @@ guint             midway_profile_get_mtu              (MidwayProfile  *self);
 guint             midway_profile_get_echo_interval    (MidwayProfile  *self);
 guint             midway_profile_get_echo_failures    (MidwayProfile  *self);
 gboolean          midway_profile_get_reconnect        (MidwayProfile  *self);
+/* Comma-separated networks, each valid for midway_profile_parse_network(). */
+const char       *midway_profile_get_routes           (MidwayProfile  *self);
+gboolean          midway_profile_get_full_tunnel      (MidwayProfile  *self);
+gboolean          midway_profile_get_ipv6             (MidwayProfile  *self);
+
+/* One network of "routes": family 4 or 6, the address in network order
+ * (4 or 16 bytes used), the prefix length.  FALSE unless canonical. */
+gboolean          midway_profile_parse_network        (const char     *text,
+                                                       guint          *family,
+                                                       guint8          address[16],
+                                                       guint          *prefix_length);
 
 const char       *midway_auth_method_to_string        (MidwayAuthMethod method);
 

@@ -18,7 +18,11 @@ G_DECLARE_FINAL_TYPE (MidwayHelperAuthority, midway_helper_authority, MIDWAY, HE
 
 MidwayHelperAuthority *midway_helper_authority_new              (GError               **error);
 
-/* Finds the caller's uid from the bus (never from a PID), then asks polkit
+/* The D-Bus handlers own their invocation (transfer full) and pass an extra
+ * reference as @user_data; the callback returns through the invocation,
+ * which consumes one reference, and drops the other with g_autoptr.
+ *
+ * Finds the caller's uid from the bus (never from a PID), then asks polkit
  * about the caller's bus name: @action_id when the caller is @owner, else
  * @other_action_id.  Pass owner = (uid_t) -1 and other_action_id = NULL
  * when the call concerns no existing object. */

@@ -19,6 +19,7 @@
 #include "midway-helper-authority.h"
 #include "midway-helper-manager.h"
 #include "midway-helper-secrets.h"
+#include "midway-helper-routes.h"
 #include "midway-helper-tunnel.h"
 
 /* A user with this many tunnels (failed ones included) must stop or dismiss
@@ -211,7 +212,7 @@ on_connect_authorized (GObject      *source,
       return;
     }
 
-  midway_helper1_complete_connect (self->iface, g_steal_pointer (&invocation), path);
+  midway_helper1_complete_connect (self->iface, invocation, path);
 }
 
 static gboolean
@@ -340,6 +341,17 @@ midway_helper_manager_new (GDBusConnection  *connection,
 
   if (!prepare_runtime_dir (runtime_dir, error))
     return NULL;
+  /* issue 4: a killed predecessor's routes; not fatal, a tunnel can still
+   * come up next to them. */
+  {
+    g_autoptr(GError) routes_error = NULL;
+    guint n_stale = midway_helper_routes_remove_stale (&routes_error);
+
+    if (routes_error != NULL)
+      g_warning ("Stale routes not removed: %s", routes_error->message);
+    else if (n_stale > 0)
+      g_message ("Removed %u stale routes of a previous helper", n_stale);
+  }
 
   self = g_object_new (MIDWAY_TYPE_HELPER_MANAGER, NULL);
   self->connection = g_object_ref (connection);

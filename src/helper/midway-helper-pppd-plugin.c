@@ -54,6 +54,12 @@
  *       reported by, pppd when it runs with "usepeerdns"; otherwise both
  *       are 0.0.0.0.  Note that usepeerdns also makes pppd write
  *       /etc/ppp/resolv.conf, and Debian's ip-up.d scripts may act on it.
+ *   ip6-up <ifname> <local> <remote>
+ *       IPv6CP is up (pppd runs with "+ipv6") and the interface has its
+ *       link-local address.  <local> and <remote> are the link-local
+ *       addresses built from the negotiated interface identifiers, written
+ *       fe80::xxxx:xxxx:xxxx:xxxx (four groups of four lower-case hex
+ *       digits, zeros kept).  May come before or after ip-up.
  *   ip-down <ifname>
  *       IPCP left the Opened state.  May come without a preceding ip-up:
  *       pppd calls it even when it gave up on IPCP inside ip-up (e.g. "Could
@@ -100,6 +106,12 @@
 #include <pppd/pppd.h>
 #include <pppd/fsm.h>
 #include <pppd/ipcp.h>
+/* Debian builds pppd with IPv6 (INET6); its headers insist on being told. */
+#ifndef INET6
+#define INET6 1
+#endif
+#include <pppd/eui64.h>
+#include <pppd/ipv6cp.h>
 
 #define MIDWAY_REPORT_LINE_MAX 256
 
@@ -396,6 +408,34 @@ on_ip_up (void *arg, int unused)
 }
 
 static void
+line_add_link_local (struct report_line *line, eui64_t id)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  line_add_str (line, " fe80:");
+  for (size_t i = 0; i < 8; i++)
+    {
+      char digits[2] = { hex[id.e8[i] >> 4], hex[id.e8[i] & 0xf] };
+
+      if (i % 2 == 0)
+        line_add_str (line, ":");
+      line_add_bytes (line, digits, 2);
+    }
+}
+
+static void
+on_ip6_up (void *arg, int unused)
+{
+  struct report_line line = { .len = 0 };
+
+  line_add_str (&line, "ip6-up");
+  line_add_ifname (&line);
+  line_add_link_local (&line, ipv6cp_gotoptions[0].ourid);
+  line_add_link_local (&line, ipv6cp_hisoptions[0].hisid);
+  report (&line);
+}
+
+static void
 on_ip_down (void *arg, int unused)
 {
   struct report_line line = { .len = 0 };
@@ -445,6 +485,7 @@ plugin_init (void)
   add_notifier (&phasechange, on_phase_change, NULL);
   add_notifier (&ip_up_notifier, on_ip_up, NULL);
   add_notifier (&ip_down_notifier, on_ip_down, NULL);
+  add_notifier (&ipv6_up_notifier, on_ip6_up, NULL);
   add_notifier (&exitnotify, on_exit_notify, NULL);
   add_notifier (&fork_notifier, on_fork, NULL);
 

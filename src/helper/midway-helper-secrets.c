@@ -107,7 +107,7 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
   MidwayAuthMethod auth = midway_profile_get_auth (profile);
   GVariantIter iter;
   const char *key;
-  GVariant *value;
+  GVariant *next;
   gboolean seen_socket = FALSE, seen_key = FALSE, seen_pass = FALSE, seen_password = FALSE;
 
   g_return_val_if_fail (credentials != NULL, NULL);
@@ -120,9 +120,9 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
     }
 
   g_variant_iter_init (&iter, credentials);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &next))
     {
-      g_autoptr(GVariant) owned = value;
+      g_autoptr(GVariant) value = next;
 
       if (g_str_equal (key, MIDWAY_SECRET_SSH_AUTH_SOCK) && !seen_socket && auth == MIDWAY_AUTH_AGENT)
         {

@@ -31,6 +31,7 @@
 #include "midway-helper-diagnosis.h"
 #include "midway-helper-line-reader.h"
 #include "midway-helper-log.h"
+#include "midway-helper-routes.h"
 #include "midway-helper-tunnel.h"
 
 #define LOG_MAX_LINES 500
@@ -82,6 +83,7 @@ struct _MidwayHelperTunnel
   gboolean                ssh_exited_first;
   int                     link_down_status; /* pppd's reason, from the plugin; -1 before */
   char                   *ifname;
+  MidwayHelperRoutes     *routes;     /* issue 4: the link's routes */
 
   gboolean                stopping;
   gboolean                ever_up;
@@ -361,6 +363,11 @@ on_link_up (MidwayHelperTunnel *self,
   if (self->stats_source == 0)
     self->stats_source = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_tick, self);
 
+  /* issue 4: routes, once the interface exists */
+  if (self->routes == NULL)
+    self->routes = midway_helper_routes_new (self->profile, self->log);
+  midway_helper_routes_apply (self->routes, ifname);
+
   set_state (self, MIDWAY_STATE_UP, "", "");
 }
 
@@ -389,6 +396,15 @@ on_report_line (MidwayHelperLineReader *reader,
     {
       if (!self->stopping)
         on_link_up (self, words[1], words[2], words[3]);
+    }
+  else if (g_str_equal (words[0], "ip6-up") && n == 4)   /* issue 4 */
+    {
+      if (self->stopping || !is_interface_name (words[1]))
+        return;
+      midway_helper_log_appendf (self->log, "helper", "IPv6 up: %s peer %s", words[2], words[3]);
+      if (self->routes == NULL)
+        self->routes = midway_helper_routes_new (self->profile, self->log);
+      midway_helper_routes_apply_ipv6 (self->routes, words[1]);
     }
   else if (g_str_equal (words[0], "link-down") && n == 2)
     {
@@ -482,6 +498,8 @@ attempt_finished (MidwayHelperTunnel *self)
   close_attempt_fds (self);
   remove_secret_files (self);
   clear_link_properties (self);
+  if (self->routes != NULL)   /* issue 4 */
+    midway_helper_routes_remove (self->routes);
 
   if (self->stopping)
     {
@@ -767,7 +785,7 @@ on_disconnect_authorized (GObject      *source,
     }
 
   midway_helper_log_appendf (self->log, "helper", "disconnect requested by uid %u", (guint) caller);
-  midway_tunnel1_complete_disconnect (self->iface, g_steal_pointer (&invocation));
+  midway_tunnel1_complete_disconnect (self->iface, invocation);
   midway_helper_tunnel_stop (self);
 }
 
@@ -788,7 +806,7 @@ on_get_log_authorized (GObject      *source,
     }
 
   lines = midway_helper_log_get_lines (self->log);
-  midway_tunnel1_complete_get_log (self->iface, g_steal_pointer (&invocation),
+  midway_tunnel1_complete_get_log (self->iface, invocation,
                                    (const char * const *) lines);
 }
 
@@ -846,6 +864,7 @@ midway_helper_tunnel_dispose (GObject *object)
   g_clear_object (&self->pppd);
   close_attempt_fds (self);
   remove_runtime_dir (self);
+  g_clear_object (&self->routes);   /* issue 4: removes what is left */
 
   G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->dispose (object);
 }
@@ -1054,6 +1073,8 @@ midway_helper_tunnel_kill (MidwayHelperTunnel *self)
     midway_helper_process_kill (self->ssh);
   if (self->pppd != NULL)
     midway_helper_process_kill (self->pppd);
+  if (self->routes != NULL)   /* issue 4 */
+    midway_helper_routes_remove (self->routes);
   remove_runtime_dir (self);
   emit_finished (self);
 }

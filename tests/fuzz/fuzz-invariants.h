@@ -25,4 +25,8 @@ void fuzz_init                            (void);
  * unless both serialisations parse back into an equal profile. */
 void fuzz_check_accepted_profile          (MidwayProfile *profile);
 
+/* How many profiles fuzz_check_accepted_profile() has checked: the replay
+ * driver shows which seeds reach the argument vectors. */
+extern guint fuzz_n_accepted;
+
 G_END_DECLS

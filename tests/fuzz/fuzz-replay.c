@@ -10,8 +10,16 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz-invariants.h"
+
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
 
 static void
 collect (const char *path,
@@ -36,8 +44,7 @@ collect (const char *path,
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_build_filename (path, name, NULL));
   /* A stable order, so that a failure names the same test every time. */
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-  g_ptr_array_sort_with_data (names, (GCompareDataFunc) (void (*) (void)) NULL, NULL);
+  g_ptr_array_sort (names, compare_paths);
   for (guint i = 0; i < names->len; i++)
     collect (names->pdata[i], files);
 }
@@ -64,6 +71,7 @@ main (int   argc,
       g_autoptr(GError) error = NULL;
       g_autofree char *contents = NULL;
       gsize length = 0;
+      guint accepted_before = fuzz_n_accepted;
 
       if (!g_file_get_contents (path, &contents, &length, &error))
         {
@@ -73,7 +81,8 @@ main (int   argc,
       fflush (stdout);
       /* A broken invariant aborts: the test fails on that file. */
       LLVMFuzzerTestOneInput ((const uint8_t *) contents, length);
-      printf ("ok %u - %s\n", i + 1, path);
+      printf ("ok %u - %s (%s)\n", i + 1, path,
+              fuzz_n_accepted > accepted_before ? "a profile: argv checked" : "no profile");
     }
   return 0;
 }

@@ -25,6 +25,12 @@
 #include <pppd/pppd.h>
 #include <pppd/fsm.h>
 #include <pppd/ipcp.h>
+/* Debian builds pppd with IPv6 (INET6); its headers insist on being told. */
+#ifndef INET6
+#define INET6 1
+#endif
+#include <pppd/eui64.h>
+#include <pppd/ipv6cp.h>
 
 /* ---- the part of pppd the plugin links against ---- */
 
@@ -35,6 +41,9 @@ struct notifier *phasechange;
 struct notifier *exitnotify;
 struct notifier *ip_up_notifier;
 struct notifier *ip_down_notifier;
+ipv6cp_options ipv6cp_gotoptions[1];
+ipv6cp_options ipv6cp_hisoptions[1];
+struct notifier *ipv6_up_notifier;
 volatile int status;
 struct notifier *fork_notifier;
 void (*snoop_recv_hook) (unsigned char *p, int len);
@@ -247,6 +256,19 @@ scenario_sequence (int type)
           "ip-up vpn-long-interface-name-0123456 0.0.0.0 255.255.255.255 1.0.0.1 100.64.0.10\n",
           "ip-up with extreme values and a 31-char ifname");
 
+  {
+    static const unsigned char ours[8] = { 0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x0a, 0x01 };
+    static const unsigned char his[8] = { 0, 0, 0, 0, 0, 0, 0, 0x02 };
+
+    strcpy (ifname, "ppp0");
+    memcpy (ipv6cp_gotoptions[0].ourid.e8, ours, 8);
+    memcpy (ipv6cp_hisoptions[0].hisid.e8, his, 8);
+    notify (ipv6_up_notifier, 0);
+    ok_str (drain (sv[0]),
+            "ip6-up ppp0 fe80::0200:5eff:fe00:0a01 fe80::0000:0000:0000:0002\n",
+            "ip6-up line with both link-local addresses");
+  }
+
   strcpy (ifname, "pp p\n\x80");
   notify (ip_down_notifier, 0);
   ifname[0] = '\0';
@@ -449,7 +471,8 @@ main (int argc, char **argv)
       && (added_options[0].flags & OPT_PRIV),
       "bounds 3..1023, privileged");
   ok (snoop_recv_hook != prev_hook, "installs its snoop_recv_hook");
-  ok (phasechange && exitnotify && ip_up_notifier && ip_down_notifier && fork_notifier,
+  ok (phasechange && exitnotify && ip_up_notifier && ip_down_notifier && fork_notifier
+      && ipv6_up_notifier,
       "registers its notifiers");
   report_fd_option = added_options[0].addr;
 

@@ -618,6 +618,52 @@ test_pppd_link_settings (void)
   assert_argv (argv, expected);
 }
 
+static void
+test_ipv6 (void)
+{
+  static const char * const expected_pppd[] = {
+    PPPD, "/dev/pts/12", "nodetach", "noauth", "local", "nocrtscts", "silent",
+    "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
+    "mtu", "1400", "mru", "1400",
+    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "ipparam", "t0", "linkname", "t0",
+    "plugin", PLUGIN, "midway-report-fd", "3",
+    "noipdefault", "+ipv6",
+    NULL
+  };
+  static const char * const expected_ssh[] = {
+    SSH_HEAD ("yes"),
+    "-o", "PreferredAuthentications=publickey",
+    "-o", "IdentitiesOnly=no",
+    "-p", "22",
+    "--", "vpn.example.com", "sudo", "-n", "pppd", SSH_TAIL, "+ipv6",
+    NULL
+  };
+  g_autoptr(MidwayProfile) profile = new_profile ();
+  MidwayPppdArgs pppd_args = default_pppd_args;
+  MidwaySshArgs ssh_args = { .ssh_path = SSH };
+  g_auto(GStrv) pppd_argv = NULL;
+  g_auto(GStrv) ssh_argv = NULL;
+  g_auto(GStrv) plain = NULL;
+
+  /* Routes never reach pppd: the helper installs them. */
+  set_ok (profile, "routes", "10.99.0.0/24,fd00:99::/64");
+  set_ok (profile, "full-tunnel", "true");
+  set_ok (profile, "ipv6", "true");
+  pppd_args.tty_path = "/dev/pts/12";
+  pppd_args.ipparam = "t0";
+  pppd_args.report_fd = 3;
+  pppd_argv = build_pppd (profile, &pppd_args);
+  assert_argv (pppd_argv, expected_pppd);
+  ssh_argv = build_ssh (profile, &ssh_args);
+  assert_argv (ssh_argv, expected_ssh);
+
+  set_ok (profile, "routes", "10.99.0.0/24");
+  set_ok (profile, "ipv6", "false");
+  plain = build_pppd (profile, &pppd_args);
+  g_assert_false (g_strv_contains ((const char * const *) plain, "+ipv6"));
+}
+
 static const char *
 option_value (char * const *argv,
               const char   *option)
@@ -737,6 +783,7 @@ main (int   argc,
   g_test_add_func ("/argv/pppd/link-settings", test_pppd_link_settings);
   g_test_add_func ("/argv/pppd/echo-mapping", test_pppd_echo_mapping);
   g_test_add_func ("/argv/pppd/invalid-arguments", test_pppd_invalid_arguments);
+  g_test_add_func ("/argv/ipv6", test_ipv6);
 
   return g_test_run ();
 }

@@ -251,7 +251,8 @@ test_table (void)
   static const char * const keys[] = {
     "id", "name", "host", "port", "user", "auth", "key-file", "host-key",
     "remote-command", "local-address", "remote-address", "mtu",
-    "echo-interval", "echo-failures", "reconnect",
+    "echo-interval", "echo-failures", "reconnect", "routes", "full-tunnel",
+    "ipv6",
   };
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
   const MidwayFieldSpec *fields;
@@ -535,6 +536,37 @@ static const Example examples[] = {
   { "reconnect", "0", FALSE },
   { "reconnect", "yes", FALSE },
   { "reconnect", "true ", FALSE },
+
+  { "routes", "", TRUE },
+  { "routes", "10.99.0.0/24", TRUE },
+  { "routes", "10.99.0.0/24,fd00:99::/64", TRUE },
+  { "routes", "192.0.2.7/32,2001:db8::1/128,10.0.0.0/8", TRUE },
+  { "routes", "10.99.0.1/24", FALSE },         /* host bits set */
+  { "routes", "fd00:99::1/64", FALSE },
+  { "routes", "10.99.0.0", FALSE },            /* no prefix length */
+  { "routes", "10.99.0.0/33", FALSE },
+  { "routes", "fd00::/129", FALSE },
+  { "routes", "10.99.0.0/024", FALSE },
+  { "routes", "10.99.0.0/+24", FALSE },
+  { "routes", "010.99.0.0/24", FALSE },
+  { "routes", "10.99/16", FALSE },
+  { "routes", "0.0.0.0/0", FALSE },            /* that is full-tunnel */
+  { "routes", "::/0", FALSE },
+  { "routes", "10.99.0.0/24, 10.98.0.0/24", FALSE },
+  { "routes", "10.99.0.0/24,", FALSE },
+  { "routes", ",10.99.0.0/24", FALSE },
+  { "routes", "10.99.0.0/24;10.98.0.0/24", FALSE },
+  { "routes", "vpn.example.com/24", FALSE },
+  { "routes", "10.99.0.0/24 dev eth0", FALSE },
+  { "routes", "fd00::%eth0/64", FALSE },
+
+  { "full-tunnel", "true", TRUE },
+  { "full-tunnel", "false", TRUE },
+  { "full-tunnel", "1", FALSE },
+
+  { "ipv6", "true", TRUE },
+  { "ipv6", "false", TRUE },
+  { "ipv6", "yes", FALSE },
 };
 
 static void
@@ -558,6 +590,9 @@ test_field_examples (void)
         set_ok (profile, "auth", "agent");
       if (g_str_equal (example->key, "remote-address"))
         set_ok (profile, "local-address", "");
+      /* IPv6 networks are only valid on an IPv6 tunnel. */
+      if (g_str_equal (example->key, "routes"))
+        set_ok (profile, "ipv6", "true");
 
       g_test_message ("%s = “%s” (%s)", example->key, example->text,
                       example->valid ? "valid" : "invalid");
@@ -1369,7 +1404,7 @@ test_variant_round_trip (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_variant_is_of_type (asv, G_VARIANT_TYPE_VARDICT));
-  g_assert_cmpuint (g_variant_n_children (asv), ==, 15);
+  g_assert_cmpuint (g_variant_n_children (asv), ==, 18);
   port = g_variant_lookup_value (asv, "port", NULL);
   g_assert_true (g_variant_is_of_type (port, G_VARIANT_TYPE_UINT32));
   reconnect = g_variant_lookup_value (asv, "reconnect", NULL);
@@ -1423,6 +1458,18 @@ test_cross_field (void)
   g_assert_true (midway_profile_validate (profile, NULL));
   set_ok (profile, "local-address", "");
   g_assert_true (midway_profile_validate (profile, NULL));
+
+  /* IPv6 networks need IPv6CP. */
+  set_ok (profile, "routes", "10.99.0.0/24,fd00:99::/64");
+  g_assert_false (midway_profile_validate (profile, &error));
+  assert_message (error, "routes: IPv6 networks need “ipv6” to be true");
+  g_clear_error (&error);
+  set_ok (profile, "ipv6", "true");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  g_assert_cmpstr (midway_profile_get_routes (profile), ==, "10.99.0.0/24,fd00:99::/64");
+  g_assert_true (midway_profile_get_ipv6 (profile));
+  set_ok (profile, "routes", "");
+  set_ok (profile, "ipv6", "false");
 
   /* The same through the a{sv}. */
   set_ok (profile, "auth", "key-file");
@@ -1587,6 +1634,30 @@ test_files (void)
   g_rmdir (dir);
 }
 
+static void
+test_parse_network (void)
+{
+  guint8 address[16];
+  guint family = 0, prefix = 0;
+  static const guint8 fd00_99[16] = { 0xfd, 0x00, 0x00, 0x99 };
+
+  g_assert_true (midway_profile_parse_network ("10.99.0.0/24", &family, address, &prefix));
+  g_assert_cmpuint (family, ==, 4);
+  g_assert_cmpuint (prefix, ==, 24);
+  g_assert_cmpmem (address, 4, ((const guint8[]) { 10, 99, 0, 0 }), 4);
+
+  g_assert_true (midway_profile_parse_network ("fd00:99::/64", &family, address, &prefix));
+  g_assert_cmpuint (family, ==, 6);
+  g_assert_cmpuint (prefix, ==, 64);
+  g_assert_cmpmem (address, 16, fd00_99, 16);
+
+  g_assert_true (midway_profile_parse_network ("10.1.2.3/32", &family, address, &prefix));
+  g_assert_cmpuint (prefix, ==, 32);
+  g_assert_false (midway_profile_parse_network ("10.1.2.3/31", &family, address, &prefix));
+  g_assert_false (midway_profile_parse_network ("/24", &family, address, &prefix));
+  g_assert_false (midway_profile_parse_network ("10.0.0.0/", &family, address, &prefix));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1615,6 +1686,7 @@ main (int   argc,
   g_test_add_func ("/profile/properties/invalid", test_properties_invalid);
   g_test_add_func ("/profile/copy-equal", test_copy_equal);
   g_test_add_func ("/profile/files", test_files);
+  g_test_add_func ("/profile/parse-network", test_parse_network);
 
   return g_test_run ();
 }

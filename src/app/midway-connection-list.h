@@ -1,0 +1,48 @@
+/* midway-connection-list.h: the user's profiles, each with the helper's
+ * tunnel for it, as a GListModel of MidwayConnection.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "midway-connection.h"
+#include "midway-secret-store.h"
+
+G_BEGIN_DECLS
+
+#define MIDWAY_TYPE_CONNECTION_LIST (midway_connection_list_get_type ())
+G_DECLARE_FINAL_TYPE (MidwayConnectionList, midway_connection_list, MIDWAY, CONNECTION_LIST, GObject)
+
+MidwayConnectionList *midway_connection_list_new           (void);
+
+/* The profiles directory, $XDG_CONFIG_HOME/midway/profiles, as midwayctl's. */
+char                 *midway_connection_list_dup_directory (void);
+
+/* (Re)reads the profile files, sorted by name.  A file that does not parse
+ * is left out with a warning, as midwayctl does; a missing directory is no
+ * profiles. */
+gboolean              midway_connection_list_load          (MidwayConnectionList  *self,
+                                                            GError               **error);
+
+/* Follows the helper's tunnels on the system bus without starting it; the
+ * tunnels of other users are left alone. */
+void                  midway_connection_list_watch_helper  (MidwayConnectionList  *self);
+
+MidwayConnection     *midway_connection_list_find          (MidwayConnectionList  *self,
+                                                            const char            *profile_id);
+
+/* Helper1.Connect with the profile and what the keyring (and, for agent
+ * sign-in, $SSH_AUTH_SOCK) lends it.  Finishes with the tunnel's path. */
+void                  midway_connection_list_connect_async  (MidwayConnectionList *self,
+                                                             MidwayConnection     *connection,
+                                                             MidwaySecretStore    *secrets,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+char                 *midway_connection_list_connect_finish (MidwayConnectionList *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,19 @@
+/* midway-connection-row.h: one connection in the window's list.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "midway-connection.h"
+
+G_BEGIN_DECLS
+
+#define MIDWAY_TYPE_CONNECTION_ROW (midway_connection_row_get_type ())
+G_DECLARE_FINAL_TYPE (MidwayConnectionRow, midway_connection_row, MIDWAY, CONNECTION_ROW, AdwActionRow)
+
+GtkWidget        *midway_connection_row_new            (MidwayConnection    *connection);
+MidwayConnection *midway_connection_row_get_connection (MidwayConnectionRow *self);
+
+G_END_DECLS

@@ -1,0 +1,32 @@
+/* midway-notifier.h: desktop notifications for tunnel state changes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "midway-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+#define MIDWAY_TYPE_NOTIFIER (midway_notifier_get_type ())
+G_DECLARE_FINAL_TYPE (MidwayNotifier, midway_notifier, MIDWAY, NOTIFIER, GObject)
+
+MidwayNotifier *midway_notifier_new             (void);
+
+/* Drops and restores of one tunnel closer together than this fold into a
+ * single "unstable" message (default 30000 ms). */
+guint           midway_notifier_get_fold_window (MidwayNotifier *self);
+void            midway_notifier_set_fold_window (MidwayNotifier *self,
+                                                 guint           milliseconds);
+
+/* Follows the tunnel's state until unwatched or finalized.  Signals
+ * "show-log" and "retry" carry the tunnel whose failure message offered
+ * them. */
+void            midway_notifier_watch           (MidwayNotifier *self,
+                                                 MidwayTunnel1  *tunnel);
+void            midway_notifier_unwatch         (MidwayNotifier *self,
+                                                 MidwayTunnel1  *tunnel);
+
+G_END_DECLS

@@ -1,0 +1,22 @@
+/* midway-window.h: the main window, the list of connections.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define MIDWAY_TYPE_WINDOW (midway_window_get_type ())
+G_DECLARE_FINAL_TYPE (MidwayWindow, midway_window, MIDWAY, WINDOW, AdwApplicationWindow)
+
+/* @connections: a GListModel of MidwayConnection. */
+MidwayWindow *midway_window_new        (AdwApplication *application,
+                                        GListModel     *connections);
+GtkListBox   *midway_window_get_list   (MidwayWindow   *self);
+/* A short-lived message over the list, for errors a person must see. */
+void          midway_window_show_error (MidwayWindow   *self,
+                                        const char     *message);
+
+G_END_DECLS

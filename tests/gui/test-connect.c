@@ -1,0 +1,190 @@
+/* test-connect.c: what the app sends to Helper1.Connect: the profile a{sv}
+ * and the credentials it takes from a real gnome-keyring-daemon
+ * (run-session.sh --keyring; its private bus stands in for the system bus,
+ * where a stand-in helper object records the call).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "midway-connection-list.h"
+#include "midway-secret-store.h"
+
+static const char test_key[] =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+  "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+  "-----END OPENSSH PRIVATE KEY-----\n";
+
+typedef struct {
+  GVariant *profile;
+  GVariant *credentials;
+} Received;
+
+static gboolean
+on_handle_connect (MidwayHelper1         *helper,
+                   GDBusMethodInvocation *invocation,
+                   GVariant              *profile,
+                   GVariant              *credentials,
+                   gpointer               user_data)
+{
+  Received *received = user_data;
+
+  received->profile = g_variant_ref (profile);
+  received->credentials = g_variant_ref (credentials);
+  midway_helper1_complete_connect (helper, invocation, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+wait_for (GAsyncResult **slot)
+{
+  g_autoptr(GTimer) timer = g_timer_new ();
+
+  while (*slot == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 20.0);
+    }
+}
+
+static MidwayProfile *
+save_profile (const char *auth)
+{
+  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *path = NULL;
+
+  midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, auth, &error);
+  g_assert_no_error (error);
+  midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error);
+  g_assert_no_error (error);
+  midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error);
+  g_assert_no_error (error);
+  midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, auth, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
+  g_assert_true (midway_profile_save (profile, path, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&profile);
+}
+
+static void
+test_connect (void)
+{
+  g_autoptr(MidwayProfile) keyring_profile = save_profile ("keyring-key");
+  g_autoptr(MidwayProfile) agent_profile = save_profile ("agent");
+  g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
+  g_autoptr(MidwaySecretStore) secrets = midway_secret_store_new ();
+  g_autoptr(GDBusConnection) helper_bus = NULL;
+  g_autoptr(MidwayHelper1) helper = midway_helper1_skeleton_new ();
+  g_autoptr(GAsyncResult) stored = NULL;
+  g_autoptr(GAsyncResult) stored_passphrase = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) agent_connected = NULL;
+  g_autoptr(GBytes) key = g_bytes_new_static (test_key, strlen (test_key));
+  g_autoptr(GBytes) passphrase = g_bytes_new_static ("correct horse", 13);
+  g_autoptr(GVariant) sent_key = NULL;
+  g_autoptr(GVariant) expected_profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *agent_path = NULL;
+  const char *sent_passphrase = NULL;
+  const char *sent_sock = NULL;
+  Received received = { NULL, NULL };
+  gsize size;
+  guint owner_id;
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_assert_no_error (error);
+  helper_bus = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (helper, "handle-connect", G_CALLBACK (on_handle_connect), &received);
+  g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper), helper_bus,
+                                    MIDWAY_HELPER_OBJECT_PATH, &error);
+  g_assert_no_error (error);
+  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
+                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+
+  midway_secret_store_store_async (secrets, midway_profile_get_id (keyring_profile), "keyring-key",
+                                   MIDWAY_SECRET_PRIVATE_KEY, key, NULL, store_result, &stored);
+  wait_for (&stored);
+  midway_secret_store_store_finish (secrets, stored, &error);
+  g_assert_no_error (error);
+  midway_secret_store_store_async (secrets, midway_profile_get_id (keyring_profile), "keyring-key",
+                                   MIDWAY_SECRET_PASSPHRASE, passphrase, NULL, store_result,
+                                   &stored_passphrase);
+  wait_for (&stored_passphrase);
+  midway_secret_store_store_finish (secrets, stored_passphrase, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (midway_connection_list_load (list, &error));
+  g_assert_no_error (error);
+
+  /* A key in the keyring: lent to the helper, with its passphrase. */
+  midway_connection_list_connect_async (list,
+                                        midway_connection_list_find (list, midway_profile_get_id (keyring_profile)),
+                                        secrets, NULL, store_result, &connected);
+  wait_for (&connected);
+  path = midway_connection_list_connect_finish (list, connected, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7");
+
+  expected_profile = g_variant_ref_sink (midway_profile_to_variant (keyring_profile));
+  g_assert_true (g_variant_equal (received.profile, expected_profile));
+  g_assert_cmpuint (g_variant_n_children (received.credentials), ==, 2);
+  sent_key = g_variant_lookup_value (received.credentials, "private-key", G_VARIANT_TYPE_BYTESTRING);
+  g_assert_nonnull (sent_key);
+  g_assert_cmpmem (g_variant_get_fixed_array (sent_key, &size, 1), size, test_key, strlen (test_key));
+  g_assert_true (g_variant_lookup (received.credentials, "passphrase", "&s", &sent_passphrase));
+  g_assert_cmpstr (sent_passphrase, ==, "correct horse");
+  g_clear_pointer (&received.profile, g_variant_unref);
+  g_clear_pointer (&received.credentials, g_variant_unref);
+
+  /* The agent: its socket, and nothing from the keyring. */
+  g_setenv ("SSH_AUTH_SOCK", "/run/user/1000/ssh-agent.socket", TRUE);
+  midway_connection_list_connect_async (list,
+                                        midway_connection_list_find (list, midway_profile_get_id (agent_profile)),
+                                        secrets, NULL, store_result, &agent_connected);
+  wait_for (&agent_connected);
+  agent_path = midway_connection_list_connect_finish (list, agent_connected, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (received.credentials), ==, 1);
+  g_assert_true (g_variant_lookup (received.credentials, "ssh-auth-sock", "&s", &sent_sock));
+  g_assert_cmpstr (sent_sock, ==, "/run/user/1000/ssh-agent.socket");
+  g_clear_pointer (&received.profile, g_variant_unref);
+  g_clear_pointer (&received.credentials, g_variant_unref);
+
+  g_bus_unown_name (owner_id);
+  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (helper));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("MIDWAY_TEST_KEYRING") == NULL)
+    g_error ("run under run-session.sh --keyring: a real keyring is needed");
+
+  g_test_add_func ("/connect/credentials-from-keyring", test_connect);
+
+  return g_test_run ();
+}

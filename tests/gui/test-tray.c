@@ -1,0 +1,303 @@
+/* test-tray.c: MidwayTray with a real StatusNotifier host: xfce4-panel's
+ * systray plugin under Xvfb (run-session.sh --tray).  The menu is read
+ * back with dbusmenu-dumper and clicked the way hosts do, with
+ * com.canonical.dbusmenu.Event from another connection.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "midway-connection.h"
+#include "midway-tray.h"
+
+typedef struct {
+  GPtrArray *activated;  /* "name" or "name:target" */
+} Recorder;
+
+static void
+record (GSimpleAction *action,
+        GVariant      *parameter,
+        gpointer       user_data)
+{
+  Recorder *recorder = user_data;
+
+  g_ptr_array_add (recorder->activated,
+                   parameter != NULL
+                     ? g_strdup_printf ("%s:%s", g_action_get_name (G_ACTION (action)),
+                                        g_variant_get_string (parameter, NULL))
+                     : g_strdup (g_action_get_name (G_ACTION (action))));
+}
+
+static void
+record_left_click (MidwayTray *tray,
+                   gpointer    user_data)
+{
+  g_ptr_array_add (((Recorder *) user_data)->activated, g_strdup ("left-click"));
+}
+
+static void
+spin_until (gboolean (*done) (gpointer), gpointer data)
+{
+  g_autoptr(GTimer) timer = g_timer_new ();
+
+  while (!done (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 15.0);
+    }
+}
+
+static gboolean
+has_host (gpointer data)
+{
+  return midway_tray_get_has_host (data);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static gboolean
+recorded (gpointer data)
+{
+  return ((Recorder *) data)->activated->len > 0;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static MidwayConnection *
+make_connection (const char *name)
+{
+  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+
+  midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error);
+  g_assert_no_error (error);
+  midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error);
+  g_assert_no_error (error);
+  return midway_connection_new (profile);
+}
+
+static GVariant *
+call (GDBusConnection *bus,
+      const char      *name,
+      const char      *path,
+      const char      *interface,
+      const char      *method,
+      GVariant        *parameters)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  /* Asynchronously: the item and the menu answer from this thread. */
+  g_dbus_connection_call (bus, name, path, interface, method, parameters, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, store_result, &result);
+  spin_until (result_ready, &result);
+  reply = g_dbus_connection_call_finish (bus, result, &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+/* The id of the top-level menu item whose label starts with @prefix. */
+static int
+find_item (GVariant   *layout_reply,
+           const char *prefix)
+{
+  g_autoptr(GVariant) layout = g_variant_get_child_value (layout_reply, 1);
+  g_autoptr(GVariant) children = g_variant_get_child_value (layout, 2);
+
+  for (gsize i = 0; i < g_variant_n_children (children); i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (children, i);
+      g_autoptr(GVariant) child = g_variant_get_variant (boxed);
+      g_autoptr(GVariant) props = g_variant_get_child_value (child, 1);
+      const char *label = NULL;
+      int id;
+
+      g_variant_get_child (child, 0, "i", &id);
+      if (g_variant_lookup (props, "label", "&s", &label) && g_str_has_prefix (label, prefix))
+        return id;
+    }
+  return -1;
+}
+
+static void
+test_tray (void)
+{
+  g_autoptr(GListStore) connections = g_list_store_new (MIDWAY_TYPE_CONNECTION);
+  g_autoptr(MidwayConnection) office = make_connection ("Office");
+  g_autoptr(MidwayConnection) home = make_connection ("Home");
+  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
+  g_autoptr(MidwayTray) tray = NULL;
+  g_autoptr(GDBusConnection) host = NULL;
+  g_autoptr(GVariant) items = NULL;
+  g_autoptr(GVariant) items_value = NULL;
+  g_autoptr(GVariant) layout = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) icon = NULL;
+  g_autoptr(GVariant) tooltip = NULL;
+  g_autoptr(GSubprocess) dumper = NULL;
+  g_autoptr(GAsyncResult) dumped = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *name_arg = NULL;
+  g_autofree char *tooltip_text = NULL;
+  g_autofree char *expected = NULL;
+  const char **registered;
+  const char *icon_name;
+  gboolean found = FALSE;
+  Recorder recorder = { g_ptr_array_new_with_free_func (g_free) };
+  const char *plain[] = { "disconnect-all", "show-window", "show-log", "quit" };
+  int office_id, quit_id;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (plain); i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (plain[i], NULL);
+
+      g_signal_connect (action, "activate", G_CALLBACK (record), &recorder);
+      g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (action));
+    }
+  for (gsize i = 0; i < 2; i++)
+    {
+      g_autoptr(GSimpleAction) action = g_simple_action_new (i == 0 ? "connect" : "disconnect",
+                                                             G_VARIANT_TYPE_STRING);
+
+      g_signal_connect (action, "activate", G_CALLBACK (record), &recorder);
+      g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (action));
+    }
+  g_list_store_append (connections, home);
+  g_list_store_append (connections, office);
+
+  tray = midway_tray_new (G_LIST_MODEL (connections), G_ACTION_GROUP (actions));
+  spin_until (has_host, tray);
+
+  /* The panel's watcher lists the item by its bus name. */
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  host = g_dbus_connection_new_for_address_sync (address,
+                                                 G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                 NULL, NULL, &error);
+  g_assert_no_error (error);
+  items = call (host, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
+                "org.freedesktop.DBus.Properties", "Get",
+                g_variant_new ("(ss)", "org.kde.StatusNotifierWatcher", "RegisteredStatusNotifierItems"));
+  g_variant_get (items, "(v)", &items_value);
+  registered = g_variant_get_strv (items_value, NULL);
+  for (gsize i = 0; registered[i] != NULL; i++)
+    found |= g_str_has_prefix (registered[i], midway_tray_get_bus_name (tray));
+  g_free (registered);
+  g_assert_true (found);
+
+  /* The icon and tooltip say that nothing is up. */
+  icon = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
+               "org.freedesktop.DBus.Properties", "Get",
+               g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "IconName"));
+  g_variant_get (icon, "(v)", &reply);
+  icon_name = g_variant_get_string (reply, NULL);
+  g_assert_cmpstr (icon_name, ==, "network-vpn-disabled-symbolic");
+  g_clear_pointer (&reply, g_variant_unref);
+  tooltip = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
+                  "org.freedesktop.DBus.Properties", "Get",
+                  g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "ToolTip"));
+  g_variant_get (tooltip, "(v)", &reply);
+  g_variant_get_child (reply, 3, "s", &tooltip_text);
+  g_assert_cmpstr (tooltip_text, ==, "No tunnel is up");
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* The exported menu, as dbusmenu-dumper prints it. */
+  name_arg = g_strdup_printf ("--dbus-name=%s", midway_tray_get_bus_name (tray));
+  /* The dumper prints whatever its client holds when the first layout
+   * signal arrives, at times before the items' properties: ask again. */
+  for (int attempt = 0; attempt < 5 && (dump == NULL || strstr (dump, "label") == NULL); attempt++)
+    {
+      g_clear_object (&dumper);
+      g_clear_object (&dumped);
+      g_clear_pointer (&dump, g_free);
+      dumper = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/libexec/dbusmenu-dumper",
+                                 name_arg, "--dbus-object=/MenuBar", NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8_async (dumper, NULL, NULL, store_result, &dumped);
+      spin_until (result_ready, &dumped);
+      g_subprocess_communicate_utf8_finish (dumper, dumped, &dump, NULL, &error);
+      g_assert_no_error (error);
+    }
+  g_test_message ("%s", dump);
+  /* The dumper prints through g_print() in the C locale, so "—" and "…"
+   * come out as "?": the exact labels are checked with GetLayout below. */
+  g_assert_nonnull (strstr (dump, "'Home "));
+  g_assert_nonnull (strstr (dump, "'Office "));
+  g_assert_nonnull (strstr (dump, " Disconnected'"));
+  g_assert_nonnull (strstr (dump, "'Disconnect All'"));
+  g_assert_nonnull (strstr (dump, "'Profiles"));
+  g_assert_nonnull (strstr (dump, "'Show Log'"));
+  g_assert_nonnull (strstr (dump, "'Quit'"));
+  g_assert_nonnull (strstr (dump, "'checkmark'"));
+
+  /* What a host does when the menu opens and an item is clicked. */
+  reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+                "AboutToShow", g_variant_new ("(i)", 0));
+  g_clear_pointer (&reply, g_variant_unref);
+  layout = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+                 "GetLayout", g_variant_new ("(ii^as)", 0, -1, (const char *[]) { NULL }));
+  office_id = find_item (layout, "Office — Disconnected");
+  g_assert_cmpint (find_item (layout, "Home — Disconnected"), >, 0);
+  g_assert_cmpint (find_item (layout, "Profiles…"), >, 0);
+  quit_id = find_item (layout, "Quit");
+  g_assert_cmpint (office_id, >, 0);
+  g_assert_cmpint (quit_id, >, 0);
+
+  reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+                "Event", g_variant_new ("(isvu)", office_id, "clicked", g_variant_new_int32 (0), 0u));
+  g_clear_pointer (&reply, g_variant_unref);
+  spin_until (recorded, &recorder);
+  g_assert_cmpuint (recorder.activated->len, ==, 1);
+  expected = g_strconcat ("connect:", midway_connection_get_id (office), NULL);
+  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, expected);
+  g_ptr_array_set_size (recorder.activated, 0);
+
+  reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+                "EventGroup",
+                g_variant_new_parsed ("([(%i, 'clicked', <0>, uint32 0)],)", quit_id));
+  g_clear_pointer (&reply, g_variant_unref);
+  spin_until (recorded, &recorder);
+  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "quit");
+
+  /* Activate, as a host sends it on a left click. */
+  g_signal_connect (tray, "activate", G_CALLBACK (record_left_click), &recorder);
+  g_ptr_array_set_size (recorder.activated, 0);
+  reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+                "Activate", g_variant_new ("(ii)", 10, 10));
+  g_clear_pointer (&reply, g_variant_unref);
+  spin_until (recorded, &recorder);
+  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "left-click");
+  g_signal_handlers_disconnect_by_data (tray, &recorder);
+
+  g_ptr_array_unref (recorder.activated);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("MIDWAY_TEST_TRAY") == NULL)
+    g_error ("run under run-session.sh --tray: a real StatusNotifier host is needed");
+
+  g_test_add_func ("/tray/registers-and-menu", test_tray);
+
+  return g_test_run ();
+}
