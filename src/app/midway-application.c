@@ -12,6 +12,7 @@
 
 #include "midway-application.h"
 #include "midway-notifier.h"
+#include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
 #include "midway-tray.h"
 #include "midway-window.h"
@@ -24,6 +25,7 @@ struct _MidwayApplication
   MidwaySecretStore    *secrets;
   MidwayNotifier       *notifier;
   MidwayTray           *tray;
+  MidwayProfileDialog  *profiles;  /* weak: the one open */
   char                 *last_used_id;
   gboolean              holding;
   gboolean              told_no_tray;
@@ -42,11 +44,11 @@ midway_application_get_connections (MidwayApplication *self)
 static MidwayWindow *
 get_window (MidwayApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (midway_window_new (ADW_APPLICATION (self), G_LIST_MODEL (self->connections)));
-  return MIDWAY_WINDOW (window);
+  /* Not the active window: that may be the profiles dialog. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MIDWAY_IS_WINDOW (l->data))
+      return MIDWAY_WINDOW (l->data);
+  return midway_window_new (ADW_APPLICATION (self), G_LIST_MODEL (self->connections));
 }
 
 static void
@@ -173,6 +175,21 @@ show_window_action (GSimpleAction *action,
 }
 
 static void
+profiles_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  if (self->profiles == NULL)
+    {
+      self->profiles = midway_profile_dialog_new (GTK_APPLICATION (self), self->connections);
+      g_object_add_weak_pointer (G_OBJECT (self->profiles), (gpointer *) &self->profiles);
+    }
+  gtk_window_present (GTK_WINDOW (self->profiles));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -187,6 +204,7 @@ static const GActionEntry app_actions[] = {
   { "show-window", show_window_action, NULL, NULL, NULL, { 0 } },
   /* The per-tunnel log view is not there yet: the window stands in. */
   { "show-log", show_window_action, NULL, NULL, NULL, { 0 } },
+  { "profiles", profiles_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
@@ -319,6 +337,9 @@ midway_application_dispose (GObject *object)
 {
   MidwayApplication *self = MIDWAY_APPLICATION (object);
 
+  if (self->profiles != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->profiles), (gpointer *) &self->profiles);
+  self->profiles = NULL;
   g_clear_object (&self->tray);
   g_clear_object (&self->notifier);
   g_clear_object (&self->connections);

@@ -207,7 +207,7 @@ rebuild_menu (MidwayTray *self)
   add_item (self, root, NULL, NULL, NULL);
   item = add_item (self, root, _("Disconnect All"), "disconnect-all", NULL);
   dbusmenu_menuitem_property_set_bool (item, DBUSMENU_MENUITEM_PROP_ENABLED, any_active);
-  add_item (self, root, _("Profiles…"), "show-window", NULL);
+  add_item (self, root, _("Profiles…"), "profiles", NULL);
   add_item (self, root, _("Show Log"), "show-log", NULL);
   add_item (self, root, NULL, NULL, NULL);
   add_item (self, root, _("Quit"), "quit", NULL);

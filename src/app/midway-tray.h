@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (MidwayTray, midway_tray, MIDWAY, TRAY, GObject)
 
 /* @connections: a GListModel of MidwayConnection.  @actions: where the
  * menu sends what a person picks: "connect" and "disconnect" (s, a
- * profile id), "disconnect-all", "show-window", "show-log", "quit". */
+ * profile id), "disconnect-all", "show-window", "profiles",
+ * "show-log", "quit". */
 MidwayTray *midway_tray_new          (GListModel   *connections,
                                       GActionGroup *actions);
 

@@ -1,0 +1,493 @@
+/* midway-profile-dialog.c: the profiles window.
+ *
+ * Profiles are written where midwayctl keeps them
+ * ($XDG_CONFIG_HOME/midway/profiles/<id>.midway, 0600, atomically through
+ * midway_profile_save()), and the connection list is reloaded after every
+ * write, so the main window and the tray follow.  Validation is the
+ * library's alone: the editor shows its messages and a save the library
+ * refuses writes nothing.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "midway-connection-row.h"
+#include "midway-error.h"
+#include "midway-profile-dialog.h"
+
+#define PROFILE_SUFFIX ".midway"
+
+struct _MidwayProfileDialog
+{
+  AdwWindow             parent_instance;
+
+  AdwToastOverlay      *toasts;
+  GtkListBox           *profiles;
+  MidwayProfileEditor  *editor;
+
+  MidwayConnectionList *list;
+  MidwayProfile        *deleted;       /* what "Undo" brings back */
+  AdwToast             *delete_toast;
+};
+
+G_DEFINE_FINAL_TYPE (MidwayProfileDialog, midway_profile_dialog, ADW_TYPE_WINDOW)
+
+static char *
+profile_path (MidwayProfile *profile)
+{
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *name = g_strconcat (midway_profile_get_id (profile), PROFILE_SUFFIX, NULL);
+
+  return g_build_filename (directory, name, NULL);
+}
+
+static void
+show_toast (MidwayProfileDialog *self,
+            const char          *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+reload (MidwayProfileDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!midway_connection_list_load (self->list, &error))
+    show_toast (self, error->message);
+}
+
+static gboolean
+write_profile (MidwayProfileDialog  *self,
+               MidwayProfile        *profile,
+               GError              **error)
+{
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *path = profile_path (profile);
+
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot create %s: %s"), directory, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (!midway_profile_save (profile, path, error))
+    return FALSE;
+  reload (self);
+  midway_profile_dialog_select (self, midway_profile_get_id (profile));
+  return TRUE;
+}
+
+gboolean
+midway_profile_dialog_select (MidwayProfileDialog *self,
+                              const char          *profile_id)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), FALSE);
+
+  model = G_LIST_MODEL (self->list);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (midway_connection_get_id (connection), profile_id) == 0)
+        {
+          gtk_list_box_select_row (self->profiles, gtk_list_box_get_row_at_index (self->profiles, i));
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+show_first_or_new (MidwayProfileDialog *self)
+{
+  g_autoptr(MidwayConnection) first = g_list_model_get_item (G_LIST_MODEL (self->list), 0);
+
+  if (first != NULL)
+    midway_profile_dialog_select (self, midway_connection_get_id (first));
+  else
+    {
+      g_autoptr(MidwayProfile) profile = midway_profile_new ();
+
+      gtk_list_box_unselect_all (self->profiles);
+      midway_profile_editor_set_profile (self->editor, profile);
+    }
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  return midway_connection_row_new (MIDWAY_CONNECTION (item));
+}
+
+static void
+on_row_selected (GtkListBox          *box,
+                 GtkListBoxRow       *row,
+                 MidwayProfileDialog *self)
+{
+  /* A reload unselects everything before the row comes back: keep what
+   * the editor shows until then. */
+  if (row == NULL)
+    return;
+  midway_profile_editor_set_profile (self->editor,
+                                     midway_connection_get_profile (
+                                       midway_connection_row_get_connection (MIDWAY_CONNECTION_ROW (row))));
+}
+
+/* ---- Actions ------------------------------------------------------------ */
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+
+  gtk_list_box_unselect_all (self->profiles);
+  midway_profile_editor_set_profile (self->editor, profile);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profile = midway_profile_editor_check (self->editor, &error);
+  if (profile == NULL || !write_profile (self, profile, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
+
+      show_toast (self, message);
+      return;
+    }
+  show_toast (self, _("Profile saved"));
+}
+
+static void
+duplicate_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  g_autoptr(MidwayProfile) source = NULL;
+  g_autoptr(MidwayProfile) fresh = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  source = midway_profile_editor_check (self->editor, &error);
+  if (source != NULL)
+    {
+      /* A copy is a profile of its own: its own id, file and keyring items. */
+      midway_profile_set_from_string (source, MIDWAY_FIELD_ID, midway_profile_get_id (fresh), &error);
+      if (error == NULL)
+        {
+          name = g_strdup_printf (_("%s (copy)"), midway_profile_get_name (source));
+          /* A name at its longest stays as it is rather than failing. */
+          midway_profile_set_from_string (source, MIDWAY_FIELD_NAME, name, NULL);
+        }
+    }
+  if (error != NULL || !write_profile (self, source, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not duplicated: %s"), error->message);
+
+      show_toast (self, message);
+    }
+}
+
+static void
+on_delete_toast_dismissed (AdwToast            *toast,
+                           MidwayProfileDialog *self)
+{
+  if (self->delete_toast == toast)
+    {
+      g_clear_object (&self->deleted);
+      self->delete_toast = NULL;
+    }
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  MidwayProfile *shown = midway_profile_editor_get_profile (self->editor);
+  MidwayConnection *saved = shown != NULL ? midway_connection_list_find (self->list, midway_profile_get_id (shown)) : NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (saved == NULL)
+    {
+      /* Never saved: deleting is forgetting the edits. */
+      show_first_or_new (self);
+      return;
+    }
+
+  path = profile_path (midway_connection_get_profile (saved));
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      int saved_errno = errno;
+      g_autofree char *message = g_strdup_printf (_("Cannot delete %s: %s"), path, g_strerror (saved_errno));
+
+      show_toast (self, message);
+      return;
+    }
+
+  if (self->delete_toast != NULL)
+    adw_toast_dismiss (self->delete_toast);
+  g_clear_object (&self->deleted);
+  self->deleted = midway_profile_copy (midway_connection_get_profile (saved));
+  title = g_strdup_printf (_("“%s” deleted"), midway_profile_get_name (self->deleted));
+
+  reload (self);
+  show_first_or_new (self);
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "profiles.undo-delete");
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed), self, 0);
+  self->delete_toast = toast;
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  g_autoptr(MidwayProfile) profile = g_steal_pointer (&self->deleted);
+  g_autoptr(GError) error = NULL;
+
+  if (profile == NULL)
+    return;
+  if (!write_profile (self, profile, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not restored: %s"), error->message);
+
+      show_toast (self, message);
+    }
+}
+
+gboolean
+midway_profile_dialog_import_file (MidwayProfileDialog  *self,
+                                   GFile                *file,
+                                   GError              **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(MidwayProfile) profile = NULL;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only local files can be imported"));
+      return FALSE;
+    }
+  profile = midway_profile_new_from_file (path, error);
+  return profile != NULL && write_profile (self, profile, error);
+}
+
+gboolean
+midway_profile_dialog_export_file (MidwayProfileDialog  *self,
+                                   GFile                *file,
+                                   GError              **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(MidwayProfile) profile = NULL;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("Only local files can be exported to"));
+      return FALSE;
+    }
+  profile = midway_profile_editor_check (self->editor, error);
+  return profile != NULL && midway_profile_save (profile, path, error);
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser,
+                    int              response,
+                    gpointer         user_data)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GError) error = NULL;
+
+      if (!midway_profile_dialog_import_file (self, file, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Not imported: %s"), error->message);
+
+          show_toast (self, message);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser,
+                    int              response,
+                    gpointer         user_data)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GError) error = NULL;
+
+      if (!midway_profile_dialog_export_file (self, file, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Not exported: %s"), error->message);
+
+          show_toast (self, message);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Import a Profile"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_import_response), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  MidwayProfile *shown = midway_profile_editor_get_profile (self->editor);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = NULL;
+
+  chooser = gtk_file_chooser_native_new (_("Export the Profile"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (shown != NULL && *midway_profile_get_name (shown) != '\0')
+    {
+      name = g_strconcat (midway_profile_get_name (shown), PROFILE_SUFFIX, NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+    }
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_export_response), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* ---- Object ------------------------------------------------------------- */
+
+MidwayProfileEditor *
+midway_profile_dialog_get_editor (MidwayProfileDialog *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), NULL);
+
+  return self->editor;
+}
+
+GtkListBox *
+midway_profile_dialog_get_list (MidwayProfileDialog *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), NULL);
+
+  return self->profiles;
+}
+
+static void
+midway_profile_dialog_dispose (GObject *object)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (object);
+
+  self->delete_toast = NULL;
+  g_clear_object (&self->deleted);
+  g_clear_object (&self->list);
+
+  G_OBJECT_CLASS (midway_profile_dialog_parent_class)->dispose (object);
+}
+
+static void
+midway_profile_dialog_class_init (MidwayProfileDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = midway_profile_dialog_dispose;
+
+  g_type_ensure (MIDWAY_TYPE_PROFILE_EDITOR);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/midway_vpn/Midway/midway-profile-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, toasts);
+  gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, profiles);
+  gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, editor);
+
+  gtk_widget_class_install_action (widget_class, "profiles.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "profiles.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "profiles.duplicate", NULL, duplicate_action);
+  gtk_widget_class_install_action (widget_class, "profiles.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "profiles.undo-delete", NULL, undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "profiles.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "profiles.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "profiles.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "profiles.new", NULL);
+}
+
+static void
+midway_profile_dialog_init (MidwayProfileDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->profiles, "row-selected", G_CALLBACK (on_row_selected), self);
+}
+
+MidwayProfileDialog *
+midway_profile_dialog_new (GtkApplication       *application,
+                           MidwayConnectionList *list)
+{
+  MidwayProfileDialog *self;
+
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (MIDWAY_IS_CONNECTION_LIST (list), NULL);
+
+  self = g_object_new (MIDWAY_TYPE_PROFILE_DIALOG, "application", application, NULL);
+  self->list = g_object_ref (list);
+  gtk_list_box_bind_model (self->profiles, G_LIST_MODEL (list), create_row, NULL, NULL);
+  show_first_or_new (self);
+  return self;
+}

@@ -1,0 +1,337 @@
+/* midway-profile-editor.c: the fields of one profile.
+ *
+ * The rows come from the shared library's field table, so a field added
+ * there appears here without a change.  Each change goes through
+ * midway_profile_set_from_string(), the same parser as the key file's, and
+ * its message is shown under the row; nothing here knows a field's rule.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "midway-error.h"
+#include "midway-profile-editor.h"
+
+typedef struct {
+  MidwayProfileEditor   *editor;
+  const MidwayFieldSpec *spec;
+  GtkWidget             *row;
+  GtkWidget             *toggle;  /* the GtkSwitch of a boolean, else NULL */
+  GtkWidget             *error_row;
+  GtkLabel              *error_label;
+  char                  *error_message;  /* shown under the row */
+  gboolean               refused;        /* the row's text is not in the profile */
+} Field;
+
+struct _MidwayProfileEditor
+{
+  AdwBin         parent_instance;
+
+  GtkListBox    *fields_box;
+  GPtrArray     *fields;   /* Field, in the table's order */
+  MidwayProfile *profile;
+  gboolean       loading;
+};
+
+G_DEFINE_FINAL_TYPE (MidwayProfileEditor, midway_profile_editor, ADW_TYPE_BIN)
+
+static void
+field_free (Field *field)
+{
+  g_free (field->error_message);
+  g_free (field);
+}
+
+static void
+field_mark (Field      *field,
+            const char *message,
+            gboolean    refused)
+{
+  field->refused = refused;
+  g_free (field->error_message);
+  field->error_message = g_strdup (message);
+  gtk_widget_add_css_class (field->row, "error");
+  gtk_label_set_text (field->error_label, message);
+  gtk_widget_set_visible (field->error_row, TRUE);
+}
+
+static void
+field_clear (Field *field)
+{
+  g_clear_pointer (&field->error_message, g_free);
+  field->refused = FALSE;
+  gtk_widget_remove_css_class (field->row, "error");
+  gtk_label_set_text (field->error_label, "");
+  gtk_widget_set_visible (field->error_row, FALSE);
+}
+
+static void
+field_apply (Field      *field,
+             const char *text)
+{
+  MidwayProfileEditor *self = field->editor;
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading || self->profile == NULL)
+    return;
+  if (midway_profile_set_from_string (self->profile, midway_field_spec_get_key (field->spec), text, &error))
+    field_clear (field);
+  else
+    field_mark (field, error->message, TRUE);
+}
+
+static void
+on_entry_changed (GtkEditable *editable,
+                  Field       *field)
+{
+  field_apply (field, gtk_editable_get_text (editable));
+}
+
+static void
+on_switch_active (GtkSwitch  *toggle,
+                  GParamSpec *pspec,
+                  Field      *field)
+{
+  field_apply (field, gtk_switch_get_active (toggle) ? "true" : "false");
+}
+
+static void
+add_field (MidwayProfileEditor   *self,
+           const MidwayFieldSpec *spec)
+{
+  Field *field = g_new0 (Field, 1);
+  const char *label = midway_field_spec_get_label (spec);
+  GtkWidget *error_label;
+
+  field->editor = self;
+  field->spec = spec;
+
+  if (midway_field_spec_get_kind (spec) == MIDWAY_FIELD_KIND_BOOLEAN)
+    {
+      field->row = adw_action_row_new ();
+      field->toggle = gtk_switch_new ();
+      gtk_widget_set_valign (field->toggle, GTK_ALIGN_CENTER);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->toggle);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->toggle);
+      g_signal_connect (field->toggle, "notify::active", G_CALLBACK (on_switch_active), field);
+    }
+  else
+    {
+      /* Enumerations too: the library's message lists the choices. */
+      field->row = adw_entry_row_new ();
+      g_signal_connect (field->row, "changed", G_CALLBACK (on_entry_changed), field);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), label);
+  gtk_widget_set_name (field->row, midway_field_spec_get_key (spec));
+  gtk_list_box_append (self->fields_box, field->row);
+
+  /* Under its row, so the message reads as the row's. */
+  error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (error_label), 0.0);
+  gtk_widget_add_css_class (error_label, "error");
+  gtk_widget_set_margin_start (error_label, 12);
+  gtk_widget_set_margin_end (error_label, 12);
+  gtk_widget_set_margin_top (error_label, 6);
+  gtk_widget_set_margin_bottom (error_label, 6);
+  field->error_label = GTK_LABEL (error_label);
+  field->error_row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (field->error_row), error_label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->error_row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (field->error_row), FALSE);
+  gtk_widget_set_visible (field->error_row, FALSE);
+  gtk_list_box_append (self->fields_box, field->error_row);
+
+  g_ptr_array_add (self->fields, field);
+}
+
+static Field *
+find_field (MidwayProfileEditor *self,
+            const char          *key)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      if (g_strcmp0 (midway_field_spec_get_key (field->spec), key) == 0)
+        return field;
+    }
+  return NULL;
+}
+
+/* The library's messages start with the field's key and a colon. */
+static Field *
+find_field_for_message (MidwayProfileEditor *self,
+                        const char          *message)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      const char *key = midway_field_spec_get_key (field->spec);
+      gsize length = strlen (key);
+
+      if (strncmp (message, key, length) == 0 && message[length] == ':')
+        return field;
+    }
+  return NULL;
+}
+
+void
+midway_profile_editor_set_profile (MidwayProfileEditor *self,
+                                   MidwayProfile       *profile)
+{
+  g_return_if_fail (MIDWAY_IS_PROFILE_EDITOR (self));
+  g_return_if_fail (MIDWAY_IS_PROFILE (profile));
+
+  g_clear_object (&self->profile);
+  self->profile = midway_profile_copy (profile);
+
+  self->loading = TRUE;
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      g_autofree char *text = midway_profile_get_as_string (self->profile,
+                                                            midway_field_spec_get_key (field->spec));
+
+      if (field->toggle != NULL)
+        gtk_switch_set_active (GTK_SWITCH (field->toggle), g_strcmp0 (text, "true") == 0);
+      else
+        gtk_editable_set_text (GTK_EDITABLE (field->row), text != NULL ? text : "");
+      field_clear (field);
+    }
+  self->loading = FALSE;
+}
+
+MidwayProfile *
+midway_profile_editor_get_profile (MidwayProfileEditor *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
+
+  return self->profile;
+}
+
+MidwayProfile *
+midway_profile_editor_check (MidwayProfileEditor  *self,
+                             GError              **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Field *field;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
+  g_return_val_if_fail (self->profile != NULL, NULL);
+
+  /* A refused text left the previous value in the profile: saving that
+   * would write something other than what the user sees. */
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      field = g_ptr_array_index (self->fields, i);
+      if (field->refused)
+        {
+          g_set_error_literal (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE, field->error_message);
+          return NULL;
+        }
+    }
+
+  /* A mark from the last check may no longer hold. */
+  for (guint i = 0; i < self->fields->len; i++)
+    field_clear (g_ptr_array_index (self->fields, i));
+  if (!midway_profile_validate (self->profile, &local_error))
+    {
+      field = find_field_for_message (self, local_error->message);
+      if (field != NULL)
+        field_mark (field, local_error->message, FALSE);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return midway_profile_copy (self->profile);
+}
+
+GtkWidget *
+midway_profile_editor_get_row (MidwayProfileEditor *self,
+                               const char          *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
+
+  field = find_field (self, key);
+  return field != NULL ? field->row : NULL;
+}
+
+GtkLabel *
+midway_profile_editor_get_error_label (MidwayProfileEditor *self,
+                                       const char          *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
+
+  field = find_field (self, key);
+  return field != NULL ? field->error_label : NULL;
+}
+
+static void
+midway_profile_editor_dispose (GObject *object)
+{
+  MidwayProfileEditor *self = MIDWAY_PROFILE_EDITOR (object);
+
+  g_clear_object (&self->profile);
+
+  G_OBJECT_CLASS (midway_profile_editor_parent_class)->dispose (object);
+}
+
+static void
+midway_profile_editor_finalize (GObject *object)
+{
+  MidwayProfileEditor *self = MIDWAY_PROFILE_EDITOR (object);
+
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (midway_profile_editor_parent_class)->finalize (object);
+}
+
+static void
+midway_profile_editor_class_init (MidwayProfileEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = midway_profile_editor_dispose;
+  object_class->finalize = midway_profile_editor_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/midway_vpn/Midway/midway-profile-editor.ui");
+  gtk_widget_class_bind_template_child_full (widget_class, "fields", FALSE,
+                                             G_STRUCT_OFFSET (MidwayProfileEditor, fields_box));
+}
+
+static void
+midway_profile_editor_init (MidwayProfileEditor *self)
+{
+  guint n_fields = 0;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+
+  midway_profile_get_fields (&n_fields);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const MidwayFieldSpec *spec = midway_profile_get_field (i);
+
+      /* The id names the file and the keyring's items: not the user's to edit. */
+      if (g_strcmp0 (midway_field_spec_get_key (spec), MIDWAY_FIELD_ID) == 0)
+        continue;
+      add_field (self, spec);
+    }
+}
+
+GtkWidget *
+midway_profile_editor_new (void)
+{
+  return g_object_new (MIDWAY_TYPE_PROFILE_EDITOR, NULL);
+}

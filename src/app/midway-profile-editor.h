@@ -1,0 +1,37 @@
+/* midway-profile-editor.h: the fields of one profile, one row per field of
+ * the shared library's table, each checked as it is typed.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "midway-profile.h"
+
+G_BEGIN_DECLS
+
+#define MIDWAY_TYPE_PROFILE_EDITOR (midway_profile_editor_get_type ())
+G_DECLARE_FINAL_TYPE (MidwayProfileEditor, midway_profile_editor, MIDWAY, PROFILE_EDITOR, AdwBin)
+
+GtkWidget     *midway_profile_editor_new             (void);
+
+/* Shows a copy of @profile; edits never touch @profile itself. */
+void           midway_profile_editor_set_profile     (MidwayProfileEditor  *self,
+                                                      MidwayProfile        *profile);
+/* The profile as edited so far: every field whose text is valid. */
+MidwayProfile *midway_profile_editor_get_profile     (MidwayProfileEditor  *self);
+
+/* The edited profile when every field and the whole are valid; otherwise
+ * NULL with the library's message, and the field it names marked. */
+MidwayProfile *midway_profile_editor_check           (MidwayProfileEditor  *self,
+                                                      GError              **error);
+
+/* The row that edits @key (an AdwEntryRow, or an AdwActionRow holding a
+ * GtkSwitch for a boolean), and the label under it that shows its error. */
+GtkWidget     *midway_profile_editor_get_row         (MidwayProfileEditor  *self,
+                                                      const char           *key);
+GtkLabel      *midway_profile_editor_get_error_label (MidwayProfileEditor  *self,
+                                                      const char           *key);
+
+G_END_DECLS

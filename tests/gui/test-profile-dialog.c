@@ -1,0 +1,259 @@
+/* test-profile-dialog.c: the profiles dialog under Xvfb, driven through its
+ * widgets and actions as a person would, against the profile store in a
+ * fresh $XDG_CONFIG_HOME (run-session.sh --display).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "midway-connection-list.h"
+#include "midway-profile-dialog.h"
+
+static char *
+path_for (const char *id)
+{
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *name = g_strconcat (id, ".midway", NULL);
+
+  return g_build_filename (directory, name, NULL);
+}
+
+static guint
+count_files (void)
+{
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* What a person's typing does: the entry's text changes. */
+static void
+type_into (MidwayProfileEditor *editor,
+           const char          *key,
+           const char          *text)
+{
+  GtkWidget *row = midway_profile_editor_get_row (editor, key);
+
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+activate (MidwayProfileDialog *dialog,
+          const char          *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), action, NULL));
+}
+
+static void
+assert_marked (MidwayProfileEditor *editor,
+               const char          *key)
+{
+  GtkWidget *row = midway_profile_editor_get_row (editor, key);
+  GtkLabel *label = midway_profile_editor_get_error_label (editor, key);
+  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), prefix));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))));
+}
+
+static void
+assert_saved_equal (MidwayProfile *expected)
+{
+  g_autofree char *path = path_for (midway_profile_get_id (expected));
+  g_autoptr(MidwayProfile) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  loaded = midway_profile_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (midway_profile_equal (loaded, expected));
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  if (directory == NULL)
+    return;
+  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (directory, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+test_dialog (void)
+{
+  g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) saved = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *copy_id = NULL;
+  g_autofree char *export_path = NULL;
+  g_autoptr(GFile) export_file = NULL;
+  MidwayProfileDialog *dialog;
+  MidwayProfileEditor *editor;
+  MidwayConnection *connection;
+  GtkWidget *row;
+  guint n_fields = 0;
+
+  g_assert_true (midway_connection_list_load (list, &error));
+  g_assert_no_error (error);
+  dialog = midway_profile_dialog_new (NULL, list);
+  editor = midway_profile_dialog_get_editor (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* Every field of the library's table has a row, but the id. */
+  midway_profile_get_fields (&n_fields);
+  g_assert_cmpuint (n_fields, >, 0);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *key = midway_field_spec_get_key (midway_profile_get_field (i));
+
+      if (g_strcmp0 (key, MIDWAY_FIELD_ID) == 0)
+        g_assert_null (midway_profile_editor_get_row (editor, key));
+      else
+        g_assert_nonnull (midway_profile_editor_get_row (editor, key));
+    }
+
+  /* A new profile, typed in. */
+  activate (dialog, "profiles.new");
+  type_into (editor, MIDWAY_FIELD_NAME, "Office");
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  type_into (editor, MIDWAY_FIELD_USER, "mwsrv");
+
+  /* An invalid port is refused as it is typed, and so is the save. */
+  type_into (editor, MIDWAY_FIELD_PORT, "70000");
+  assert_marked (editor, MIDWAY_FIELD_PORT);
+  activate (dialog, "profiles.save");
+  assert_marked (editor, MIDWAY_FIELD_PORT);
+  g_assert_cmpuint (count_files (), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+
+  /* A host ssh would read as an option, likewise. */
+  type_into (editor, MIDWAY_FIELD_PORT, "2222");
+  g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT), "error"));
+  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
+  assert_marked (editor, MIDWAY_FIELD_HOST);
+  activate (dialog, "profiles.save");
+  g_assert_cmpuint (count_files (), ==, 0);
+
+  /* A rule of the whole profile, checked only on save, marks its field. */
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  type_into (editor, MIDWAY_FIELD_AUTH, "key-file");
+  g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH), "error"));
+  activate (dialog, "profiles.save");
+  assert_marked (editor, MIDWAY_FIELD_KEY_FILE);
+  g_assert_cmpuint (count_files (), ==, 0);
+  type_into (editor, MIDWAY_FIELD_AUTH, "agent");
+
+  /* Fixed: saved, 0600, parses back equal, and in the connection list. */
+  activate (dialog, "profiles.save");
+  saved = midway_profile_copy (midway_profile_editor_get_profile (editor));
+  g_assert_cmpstr (midway_profile_get_host (saved), ==, "vpn.example.org");
+  g_assert_cmpuint (midway_profile_get_port (saved), ==, 2222);
+  assert_saved_equal (saved);
+  g_assert_cmpuint (count_files (), ==, 1);
+  path = path_for (midway_profile_get_id (saved));
+  connection = midway_connection_list_find (list, midway_profile_get_id (saved));
+  g_assert_nonnull (connection);
+  g_assert_nonnull (gtk_list_box_get_selected_row (midway_profile_dialog_get_list (dialog)));
+
+  /* Edited through a switch and an entry, and saved again. */
+  row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_RECONNECT);
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  gtk_widget_activate (row);
+  type_into (editor, MIDWAY_FIELD_MTU, "1400");
+  activate (dialog, "profiles.save");
+  g_clear_object (&saved);
+  saved = midway_profile_copy (midway_profile_editor_get_profile (editor));
+  g_assert_cmpuint (midway_profile_get_mtu (saved), ==, 1400);
+  assert_saved_equal (saved);
+  connection = midway_connection_list_find (list, midway_profile_get_id (saved));
+  g_assert_cmpuint (midway_profile_get_mtu (midway_connection_get_profile (connection)), ==, 1400);
+  save_screenshot (GTK_WIDGET (dialog), "profiles-dialog.png");
+
+  /* Duplicated: a profile of its own, the rest equal. */
+  activate (dialog, "profiles.duplicate");
+  g_assert_cmpuint (count_files (), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  copy_id = g_strdup (midway_profile_get_id (midway_profile_editor_get_profile (editor)));
+  g_assert_cmpstr (copy_id, !=, midway_profile_get_id (saved));
+  g_assert_cmpstr (midway_profile_get_name (midway_profile_editor_get_profile (editor)), ==, "Office (copy)");
+  g_assert_cmpuint (midway_profile_get_mtu (midway_profile_editor_get_profile (editor)), ==, 1400);
+  assert_saved_equal (midway_profile_editor_get_profile (editor));
+
+  /* Exported: the file format, parses back equal. */
+  export_path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "exported.midway", NULL);
+  export_file = g_file_new_for_path (export_path);
+  g_assert_true (midway_profile_dialog_export_file (dialog, export_file, &error));
+  g_assert_no_error (error);
+
+  /* Deleted: the file is gone; undone: it is back, equal. */
+  g_assert_true (midway_profile_dialog_select (dialog, midway_profile_get_id (saved)));
+  g_assert_cmpstr (midway_profile_get_id (midway_profile_editor_get_profile (editor)), ==,
+                   midway_profile_get_id (saved));
+  activate (dialog, "profiles.delete");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_null (midway_connection_list_find (list, midway_profile_get_id (saved)));
+  g_assert_cmpuint (count_files (), ==, 1);
+  activate (dialog, "profiles.undo-delete");
+  assert_saved_equal (saved);
+  g_assert_nonnull (midway_connection_list_find (list, midway_profile_get_id (saved)));
+
+  /* Imported back after the copy is deleted: the same profile again. */
+  g_assert_true (midway_profile_dialog_select (dialog, copy_id));
+  activate (dialog, "profiles.delete");
+  g_assert_cmpuint (count_files (), ==, 1);
+  g_assert_true (midway_profile_dialog_import_file (dialog, export_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (), ==, 2);
+  g_assert_nonnull (midway_connection_list_find (list, copy_id));
+  g_assert_cmpstr (midway_profile_get_id (midway_profile_editor_get_profile (editor)), ==, copy_id);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/profile-dialog/create-edit-delete", test_dialog);
+
+  return g_test_run ();
+}
