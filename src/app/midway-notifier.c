@@ -200,7 +200,7 @@ flap_settled_cb (gpointer user_data)
                                          "The link dropped %u times in %u s and is reconnecting: %s.",
                                          watch->flap_drops),
                             watch->flap_drops, seconds, last_reason (watch));
-  show (watch, summary, body, "network-vpn-acquiring-symbolic", "network", NOTIFY_URGENCY_NORMAL, FALSE);
+  show (watch, summary, body, "midway-tunnel-connecting-symbolic", "network", NOTIFY_URGENCY_NORMAL, FALSE);
 
   end_flap (watch);
   return G_SOURCE_REMOVE;
@@ -229,7 +229,7 @@ on_up (Watch *watch,
       watch->ever_up = TRUE;
       /* Translators: %s is a profile name. */
       summary = g_strdup_printf (_("Connected to %s"), tunnel_name (watch));
-      show (watch, summary, addresses, "network-vpn-symbolic", "network.connected",
+      show (watch, summary, addresses, "midway-tunnel-up-symbolic", "network.connected",
             NOTIFY_URGENCY_NORMAL, FALSE);
       /* A first drop soon after connecting is news, not a flap. */
       watch->down_since = 0;
@@ -248,7 +248,7 @@ on_up (Watch *watch,
                                            "Up again after %u second. %s",
                                            "Up again after %u seconds. %s", seconds),
                               seconds, addresses);
-      show (watch, summary, g_strchomp (body), "network-vpn-symbolic", "network.connected",
+      show (watch, summary, g_strchomp (body), "midway-tunnel-up-symbolic", "network.connected",
             NOTIFY_URGENCY_NORMAL, FALSE);
     }
 
@@ -281,7 +281,7 @@ on_reconnecting (Watch *watch,
       summary = g_strdup_printf (_("%s dropped"), tunnel_name (watch));
       /* Translators: %s is why the link went down, in plain words. */
       body = g_strdup_printf (_("%s. Reconnecting…"), last_reason (watch));
-      show (watch, summary, body, "network-vpn-disconnected-symbolic", "network.disconnected",
+      show (watch, summary, body, "midway-tunnel-error-symbolic", "network.disconnected",
             NOTIFY_URGENCY_NORMAL, FALSE);
       return;
     }
@@ -306,7 +306,7 @@ on_reconnecting (Watch *watch,
                                          "%s. Next attempt in %u seconds.",
                                          (gulong) MAX (wait_s, 0)),
                             last_reason (watch), (guint) MAX (wait_s, 0));
-    show (watch, summary, body, "network-vpn-acquiring-symbolic", "network.disconnected",
+    show (watch, summary, body, "midway-tunnel-connecting-symbolic", "network.disconnected",
           NOTIFY_URGENCY_NORMAL, FALSE);
   }
 }

@@ -106,12 +106,12 @@ compute_icon_name (MidwayTray *self)
     }
 
   if (failed)
-    return "network-vpn-no-route-symbolic";
+    return "midway-tunnel-error-symbolic";
   if (busy)
-    return "network-vpn-acquiring-symbolic";
+    return "midway-tunnel-connecting-symbolic";
   if (up)
-    return "network-vpn-symbolic";
-  return "network-vpn-disabled-symbolic";
+    return "midway-tunnel-up-symbolic";
+  return "midway-tunnel-down-symbolic";
 }
 
 static GVariant *
