@@ -475,5 +475,13 @@ midway_argv_build_pppd (MidwayProfile         *profile,
   if (midway_profile_get_ipv6 (profile))
     g_strv_builder_add (argv, "+ipv6");
 
+  /* pppd 2.4.9 asks the peer for DNS servers (IPCP options 129 and 131)
+   * only with "usepeerdns"; the plugin reports them and the helper applies
+   * them (midway-helper-dns.c).  The plugin also hides them from
+   * /etc/ppp/ip-up, so that Debian's ip-up.d/0000usepeerdns does not merge
+   * them into /etc/resolv.conf behind the helper's back. */
+  if (midway_profile_get_peer_dns (profile))
+    g_strv_builder_add (argv, "usepeerdns");
+
   return g_strv_builder_end (argv);
 }

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,6 +43,10 @@
 /* Each route costs a netlink round trip in the helper; a longer list is a
  * full tunnel in disguise. */
 #define ROUTES_MAX 32
+/* glibc's resolver reads only the first MAXNS (3) nameserver lines, and
+ * older ones only six search domains. */
+#define DNS_SERVERS_MAX 3
+#define DNS_SEARCH_MAX 6
 
 typedef enum {
   FIELD_ID,
@@ -62,6 +67,9 @@ typedef enum {
   FIELD_ROUTES,
   FIELD_FULL_TUNNEL,
   FIELD_IPV6,
+  FIELD_DNS_SERVERS,
+  FIELD_DNS_SEARCH,
+  FIELD_PEER_DNS,
   N_FIELDS
 } FieldIndex;
 
@@ -103,6 +111,8 @@ static gboolean check_host_key       (const MidwayFieldSpec *, const char *, gsi
 static gboolean check_remote_command (const MidwayFieldSpec *, const char *, gsize, GError **);
 static gboolean check_ipv4_address   (const MidwayFieldSpec *, const char *, gsize, GError **);
 static gboolean check_routes         (const MidwayFieldSpec *, const char *, gsize, GError **);
+static gboolean check_dns_servers    (const MidwayFieldSpec *, const char *, gsize, GError **);
+static gboolean check_dns_search     (const MidwayFieldSpec *, const char *, gsize, GError **);
 
 /* Indexed by MidwayAuthMethod. */
 static const char * const auth_values[] = {
@@ -237,6 +247,23 @@ static const MidwayFieldSpec fields[N_FIELDS] = {
   [FIELD_IPV6] = {
     .key = MIDWAY_FIELD_IPV6, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
     .label = N_("IPv6"),
+    .default_boolean = FALSE,
+  },
+  [FIELD_DNS_SERVERS] = {
+    .key = MIDWAY_FIELD_DNS_SERVERS, .kind = MIDWAY_FIELD_KIND_STRING, .type = "s",
+    .label = N_("DNS servers"),
+    .default_string = "",
+    .max_length = DNS_SERVERS_MAX * 40, .check = check_dns_servers,
+  },
+  [FIELD_DNS_SEARCH] = {
+    .key = MIDWAY_FIELD_DNS_SEARCH, .kind = MIDWAY_FIELD_KIND_STRING, .type = "s",
+    .label = N_("DNS search domains"),
+    .default_string = "",
+    .max_length = DNS_SEARCH_MAX * 254, .check = check_dns_search,
+  },
+  [FIELD_PEER_DNS] = {
+    .key = MIDWAY_FIELD_PEER_DNS, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
+    .label = N_("Use the server's DNS servers"),
     .default_boolean = FALSE,
   },
 };
@@ -801,6 +828,123 @@ check_routes (const MidwayFieldSpec  *spec,
         return field_error (error, spec,
                             _("must not contain a default route; use “full-tunnel” instead"));
     }
+
+  return TRUE;
+}
+
+/* One DNS server of "dns-servers": a canonical IPv4 dotted quad or the
+ * text inet_ntop() writes for an IPv6 address, so that what resolv.conf or
+ * systemd-resolved shows is what the user wrote.  family is 4 or 6. */
+gboolean
+midway_profile_parse_dns_server (const char *text,
+                                 guint      *family,
+                                 guint8      address[16])
+{
+  char canonical[INET6_ADDRSTRLEN];
+
+  memset (address, 0, 16);
+  if (strchr (text, ':') == NULL)
+    {
+      if (!parse_ipv4 (text, address))
+        return FALSE;
+      *family = 4;
+    }
+  else
+    {
+      if (inet_pton (AF_INET6, text, address) != 1 ||
+          inet_ntop (AF_INET6, address, canonical, sizeof canonical) == NULL ||
+          strcmp (canonical, text) != 0)
+        return FALSE;
+      *family = 6;
+    }
+
+  /* Neither "any" nor a multicast group can answer queries. */
+  if (*family == 4)
+    return address[0] != 0 && address[0] < 224;
+  return !IN6_IS_ADDR_UNSPECIFIED ((struct in6_addr *) address) && address[0] != 0xff;
+}
+
+/* Splits a comma-separated list that check_dns_*() accepts, or "". */
+static gboolean
+check_list_shape (const MidwayFieldSpec  *spec,
+                  const char             *value,
+                  guint                   max_items,
+                  GStrv                  *items_out,
+                  GError                **error)
+{
+  g_auto(GStrv) items = g_strsplit (value, ",", -1);
+
+  if (g_strv_length (items) > max_items)
+    return field_error (error, spec, _("must list at most %u entries"), max_items);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    for (guint j = 0; j < i; j++)
+      if (g_ascii_strcasecmp (items[i], items[j]) == 0)
+        return field_error (error, spec, _("must not list an entry twice"));
+
+  *items_out = g_steal_pointer (&items);
+  return TRUE;
+}
+
+static gboolean
+check_dns_servers (const MidwayFieldSpec  *spec,
+                   const char             *value,
+                   gsize                   length,
+                   GError                **error)
+{
+  g_auto(GStrv) servers = NULL;
+
+  if (length == 0)
+    return TRUE;
+
+  if (!check_list_shape (spec, value, DNS_SERVERS_MAX, &servers, error))
+    return FALSE;
+
+  for (guint i = 0; servers[i] != NULL; i++)
+    {
+      guint8 address[16];
+      guint family;
+
+      if (!midway_profile_parse_dns_server (servers[i], &family, address))
+        {
+          g_autofree char *excerpt = escape_excerpt (servers[i], strlen (servers[i]));
+
+          return field_error (error, spec,
+                              /* Translators: %s is what the user wrote, e.g. "10.0.0.01" */
+                              _("“%s” is not an address such as 10.1.0.53 or fd00::53 "
+                                "(comma-separated, no spaces)"),
+                              excerpt);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_dns_search (const MidwayFieldSpec  *spec,
+                  const char             *value,
+                  gsize                   length,
+                  GError                **error)
+{
+  g_auto(GStrv) domains = NULL;
+
+  if (length == 0)
+    return TRUE;
+
+  if (!check_list_shape (spec, value, DNS_SEARCH_MAX, &domains, error))
+    return FALSE;
+
+  for (guint i = 0; domains[i] != NULL; i++)
+    if (!is_dns_name (domains[i], strlen (domains[i])))
+      {
+        g_autofree char *excerpt = escape_excerpt (domains[i], strlen (domains[i]));
+
+        return field_error (error, spec,
+                            /* Translators: %s is what the user wrote, e.g. "corp..example" */
+                            _("“%s” is not a domain such as corp.example.com "
+                              "(comma-separated, no spaces)"),
+                            excerpt);
+      }
 
   return TRUE;
 }
@@ -1388,6 +1532,11 @@ midway_profile_validate (MidwayProfile  *self,
   if (!midway_profile_get_ipv6 (self) && strchr (midway_profile_get_routes (self), ':') != NULL)
     return field_error (error, &fields[FIELD_ROUTES],
                         _("IPv6 networks need “ipv6” to be true"));
+
+  /* Without IPv6CP the tunnel has no IPv6 path to such a server. */
+  if (!midway_profile_get_ipv6 (self) && strchr (midway_profile_get_dns_servers (self), ':') != NULL)
+    return field_error (error, &fields[FIELD_DNS_SERVERS],
+                        _("IPv6 servers need “ipv6” to be true"));
 
   return TRUE;
 }
@@ -2005,6 +2154,27 @@ midway_profile_get_ipv6 (MidwayProfile *self)
 {
   g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
   return g_variant_get_boolean (self->values[FIELD_IPV6]);
+}
+
+const char *
+midway_profile_get_dns_servers (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), NULL);
+  return get_string (self, FIELD_DNS_SERVERS);
+}
+
+const char *
+midway_profile_get_dns_search (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), NULL);
+  return get_string (self, FIELD_DNS_SEARCH);
+}
+
+gboolean
+midway_profile_get_peer_dns (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
+  return g_variant_get_boolean (self->values[FIELD_PEER_DNS]);
 }
 
 const char *

@@ -43,6 +43,9 @@ typedef enum {
 #define MIDWAY_FIELD_ROUTES         "routes"
 #define MIDWAY_FIELD_FULL_TUNNEL    "full-tunnel"
 #define MIDWAY_FIELD_IPV6           "ipv6"
+#define MIDWAY_FIELD_DNS_SERVERS    "dns-servers"
+#define MIDWAY_FIELD_DNS_SEARCH     "dns-search"
+#define MIDWAY_FIELD_PEER_DNS       "peer-dns"
 
 typedef enum {
   MIDWAY_FIELD_KIND_STRING,
@@ -134,6 +137,17 @@ gboolean          midway_profile_get_reconnect        (MidwayProfile  *self);
 const char       *midway_profile_get_routes           (MidwayProfile  *self);
 gboolean          midway_profile_get_full_tunnel      (MidwayProfile  *self);
 gboolean          midway_profile_get_ipv6             (MidwayProfile  *self);
+/* Comma-separated, each valid for midway_profile_parse_dns_server(). */
+const char       *midway_profile_get_dns_servers      (MidwayProfile  *self);
+/* Comma-separated DNS domain names. */
+const char       *midway_profile_get_dns_search       (MidwayProfile  *self);
+gboolean          midway_profile_get_peer_dns         (MidwayProfile  *self);
+
+/* One server of "dns-servers": family 4 or 6, the address in network order
+ * (4 or 16 bytes used).  FALSE unless canonical and unicast. */
+gboolean          midway_profile_parse_dns_server     (const char     *text,
+                                                       guint          *family,
+                                                       guint8          address[16]);
 
 /* One network of "routes": family 4 or 6, the address in network order
  * (4 or 16 bytes used), the prefix length.  FALSE unless canonical. */

@@ -52,8 +52,11 @@
  *       invents 10.64.64.64+unit when the peer gives none, and 0.0.0.0 only
  *       with "noremoteip").  DNS servers are only requested from, and
  *       reported by, pppd when it runs with "usepeerdns"; otherwise both
- *       are 0.0.0.0.  Note that usepeerdns also makes pppd write
- *       /etc/ppp/resolv.conf, and Debian's ip-up.d scripts may act on it.
+ *       are 0.0.0.0.  usepeerdns also makes pppd write
+ *       /etc/ppp/resolv.conf (its own file) and set USEPEERDNS, DNS1 and
+ *       DNS2 for /etc/ppp/ip-up; the plugin unsets those three after
+ *       sending this line, so that no ip-up.d script (Debian's
+ *       0000usepeerdns rewrites /etc/resolv.conf) acts on them.
  *   ip6-up <ifname> <local> <remote>
  *       IPv6CP is up (pppd runs with "+ipv6") and the interface has its
  *       link-local address.  <local> and <remote> are the link-local
@@ -405,6 +408,15 @@ on_ip_up (void *arg, int unused)
   line_add_ipv4 (&line, ipcp_gotoptions[0].dnsaddr[0]);
   line_add_ipv4 (&line, ipcp_gotoptions[0].dnsaddr[1]);
   report (&line);
+
+  /* The helper applies the peer's DNS servers itself (and undoes them on
+   * down).  ipcp_up() has already put them in the scripts' environment
+   * and runs /etc/ppp/ip-up right after this notifier: without these
+   * variables Debian's ip-up.d/0000usepeerdns (which merges them into
+   * /etc/resolv.conf) and its ip-down.d twin do nothing. */
+  script_unsetenv ("USEPEERDNS");
+  script_unsetenv ("DNS1");
+  script_unsetenv ("DNS2");
 }
 
 static void

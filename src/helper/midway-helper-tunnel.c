@@ -32,6 +32,7 @@
 #include "midway-helper-line-reader.h"
 #include "midway-helper-log.h"
 #include "midway-helper-routes.h"
+#include "midway-helper-dns.h"
 #include "midway-helper-tunnel.h"
 
 #define LOG_MAX_LINES 500
@@ -84,6 +85,7 @@ struct _MidwayHelperTunnel
   int                     link_down_status; /* pppd's reason, from the plugin; -1 before */
   char                   *ifname;
   MidwayHelperRoutes     *routes;     /* issue 4: the link's routes */
+  MidwayHelperDns        *dns;        /* issue 4: the link's resolvers */
 
   gboolean                stopping;
   gboolean                ever_up;
@@ -341,9 +343,12 @@ static void
 on_link_up (MidwayHelperTunnel *self,
             const char         *ifname,
             const char         *local,
-            const char         *remote)
+            const char         *remote,
+            const char         *dns1,
+            const char         *dns2)
 {
-  if (!is_interface_name (ifname) || !is_ipv4_address (local) || !is_ipv4_address (remote))
+  if (!is_interface_name (ifname) || !is_ipv4_address (local) || !is_ipv4_address (remote) ||
+      !is_ipv4_address (dns1) || !is_ipv4_address (dns2))
     {
       midway_helper_log_append (self->log, "helper", "malformed ip-up report ignored");
       return;
@@ -367,6 +372,10 @@ on_link_up (MidwayHelperTunnel *self,
   if (self->routes == NULL)
     self->routes = midway_helper_routes_new (self->profile, self->log);
   midway_helper_routes_apply (self->routes, ifname);
+  /* issue 4: DNS, which may need those routes to reach its servers */
+  if (self->dns == NULL)
+    self->dns = midway_helper_dns_new (self->profile, self->log);
+  midway_helper_dns_apply (self->dns, ifname, dns1, dns2);
 
   set_state (self, MIDWAY_STATE_UP, "", "");
 }
@@ -395,7 +404,7 @@ on_report_line (MidwayHelperLineReader *reader,
   else if (g_str_equal (words[0], "ip-up") && n == 6)
     {
       if (!self->stopping)
-        on_link_up (self, words[1], words[2], words[3]);
+        on_link_up (self, words[1], words[2], words[3], words[4], words[5]);
     }
   else if (g_str_equal (words[0], "ip6-up") && n == 4)   /* issue 4 */
     {
@@ -500,6 +509,8 @@ attempt_finished (MidwayHelperTunnel *self)
   clear_link_properties (self);
   if (self->routes != NULL)   /* issue 4 */
     midway_helper_routes_remove (self->routes);
+  if (self->dns != NULL)      /* issue 4 */
+    midway_helper_dns_remove (self->dns);
 
   if (self->stopping)
     {
@@ -865,6 +876,9 @@ midway_helper_tunnel_dispose (GObject *object)
   close_attempt_fds (self);
   remove_runtime_dir (self);
   g_clear_object (&self->routes);   /* issue 4: removes what is left */
+  if (self->dns != NULL)            /* issue 4: pending replies hold references */
+    midway_helper_dns_remove (self->dns);
+  g_clear_object (&self->dns);
 
   G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->dispose (object);
 }
@@ -1075,6 +1089,8 @@ midway_helper_tunnel_kill (MidwayHelperTunnel *self)
     midway_helper_process_kill (self->pppd);
   if (self->routes != NULL)   /* issue 4 */
     midway_helper_routes_remove (self->routes);
+  if (self->dns != NULL)      /* issue 4 */
+    midway_helper_dns_remove (self->dns);
   remove_runtime_dir (self);
   emit_finished (self);
 }

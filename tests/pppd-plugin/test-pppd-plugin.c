@@ -49,6 +49,9 @@ struct notifier *fork_notifier;
 void (*snoop_recv_hook) (unsigned char *p, int len);
 
 static option_t *added_options;
+/* The variables the plugin removed from the scripts' environment, each
+ * followed by a space. */
+static char unset_vars[256];
 static char last_log[512];
 static int n_errors, n_warnings;
 
@@ -56,6 +59,16 @@ void
 add_options (option_t *opt)
 {
   added_options = opt;
+}
+
+void
+script_unsetenv (char *var)
+{
+  if (strlen (unset_vars) + strlen (var) + 2 < sizeof unset_vars)
+    {
+      strcat (unset_vars, var);
+      strcat (unset_vars, " ");
+    }
 }
 
 void
@@ -245,9 +258,14 @@ scenario_sequence (int type)
   strcpy (ifname, "ppp0");
   set_addrs ("10.1.2.3", "192.168.255.1", "9.9.9.9", "0.0.0.0");
   notify (phasechange, PHASE_RUNNING);
+  unset_vars[0] = '\0';
   notify (ip_up_notifier, 0);
   ok_str (drain (sv[0]), "phase 8\nip-up ppp0 10.1.2.3 192.168.255.1 9.9.9.9 0.0.0.0\n",
           "ip-up line");
+  /* /etc/ppp/ip-up runs right after the notifier; Debian's
+   * ip-up.d/0000usepeerdns acts on these. */
+  ok_str (unset_vars, "USEPEERDNS DNS1 DNS2 ",
+          "the peer's DNS servers are hidden from the ip-up scripts");
 
   set_addrs ("0.0.0.0", "255.255.255.255", "1.0.0.1", "100.64.0.10");
   strcpy (ifname, "vpn-long-interface-name-0123456");

@@ -145,14 +145,16 @@ assert_ssh_safe (char * const *argv)
   g_assert_false (g_str_has_prefix (argv[i + 2], "-"));
 }
 
-/* pppd options that run programs, read more options, or load code. */
+/* pppd options that run programs, read more options, or load code.
+ * "usepeerdns" is not among them: it only comes with "peer-dns" (see
+ * test_dns), and the plugin keeps its results from /etc/ppp/ip-up. */
 static void
 assert_pppd_safe (char * const *argv)
 {
   static const char * const forbidden[] = {
     "pty", "connect", "disconnect", "init", "welcome", "file", "call", "set",
     "record", "logfile", "notty", "socket", "sync", "persist", "defaultroute",
-    "replacedefaultroute", "proxyarp", "usepeerdns", "debug", "dump", NULL
+    "replacedefaultroute", "proxyarp", "debug", "dump", NULL
   };
   guint n_plugins = 0;
 
@@ -664,6 +666,44 @@ test_ipv6 (void)
   g_assert_false (g_strv_contains ((const char * const *) plain, "+ipv6"));
 }
 
+static void
+test_dns (void)
+{
+  static const char * const expected_pppd[] = {
+    PPPD, "/dev/pts/12", "nodetach", "noauth", "local", "nocrtscts", "silent",
+    "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
+    "mtu", "1400", "mru", "1400",
+    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "ipparam", "t0", "linkname", "t0",
+    "plugin", PLUGIN, "midway-report-fd", "3",
+    "noipdefault", "usepeerdns",
+    NULL
+  };
+  g_autoptr(MidwayProfile) profile = new_profile ();
+  MidwayPppdArgs pppd_args = default_pppd_args;
+  MidwaySshArgs ssh_args = { .ssh_path = SSH };
+  g_auto(GStrv) pppd_argv = NULL;
+  g_auto(GStrv) plain = NULL;
+  g_auto(GStrv) ssh_argv = NULL;
+
+  /* The profile's own servers and domains are the helper's business; only
+   * asking the peer for its servers needs pppd, and only the local one. */
+  set_ok (profile, "dns-servers", "10.66.0.2");
+  set_ok (profile, "dns-search", "corp.example.com");
+  pppd_args.tty_path = "/dev/pts/12";
+  pppd_args.ipparam = "t0";
+  pppd_args.report_fd = 3;
+  plain = build_pppd (profile, &pppd_args);
+  g_assert_false (g_strv_contains ((const char * const *) plain, "usepeerdns"));
+
+  set_ok (profile, "peer-dns", "true");
+  pppd_argv = build_pppd (profile, &pppd_args);
+  assert_argv (pppd_argv, expected_pppd);
+  ssh_argv = build_ssh (profile, &ssh_args);
+  g_assert_false (g_strv_contains ((const char * const *) ssh_argv, "usepeerdns"));
+  g_assert_false (g_strv_contains ((const char * const *) ssh_argv, "10.66.0.2"));
+}
+
 static const char *
 option_value (char * const *argv,
               const char   *option)
@@ -784,6 +824,7 @@ main (int   argc,
   g_test_add_func ("/argv/pppd/echo-mapping", test_pppd_echo_mapping);
   g_test_add_func ("/argv/pppd/invalid-arguments", test_pppd_invalid_arguments);
   g_test_add_func ("/argv/ipv6", test_ipv6);
+  g_test_add_func ("/argv/dns", test_dns);
 
   return g_test_run ();
 }

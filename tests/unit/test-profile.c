@@ -252,7 +252,7 @@ test_table (void)
     "id", "name", "host", "port", "user", "auth", "key-file", "host-key",
     "remote-command", "local-address", "remote-address", "mtu",
     "echo-interval", "echo-failures", "reconnect", "routes", "full-tunnel",
-    "ipv6",
+    "ipv6", "dns-servers", "dns-search", "peer-dns",
   };
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
   const MidwayFieldSpec *fields;
@@ -567,6 +567,44 @@ static const Example examples[] = {
   { "ipv6", "true", TRUE },
   { "ipv6", "false", TRUE },
   { "ipv6", "yes", FALSE },
+
+  { "dns-servers", "", TRUE },
+  { "dns-servers", "10.66.0.2", TRUE },
+  { "dns-servers", "10.66.0.2,fd00:66::2,192.0.2.53", TRUE },
+  { "dns-servers", "10.66.0.2,10.66.0.3,10.66.0.4,10.66.0.5", FALSE }, /* MAXNS is 3 */
+  { "dns-servers", "10.66.0.2,10.66.0.2", FALSE },
+  { "dns-servers", "10.66.0.02", FALSE },
+  { "dns-servers", "10.66.2", FALSE },
+  { "dns-servers", "0.0.0.0", FALSE },
+  { "dns-servers", "224.0.0.251", FALSE },
+  { "dns-servers", "FD00::2", FALSE },           /* inet_ntop writes lower case */
+  { "dns-servers", "fd00:0::2", FALSE },
+  { "dns-servers", "::", FALSE },
+  { "dns-servers", "ff02::fb", FALSE },
+  { "dns-servers", "fe80::1%eth0", FALSE },
+  { "dns-servers", "10.66.0.2, 10.66.0.3", FALSE },
+  { "dns-servers", "10.66.0.2,", FALSE },
+  { "dns-servers", "10.66.0.2#53", FALSE },
+  { "dns-servers", "ns.example.com", FALSE },
+  { "dns-servers", "10.66.0.2\nnameserver 6.6.6.6", FALSE },
+
+  { "dns-search", "", TRUE },
+  { "dns-search", "corp.example.com", TRUE },
+  { "dns-search", "corp.example.com,lab.example,x", TRUE },
+  { "dns-search", "a,b,c,d,e,f", TRUE },
+  { "dns-search", "a,b,c,d,e,f,g", FALSE },
+  { "dns-search", "corp.example.com,CORP.example.com", FALSE },
+  { "dns-search", "corp..example.com", FALSE },
+  { "dns-search", "corp.example.com.", FALSE },
+  { "dns-search", "-corp.example.com", FALSE },
+  { "dns-search", "corp.example.com lab.example", FALSE },
+  { "dns-search", "corp.example.com,", FALSE },
+  { "dns-search", "corp.example.com\noptions ndots:15", FALSE },
+  { "dns-search", "corp_x.example.com", FALSE },
+
+  { "peer-dns", "true", TRUE },
+  { "peer-dns", "false", TRUE },
+  { "peer-dns", "on", FALSE },
 };
 
 static void
@@ -591,7 +629,7 @@ test_field_examples (void)
       if (g_str_equal (example->key, "remote-address"))
         set_ok (profile, "local-address", "");
       /* IPv6 networks are only valid on an IPv6 tunnel. */
-      if (g_str_equal (example->key, "routes"))
+      if (g_str_equal (example->key, "routes") || g_str_equal (example->key, "dns-servers"))
         set_ok (profile, "ipv6", "true");
 
       g_test_message ("%s = “%s” (%s)", example->key, example->text,
@@ -1404,7 +1442,7 @@ test_variant_round_trip (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_variant_is_of_type (asv, G_VARIANT_TYPE_VARDICT));
-  g_assert_cmpuint (g_variant_n_children (asv), ==, 18);
+  g_assert_cmpuint (g_variant_n_children (asv), ==, 21);
   port = g_variant_lookup_value (asv, "port", NULL);
   g_assert_true (g_variant_is_of_type (port, G_VARIANT_TYPE_UINT32));
   reconnect = g_variant_lookup_value (asv, "reconnect", NULL);
@@ -1470,6 +1508,23 @@ test_cross_field (void)
   g_assert_true (midway_profile_get_ipv6 (profile));
   set_ok (profile, "routes", "");
   set_ok (profile, "ipv6", "false");
+
+  /* So do IPv6 DNS servers. */
+  set_ok (profile, "dns-servers", "10.66.0.2,fd00:66::2");
+  g_assert_false (midway_profile_validate (profile, &error));
+  assert_message (error, "dns-servers: IPv6 servers need “ipv6” to be true");
+  g_clear_error (&error);
+  set_ok (profile, "ipv6", "true");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  g_assert_cmpstr (midway_profile_get_dns_servers (profile), ==, "10.66.0.2,fd00:66::2");
+  set_ok (profile, "dns-servers", "");
+  set_ok (profile, "ipv6", "false");
+  set_ok (profile, "dns-search", "corp.example.com");
+  set_ok (profile, "peer-dns", "true");
+  g_assert_cmpstr (midway_profile_get_dns_search (profile), ==, "corp.example.com");
+  g_assert_true (midway_profile_get_peer_dns (profile));
+  set_ok (profile, "dns-search", "");
+  set_ok (profile, "peer-dns", "false");
 
   /* The same through the a{sv}. */
   set_ok (profile, "auth", "key-file");
