@@ -51,7 +51,8 @@ static char *
 read_secret (const char  *prompt,
              GError     **error)
 {
-  g_autofree char *buffer = g_malloc0 (SECRET_MAX_SIZE + 2);
+  /* On the stack: a freed heap block would keep its bytes until reused. */
+  char buffer[SECRET_MAX_SIZE + 2] = { 0 };
   struct sigaction quiet_action = { 0 }, old_int, old_term, old_hup;
   gsize length = 0;
   gboolean newline = FALSE;
@@ -134,7 +135,7 @@ read_secret (const char  *prompt,
   else
     secret = g_strndup (buffer, length);
 
-  explicit_bzero (buffer, SECRET_MAX_SIZE + 2);
+  explicit_bzero (buffer, sizeof buffer);
   return secret;
 }
 
