@@ -312,6 +312,52 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
     field("reconnect", S("plugin"), "is the pppd option 'plugin' as a string")
     field("reconnect", U(1), "has type u")
 
+    # Issue 4's fields: networks, DNS servers and domains reach the kernel
+    # and resolv.conf, so each gets the same treatment.
+    for value, label in [
+            ("10.77.0.0/24 " + evil, "has a pppd option after it"),
+            ("10.77.0.0/24\nplugin", "has a newline"),
+            ("10.77.0.0/24,-oProxyCommand=x", "has an ssh option as a network"),
+            ("10.77.0.1/24", "has host bits set"),
+            ("10.77.0.0/33", "has a prefix > 32"),
+            ("10.77.0.0", "has no prefix"),
+            ("010.77.0.0/24", "has a leading zero"),
+            ("10.77.0.0/24, 10.78.0.0/24", "has a space"),
+            ("fd00:77::/64", "is IPv6 without ipv6"),
+            ("plugin", "is the pppd option 'plugin'"),
+            (",".join(f"10.{i}.0.0/16" for i in range(40)), "lists 40 networks"),
+            (big, "is 1 MiB")]:
+        field("routes", S(value), label)
+    field("routes", U(24), "has type u")
+    for key in ["full-tunnel", "ipv6", "peer-dns"]:
+        field(key, S("true"), "is the string 'true'")
+        field(key, S("plugin"), "is the pppd option 'plugin' as a string")
+        field(key, U(1), "has type u")
+    for value, label in [
+            ("10.66.0.2\nnameserver 10.0.0.1", "has a newline and a resolv.conf line"),
+            ("10.66.0.2 " + evil, "has a pppd option after it"),
+            ("10.66.0.2;10.66.0.3", "uses ';'"),
+            ("010.66.0.2", "has a leading zero"),
+            ("0.0.0.0", "is 0.0.0.0"),
+            ("224.0.0.1", "is multicast"),
+            ("fd00::53", "is IPv6 without ipv6"),
+            ("10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4", "lists 4 servers"),
+            ("10.0.0.1,10.0.0.1", "lists a server twice"),
+            ("-10.0.0.1", "starts with '-'"),
+            ("resolver.example", "is a name"),
+            (big, "is 1 MiB")]:
+        field("dns-servers", S(value), label)
+    for value, label in [
+            ("corp.example\nnameserver 10.0.0.1", "has a newline and a resolv.conf line"),
+            ("corp.example options ndots:15", "has a resolv.conf option after it"),
+            ("-corp.example", "starts with '-'"),
+            ("corp..example", "has an empty label"),
+            ("corp_example", "has an underscore"),
+            ("../etc/passwd", "is a path"),
+            ("a,b,c,d,e,f,g", "lists 7 domains"),
+            (big, "is 1 MiB")]:
+        field("dns-search", S(value), label)
+
     # Keys the helper does not know, however tempting.
     for key in ["plugin", "extra-options", "pppd-options", "ssh-options", "options",
                 "Host", "host\n", "", "k" * MIB]:
