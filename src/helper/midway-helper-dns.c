@@ -215,7 +215,7 @@ spawn_resolvconf (MidwayHelperDns  *self,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *record = g_strdup_printf ("%s.midway", self->ifname);
   const char *argv[] = { path, verb, record, NULL };
-  const char * const environ[] = {
+  const char * const clean_env[] = {
     "PATH=" SPAWN_PATH, "LC_ALL=C", exclusive ? "IF_EXCLUSIVE=1" : NULL, NULL
   };
 
@@ -223,7 +223,7 @@ spawn_resolvconf (MidwayHelperDns  *self,
                                                      : G_SUBPROCESS_FLAGS_STDIN_INHERIT) |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_environ (launcher, (char **) environ);
+  g_subprocess_launcher_set_environ (launcher, (char **) clean_env);
   g_subprocess_launcher_set_cwd (launcher, "/");
   return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
