@@ -46,6 +46,11 @@ static const MidwayReasonEntry reasons[] = {
   { MIDWAY_REASON_HELPER_ERROR,
     N_("Midway’s system helper ran into an error"),
     TRUE },
+  /* The path to the server changed, or the machine woke from sleep: the
+   * old connection was given up on purpose, for a new one at once. */
+  { MIDWAY_REASON_NETWORK_CHANGED,
+    N_("The network changed or the computer woke from sleep"),
+    TRUE },
 };
 
 typedef struct {

@@ -28,6 +28,7 @@ G_BEGIN_DECLS
 #define MIDWAY_REASON_PPP_NEGOTIATION_FAILED "ppp-negotiation-failed"
 #define MIDWAY_REASON_STOPPED_BY_USER        "stopped-by-user"
 #define MIDWAY_REASON_HELPER_ERROR           "helper-error"
+#define MIDWAY_REASON_NETWORK_CHANGED        "network-changed"
 
 /* Translated, for people: "The server’s host key has changed". Unknown codes
  * (a newer helper) get a generic sentence rather than NULL. */

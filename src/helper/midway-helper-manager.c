@@ -18,6 +18,7 @@
 #include "midway-profile.h"
 #include "midway-helper-authority.h"
 #include "midway-helper-manager.h"
+#include "midway-helper-netmon.h"
 #include "midway-helper-secrets.h"
 #include "midway-helper-routes.h"
 #include "midway-helper-tunnel.h"
@@ -47,6 +48,7 @@ struct _MidwayHelperManager
   GHashTable               *pending;     /* sender → count of calls in polkit */
   GHashTable               *pending_users; /* uid → count of calls in polkit */
   guint                     next_serial;
+  MidwayHelperNetmon       *netmon;      /* issue 4: one watch for every tunnel */
 };
 
 enum {
@@ -83,6 +85,22 @@ on_tunnel_activity_changed (MidwayHelperTunnel  *tunnel,
                             MidwayHelperManager *self)
 {
   maybe_emit_idle (self);
+}
+
+/* issue 4 */
+static void
+on_network_changed (MidwayHelperNetmon  *netmon,
+                    guint                causes,
+                    MidwayHelperManager *self)
+{
+  g_autoptr(GPtrArray) tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* A tunnel that fails to reconnect may finish and leave the array. */
+  for (guint i = 0; i < self->tunnels->len; i++)
+    g_ptr_array_add (tunnels, g_object_ref (g_ptr_array_index (self->tunnels, i)));
+  for (guint i = 0; i < tunnels->len; i++)
+    midway_helper_tunnel_network_changed (g_ptr_array_index (tunnels, i),
+                                          (causes & MIDWAY_HELPER_NETMON_RESUMED) != 0);
 }
 
 static MidwayHelperTunnel *
@@ -320,6 +338,9 @@ midway_helper_manager_dispose (GObject *object)
 
   if (self->tunnels != NULL)
     midway_helper_manager_shutdown (self);
+  if (self->netmon != NULL)   /* issue 4 */
+    g_signal_handlers_disconnect_by_data (self->netmon, self);
+  g_clear_object (&self->netmon);
   if (self->iface != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
   g_clear_object (&self->iface);
@@ -443,6 +464,10 @@ midway_helper_manager_new (GDBusConnection  *connection,
 
   self->object_manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+
+  /* issue 4 */
+  self->netmon = midway_helper_netmon_new (connection);
+  g_signal_connect (self->netmon, "changed", G_CALLBACK (on_network_changed), self);
 
   return g_steal_pointer (&self);
 }

@@ -216,6 +216,71 @@ route_to_string (const Route *route)
   return g_strdup_printf ("%s/%u dev %s", dst_text, route->dst_len, ifname);
 }
 
+/* Asks the kernel which route it would take to address now.  "No route"
+ * in any of its forms (none, unreachable, prohibit, blackhole) is
+ * G_IO_ERROR_NETWORK_UNREACHABLE; anything else went wrong with the socket. */
+static gboolean
+lookup (int                      fd,
+        guint8                   family,
+        const guint8            *address,
+        MidwayHelperRouteLookup *result,
+        GError                 **error)
+{
+  RouteRequest req;
+  RouteRequest reply;
+  struct rtattr *rta;
+  gsize size = family_size (family);
+  int len;
+  int err;
+
+  memset (result, 0, sizeof *result);
+  result->family = family;
+
+  memset (&req, 0, sizeof req);
+  req.hdr.nlmsg_len = NLMSG_LENGTH (sizeof (struct rtmsg));
+  req.hdr.nlmsg_type = RTM_GETROUTE;
+  req.hdr.nlmsg_flags = NLM_F_REQUEST;
+  req.rt.rtm_family = family;
+  req.rt.rtm_dst_len = family == AF_INET ? 32 : 128;
+  add_attr (&req, RTA_DST, address, size);
+
+  memset (&reply, 0, sizeof reply);
+  err = nl_transact (fd, &req.hdr, &reply, error);
+  if (err < 0)
+    return FALSE;
+  if (err > 0 || reply.hdr.nlmsg_type != RTM_NEWROUTE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
+                   "No route to the server: %s", g_strerror (err > 0 ? err : ENOENT));
+      return FALSE;
+    }
+
+  result->type = reply.rt.rtm_type;
+  len = (int) reply.hdr.nlmsg_len - (int) NLMSG_LENGTH (sizeof (struct rtmsg));
+  for (rta = RTM_RTA (&reply.rt); RTA_OK (rta, len); rta = RTA_NEXT (rta, len))
+    {
+      if (rta->rta_type == RTA_OIF && RTA_PAYLOAD (rta) >= sizeof (int))
+        memcpy (&result->oif, RTA_DATA (rta), sizeof (int));
+      else if (rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD (rta) >= size)
+        {
+          result->has_gateway = TRUE;
+          memcpy (result->gateway, RTA_DATA (rta), size);
+        }
+      else if (rta->rta_type == RTA_PREFSRC && RTA_PAYLOAD (rta) >= size)
+        {
+          result->has_source = TRUE;
+          memcpy (result->source, RTA_DATA (rta), size);
+        }
+    }
+
+  if (result->oif == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "No route to the server");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The path the kernel takes to address now: its interface and gateway. */
 static gboolean
 lookup_path (int           fd,
@@ -224,54 +289,40 @@ lookup_path (int           fd,
              Route        *host_route,
              GError      **error)
 {
-  RouteRequest req;
-  RouteRequest reply;
-  struct rtattr *rta;
-  int len;
-  int err;
+  MidwayHelperRouteLookup result;
 
   memset (host_route, 0, sizeof *host_route);
   host_route->family = family;
   memcpy (host_route->dst, address, family_size (family));
   host_route->dst_len = family == AF_INET ? 32 : 128;
 
-  memset (&req, 0, sizeof req);
-  req.hdr.nlmsg_len = NLMSG_LENGTH (sizeof (struct rtmsg));
-  req.hdr.nlmsg_type = RTM_GETROUTE;
-  req.hdr.nlmsg_flags = NLM_F_REQUEST;
-  req.rt.rtm_family = family;
-  req.rt.rtm_dst_len = host_route->dst_len;
-  add_attr (&req, RTA_DST, address, family_size (family));
-
-  memset (&reply, 0, sizeof reply);
-  err = nl_transact (fd, &req.hdr, &reply, error);
-  if (err < 0)
+  if (!lookup (fd, family, address, &result, error))
     return FALSE;
-  if (err > 0 || reply.hdr.nlmsg_type != RTM_NEWROUTE)
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                   "No route to the server: %s", g_strerror (err > 0 ? err : ENOENT));
-      return FALSE;
-    }
-
-  len = (int) reply.hdr.nlmsg_len - (int) NLMSG_LENGTH (sizeof (struct rtmsg));
-  for (rta = RTM_RTA (&reply.rt); RTA_OK (rta, len); rta = RTA_NEXT (rta, len))
-    {
-      if (rta->rta_type == RTA_OIF && RTA_PAYLOAD (rta) >= sizeof (int))
-        memcpy (&host_route->oif, RTA_DATA (rta), sizeof (int));
-      else if (rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD (rta) >= family_size (family))
-        {
-          host_route->has_gateway = TRUE;
-          memcpy (host_route->gateway, RTA_DATA (rta), family_size (family));
-        }
-    }
-
-  if (host_route->oif == 0)
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED, "No route to the server");
-      return FALSE;
-    }
+  host_route->oif = result.oif;
+  host_route->has_gateway = result.has_gateway;
+  memcpy (host_route->gateway, result.gateway, sizeof host_route->gateway);
   return TRUE;
+}
+
+gboolean
+midway_helper_routes_lookup (GInetAddress            *address,
+                             MidwayHelperRouteLookup *result,
+                             GError                 **error)
+{
+  guint8 family;
+  gboolean ok;
+  int fd;
+
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? AF_INET : AF_INET6;
+  fd = nl_open (error);
+  if (fd < 0)
+    return FALSE;
+  ok = lookup (fd, family, g_inet_address_to_bytes (address), result, error);
+  close (fd);
+  return ok;
 }
 
 /* Installing and removing ---------------------------------------------------- */

@@ -38,6 +38,27 @@ void                midway_helper_routes_apply_ipv6   (MidwayHelperRoutes *self,
 /* Removes exactly what apply() installed, and cancels an apply() under way. */
 void                midway_helper_routes_remove       (MidwayHelperRoutes *self);
 
+/* What the kernel answers to a route look-up (RTM_GETROUTE, as `ip route
+ * get`): the interface, gateway and source address a new connection to that
+ * address would use, and the route's type (RTN_LOCAL for one of our own
+ * addresses). */
+typedef struct {
+  guint8   family;       /* AF_INET, AF_INET6 */
+  guint8   type;         /* RTN_UNICAST, RTN_LOCAL, ... */
+  int      oif;
+  gboolean has_gateway;
+  guint8   gateway[16];
+  gboolean has_source;
+  guint8   source[16];
+} MidwayHelperRouteLookup;
+
+/* Fails with G_IO_ERROR_NETWORK_UNREACHABLE when there is no route of any
+ * use (none, or unreachable, prohibit, blackhole), with another error when
+ * the kernel could not be asked. */
+gboolean            midway_helper_routes_lookup       (GInetAddress            *address,
+                                                       MidwayHelperRouteLookup *result,
+                                                       GError                 **error);
+
 /* Removes every route marked MIDWAY_HELPER_RTPROT: at helper start, nothing
  * can be ours but a dead predecessor's leftovers. Returns how many. */
 guint               midway_helper_routes_remove_stale (GError            **error);

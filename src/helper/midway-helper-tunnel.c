@@ -33,6 +33,7 @@
 #include "midway-helper-log.h"
 #include "midway-helper-routes.h"
 #include "midway-helper-dns.h"
+#include "midway-helper-server-path.h"
 #include "midway-helper-tunnel.h"
 
 #define LOG_MAX_LINES 500
@@ -49,6 +50,9 @@
  * mistake in the profile or an unreachable server: retry a little, then
  * let the user see it fail. */
 #define MAX_ATTEMPTS_NEVER_UP 3
+/* issue 4: a link given up on for a new path is redone at once, but not
+ * twice within this long: a path that keeps moving gets the backoff. */
+#define NETWORK_RETRY_GAP_S 5
 #define PLUGIN_REPORT_FD 3
 
 #define KNOWN_HOSTS_FILE "known_hosts"
@@ -86,6 +90,11 @@ struct _MidwayHelperTunnel
   char                   *ifname;
   MidwayHelperRoutes     *routes;     /* issue 4: the link's routes */
   MidwayHelperDns        *dns;        /* issue 4: the link's resolvers */
+  MidwayHelperServerPath *server_path; /* issue 4: the path ssh's connection takes */
+  gboolean                network_reconnect; /* issue 4: this attempt is ended for a new path */
+  char                   *network_why;
+  gboolean                waiting_for_route; /* issue 4: reconnecting, but no route to try on */
+  gint64                  last_network_reconnect; /* monotonic µs */
 
   gboolean                stopping;
   gboolean                ever_up;
@@ -368,6 +377,8 @@ on_link_up (MidwayHelperTunnel *self,
   if (self->stats_source == 0)
     self->stats_source = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_tick, self);
 
+  /* issue 4: the path the link is up on, before its own routes go in */
+  midway_helper_server_path_record (self->server_path);
   /* issue 4: routes, once the interface exists */
   if (self->routes == NULL)
     self->routes = midway_helper_routes_new (self->profile, self->log);
@@ -519,17 +530,46 @@ attempt_finished (MidwayHelperTunnel *self)
       return;
     }
 
-  if (!self->link_up)
+  /* issue 4: an attempt ended for a new path did not fail. */
+  if (!self->link_up && !self->network_reconnect)
     self->failures++;
 
   if (midway_profile_get_reconnect (self->profile) &&
-      midway_reason_is_transient (reason) &&
-      (self->ever_up || self->failures < MAX_ATTEMPTS_NEVER_UP))
+      (self->network_reconnect ||
+       (midway_reason_is_transient (reason) &&
+        (self->ever_up || self->failures < MAX_ATTEMPTS_NEVER_UP))))
     {
       guint delay = self->failures == 0 ? 1 : MIN (MAX_BACKOFF_S, 1u << MIN (self->failures, 6u));
 
+      if (self->network_reconnect)   /* issue 4 */
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          reason = MIDWAY_REASON_NETWORK_CHANGED;
+          g_free (message);
+          message = g_strdup (self->network_why != NULL ? self->network_why : "");
+          if (self->last_network_reconnect == 0 ||
+              now - self->last_network_reconnect >= NETWORK_RETRY_GAP_S * G_USEC_PER_SEC)
+            {
+              delay = 0;
+              self->last_network_reconnect = now;
+            }
+        }
+      /* issue 4: with no route to the server an attempt can only fail;
+       * the change of the network that brings one starts the next. */
+      if (midway_helper_server_path_is_offline (self->server_path))
+        {
+          midway_helper_log_appendf (self->log, "helper", "no route to %s, waiting for the network",
+                                     midway_profile_get_host (self->profile));
+          self->waiting_for_route = TRUE;
+          midway_tunnel1_set_next_retry (self->iface, 0);
+          set_state (self, MIDWAY_STATE_RECONNECTING, reason, message);
+          return;
+        }
+
       midway_tunnel1_set_next_retry (self->iface, g_get_real_time () + (gint64) delay * G_USEC_PER_SEC);
-      self->retry_source = g_timeout_add_seconds (delay, on_retry, self);
+      self->retry_source = delay == 0 ? g_idle_add (on_retry, self)
+                                      : g_timeout_add_seconds (delay, on_retry, self);
       set_state (self, MIDWAY_STATE_RECONNECTING, reason, message);
       return;
     }
@@ -685,6 +725,11 @@ start_attempt (MidwayHelperTunnel *self,
   self->link_up = FALSE;
   self->ssh_exited_first = FALSE;
   self->link_down_status = -1;
+  /* issue 4 */
+  self->network_reconnect = FALSE;
+  g_clear_pointer (&self->network_why, g_free);
+  self->waiting_for_route = FALSE;
+  midway_helper_server_path_start (self->server_path);
 
   if (!open_pty (self, &tty_path, error))
     return FALSE;
@@ -879,6 +924,7 @@ midway_helper_tunnel_dispose (GObject *object)
   if (self->dns != NULL)            /* issue 4: pending replies hold references */
     midway_helper_dns_remove (self->dns);
   g_clear_object (&self->dns);
+  g_clear_object (&self->server_path);   /* issue 4 */
 
   G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->dispose (object);
 }
@@ -897,6 +943,7 @@ midway_helper_tunnel_finalize (GObject *object)
   g_clear_pointer (&self->user, midway_helper_user_free);
   g_clear_pointer (&self->secrets, midway_helper_secrets_free);
   g_free (self->ifname);
+  g_free (self->network_why);
   g_free (self->ipparam);
   g_free (self->dir);
 
@@ -952,6 +999,7 @@ midway_helper_tunnel_new (guint                  serial,
   self->secrets = secrets;
   self->authority = g_object_ref (authority);
   self->log = midway_helper_log_new (LOG_MAX_LINES, LOG_MAX_LINE_LENGTH);
+  self->server_path = midway_helper_server_path_new (midway_profile_get_host (profile));
 
   self->object = midway_object_skeleton_new (object_path);
   self->iface = midway_tunnel1_skeleton_new ();
@@ -1093,4 +1141,62 @@ midway_helper_tunnel_kill (MidwayHelperTunnel *self)
     midway_helper_dns_remove (self->dns);
   remove_runtime_dir (self);
   emit_finished (self);
+}
+
+/* issue 4: a burst of network events is over, or the machine woke up. */
+void
+midway_helper_tunnel_network_changed (MidwayHelperTunnel *self,
+                                      gboolean            resumed)
+{
+  g_autofree char *why = NULL;
+  MidwayHelperNetState state;
+
+  g_return_if_fail (MIDWAY_IS_HELPER_TUNNEL (self));
+
+  /* Without reconnect, a new path could only end the tunnel: its LCP
+   * echoes decide, as they always did. */
+  if (self->finished || self->stopping || !midway_profile_get_reconnect (self->profile))
+    return;
+  if (self->attempt_running && !self->network_reconnect)
+    state = MIDWAY_HELPER_NET_RUNNING;
+  else if (self->retry_source != 0)
+    state = MIDWAY_HELPER_NET_WAITING;
+  else if (self->waiting_for_route)
+    state = MIDWAY_HELPER_NET_OFFLINE;
+  else
+    return;
+
+  switch (midway_helper_server_path_check (self->server_path, state, resumed, &why))
+    {
+    case MIDWAY_HELPER_NET_KEEP:
+      break;
+
+    case MIDWAY_HELPER_NET_RECONNECT:
+      midway_helper_log_appendf (self->log, "helper", "%s, reconnecting now", why);
+      self->network_reconnect = TRUE;
+      g_free (self->network_why);
+      self->network_why = g_steal_pointer (&why);
+      /* pppd's Terminate-Request could not get through the old path, and
+       * waiting for it would only delay the new link. */
+      midway_helper_process_kill (self->pppd);
+      midway_helper_process_kill (self->ssh);
+      break;
+
+    case MIDWAY_HELPER_NET_RETRY_NOW:
+      midway_helper_log_appendf (self->log, "helper", "%s, retrying now", why);
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      self->waiting_for_route = FALSE;
+      on_retry (self);
+      break;
+
+    case MIDWAY_HELPER_NET_WAIT_FOR_ROUTE:
+      midway_helper_log_appendf (self->log, "helper", "%s, waiting for the network", why);
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      self->waiting_for_route = TRUE;
+      midway_tunnel1_set_next_retry (self->iface, 0);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
 }

@@ -38,5 +38,10 @@ gboolean             midway_helper_tunnel_start            (MidwayHelperTunnel  
 void                 midway_helper_tunnel_stop             (MidwayHelperTunnel    *self);
 /* Helper exit: children killed now, "finished" emitted before it returns. */
 void                 midway_helper_tunnel_kill             (MidwayHelperTunnel    *self);
+/* The network may have changed (resumed: the machine woke from sleep): a
+ * link or attempt whose path to the server moved reconnects at once, one
+ * waiting to retry tries now, and with no route at all it waits for one. */
+void                 midway_helper_tunnel_network_changed  (MidwayHelperTunnel    *self,
+                                                            gboolean               resumed);
 
 G_END_DECLS
