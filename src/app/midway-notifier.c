@@ -301,11 +301,17 @@ on_reconnecting (Watch *watch,
 
     /* Translators: %s is a profile name. */
     summary = g_strdup_printf (_("Reconnecting to %s"), tunnel_name (watch));
-    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%s. Next attempt in %u second.",
-                                         "%s. Next attempt in %u seconds.",
-                                         (gulong) MAX (wait_s, 0)),
-                            last_reason (watch), (guint) MAX (wait_s, 0));
+    if (next_retry == 0)
+      /* The helper has no route to the server and tries again as soon as
+       * one appears: there is no countdown to show. */
+      /* Translators: %s is the reason the link dropped, in words. */
+      body = g_strdup_printf (_("%s. Waiting for the network."), last_reason (watch));
+    else
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s. Next attempt in %u second.",
+                                           "%s. Next attempt in %u seconds.",
+                                           (gulong) MAX (wait_s, 0)),
+                              last_reason (watch), (guint) MAX (wait_s, 0));
     show (watch, summary, body, "midway-tunnel-connecting-symbolic", "network.disconnected",
           NOTIFY_URGENCY_NORMAL, FALSE);
   }

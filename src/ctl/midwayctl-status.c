@@ -118,12 +118,14 @@ print_tunnel (MidwayTunnel1 *tunnel)
       fields[n].label = _("Last reason:");
       fields[n++].value = g_strdup_printf ("%s (%s)", midway_reason_describe (reason), code);
     }
-  if (next_retry != 0 && g_strcmp0 (midway_tunnel1_get_state (tunnel), MIDWAY_STATE_RECONNECTING) == 0)
+  if (g_strcmp0 (midway_tunnel1_get_state (tunnel), MIDWAY_STATE_RECONNECTING) == 0)
     {
       gint64 in = ((gint64) next_retry - g_get_real_time ()) / G_USEC_PER_SEC;
 
       fields[n].label = _("Next attempt:");
-      fields[n++].value = g_strdup_printf (_("in %d s"), (int) MAX (in, 0));
+      /* NextRetry 0 while reconnecting: no route to the server yet. */
+      fields[n++].value = next_retry == 0 ? g_strdup (_("when the network is back"))
+                                          : g_strdup_printf (_("in %d s"), (int) MAX (in, 0));
     }
   g_assert (n <= G_N_ELEMENTS (fields));
 

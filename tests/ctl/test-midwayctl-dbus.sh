@@ -194,6 +194,12 @@ run up Slow --timeout 2
 expect "up gives up after --timeout with status 6 and says the tunnel keeps trying" 6 \
     '[[ $err == *"keeps trying"* ]]'
 
+# The mock's slow.test waits with NextRetry 0, as the helper does when it
+# has no route to the server.
+run status
+expect "status says a tunnel without a route waits for the network" 0 \
+    '[[ $out == *"Slow — reconnecting"* ]]' '[[ $out == *"Next attempt:"*"when the network is back"* ]]'
+
 run up Slow --no-wait
 expect "up --no-wait returns at once with the tunnel's path" 0 '[[ $out == *"/Tunnel/"* ]]'
 

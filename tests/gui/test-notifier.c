@@ -293,6 +293,17 @@ test_life_of_a_tunnel (Fixture       *f,
   g_assert_true (strstr (retrying->body, "Next attempt in 4 seconds.") != NULL ||
                  strstr (retrying->body, "Next attempt in 3 seconds.") != NULL);
 
+  /* Offline: the helper waits for a route (NextRetry 0), no countdown. */
+  set_state (f, MIDWAY_STATE_STARTING_SSH, "", "");
+  midway_tunnel1_set_next_retry (f->skeleton, 0);
+  set_state (f, MIDWAY_STATE_RECONNECTING, MIDWAY_REASON_NETWORK_CHANGED, "");
+  g_clear_pointer (&retrying, notification_free);
+  retrying = next_notification (f);
+  g_assert_cmpstr (retrying->summary, ==, "Reconnecting to Office");
+  assert_contains (retrying->body, midway_reason_describe (MIDWAY_REASON_NETWORK_CHANGED));
+  assert_contains (retrying->body, "Waiting for the network.");
+  g_assert_null (strstr (retrying->body, "Next attempt"));
+
   /* Restored after at least a second down. */
   spin (1100);
   bring_up (f);
