@@ -60,6 +60,12 @@ no_tunnel_processes() {
     ! pgrep -x pppd >/dev/null && ! pgrep -x ssh >/dev/null
 }
 
+# The client's side only: the server's pppd runs in the srv namespace and
+# ends on its own time, once it has seen the link go.
+no_client_tunnel_processes() {
+    ! pgrep --nslist net --ns $$ -x pppd >/dev/null && ! pgrep -x ssh >/dev/null
+}
+
 state_is() {
     [ "$(tunnel_prop "$1" "$2" State 2>/dev/null)" = "$3" ]
 }

@@ -135,6 +135,8 @@ must "mount /dev/shm" mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
 # A private devpts instance; /dev/ptmx must point into it for ssh/pppd ptys.
 must "mount /dev/pts" mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts
 must "link /dev/ptmx" ln -sf pts/ptmx /dev/ptmx
+# Bash's process substitution (<(...)) needs /dev/fd, which devtmpfs lacks.
+[ -e /dev/fd ] || must "link /dev/fd" ln -s /proc/self/fd /dev/fd
 
 # ----------------------------------------------------------------- modules
 # modprobe wants ROOT/lib/modules/$(uname -r); the UML package keeps its
@@ -178,10 +180,15 @@ expose_host_path() {
     must "mkdir $p" mkdir -p "$p"
     must "bind $p" mount --bind -o ro "$STATE/host$p" "$p"
 }
-for p in "$MIDWAY_UML_DIR" "$MIDWAY_SOURCE_ROOT" "$MIDWAY_BUILD_ROOT" \
-         "$(dirname "$MIDWAY_SCENARIO")" "$MIDWAY_UML_STAGE"; do
+# Shortest first: a parent bound into place brings its children along,
+# whereas a child bound first would leave an empty directory that makes
+# the parent look present (a checkout under /tmp lost tests/e2e that way).
+exposed=$(printf '%s\n' "$MIDWAY_UML_DIR" "$MIDWAY_SOURCE_ROOT" "$MIDWAY_BUILD_ROOT" \
+              "$(dirname "$MIDWAY_SCENARIO")" "$MIDWAY_UML_STAGE" |
+          awk '{ print length($0) "\t" $0 }' | sort -n | cut -f2-)
+while IFS= read -r p; do
     expose_host_path "$p"
-done
+done <<<"$exposed"
 [ -r "$MIDWAY_SCENARIO" ] || setup_fail "cannot read scenario $MIDWAY_SCENARIO"
 
 # ------------------------------------------------ install the staged build
