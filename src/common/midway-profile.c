@@ -70,6 +70,7 @@ typedef enum {
   FIELD_DNS_SERVERS,
   FIELD_DNS_SEARCH,
   FIELD_PEER_DNS,
+  FIELD_FAIL_CLOSED,
   N_FIELDS
 } FieldIndex;
 
@@ -264,6 +265,11 @@ static const MidwayFieldSpec fields[N_FIELDS] = {
   [FIELD_PEER_DNS] = {
     .key = MIDWAY_FIELD_PEER_DNS, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
     .label = N_("Use the server's DNS servers"),
+    .default_boolean = FALSE,
+  },
+  [FIELD_FAIL_CLOSED] = {
+    .key = MIDWAY_FIELD_FAIL_CLOSED, .kind = MIDWAY_FIELD_KIND_BOOLEAN, .type = "b",
+    .label = N_("Block the tunnel's networks while it is down"),
     .default_boolean = FALSE,
   },
 };
@@ -2175,6 +2181,13 @@ midway_profile_get_peer_dns (MidwayProfile *self)
 {
   g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
   return g_variant_get_boolean (self->values[FIELD_PEER_DNS]);
+}
+
+gboolean
+midway_profile_get_fail_closed (MidwayProfile *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (self), FALSE);
+  return g_variant_get_boolean (self->values[FIELD_FAIL_CLOSED]);
 }
 
 const char *

@@ -46,6 +46,7 @@ typedef enum {
 #define MIDWAY_FIELD_DNS_SERVERS    "dns-servers"
 #define MIDWAY_FIELD_DNS_SEARCH     "dns-search"
 #define MIDWAY_FIELD_PEER_DNS       "peer-dns"
+#define MIDWAY_FIELD_FAIL_CLOSED    "fail-closed"
 
 typedef enum {
   MIDWAY_FIELD_KIND_STRING,
@@ -142,6 +143,7 @@ const char       *midway_profile_get_dns_servers      (MidwayProfile  *self);
 /* Comma-separated DNS domain names. */
 const char       *midway_profile_get_dns_search       (MidwayProfile  *self);
 gboolean          midway_profile_get_peer_dns         (MidwayProfile  *self);
+gboolean          midway_profile_get_fail_closed      (MidwayProfile  *self);
 
 /* One server of "dns-servers": family 4 or 6, the address in network order
  * (4 or 16 bytes used).  FALSE unless canonical and unicast. */

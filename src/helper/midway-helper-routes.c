@@ -25,14 +25,7 @@
 
 #define NL_BUFFER_SIZE 32768
 
-typedef struct {
-  guint8   family;       /* AF_INET, AF_INET6 */
-  guint8   dst[16];
-  guint8   dst_len;
-  int      oif;
-  gboolean has_gateway;
-  guint8   gateway[16];
-} Route;
+typedef MidwayHelperRoute Route;
 
 struct _MidwayHelperRoutes
 {
@@ -186,14 +179,19 @@ route_request_init (RouteRequest *req,
   req->rt.rtm_dst_len = route->dst_len;
   req->rt.rtm_table = RT_TABLE_MAIN;
   req->rt.rtm_protocol = MIDWAY_HELPER_RTPROT;
-  req->rt.rtm_type = RTN_UNICAST;
+  req->rt.rtm_type = route->type == RTN_UNREACHABLE ? RTN_UNREACHABLE : RTN_UNICAST;
   /* Routes through a gateway are "universe"; a point-to-point link or a
-   * directly reachable server is on the link. */
-  req->rt.rtm_scope = route->has_gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+   * directly reachable server is on the link.  An unreachable route has
+   * neither, and is "universe" as `ip route add unreachable` makes it. */
+  req->rt.rtm_scope = route->has_gateway || route->type == RTN_UNREACHABLE
+    ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   add_attr (req, RTA_DST, route->dst, family_size (route->family));
-  add_attr (req, RTA_OIF, &route->oif, sizeof route->oif);
+  if (route->type != RTN_UNREACHABLE)
+    add_attr (req, RTA_OIF, &route->oif, sizeof route->oif);
   if (route->has_gateway)
     add_attr (req, RTA_GATEWAY, route->gateway, family_size (route->family));
+  if (route->priority != 0)
+    add_attr (req, RTA_PRIORITY, &route->priority, sizeof route->priority);
 }
 
 static char *
@@ -204,6 +202,8 @@ route_to_string (const Route *route)
   g_autofree char *dst_text = g_inet_address_to_string (dst);
   char ifname[IF_NAMESIZE] = "?";
 
+  if (route->type == RTN_UNREACHABLE)
+    return g_strdup_printf ("unreachable %s/%u metric %u", dst_text, route->dst_len, route->priority);
   if_indextoname ((unsigned) route->oif, ifname);
   if (route->has_gateway)
     {
@@ -214,6 +214,227 @@ route_to_string (const Route *route)
       return g_strdup_printf ("%s/%u via %s dev %s", dst_text, route->dst_len, gw_text, ifname);
     }
   return g_strdup_printf ("%s/%u dev %s", dst_text, route->dst_len, ifname);
+}
+
+/* Calls each for every route of family the kernel lists (RTM_GETROUTE
+ * dump), all tables.  FALSE with error set when the socket failed. */
+static gboolean
+nl_dump_routes (int                fd,
+                guint8             family,
+                void             (*each) (struct nlmsghdr *hdr, gpointer user_data),
+                gpointer           user_data,
+                GError           **error)
+{
+  g_autofree char *buffer = NULL;
+  struct {
+    struct nlmsghdr hdr;
+    struct rtmsg    rt;
+  } dump = { 0 };
+  static guint32 dump_seq;
+
+  dump.hdr.nlmsg_len = NLMSG_LENGTH (sizeof (struct rtmsg));
+  dump.hdr.nlmsg_type = RTM_GETROUTE;
+  dump.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  /* Apart from nl_transact()'s numbers, so that a late answer to one is
+   * never taken for the other. */
+  dump.hdr.nlmsg_seq = 0x80000000u | ++dump_seq;
+  dump.rt.rtm_family = family;
+  if (!nl_send (fd, &dump.hdr, error))
+    return FALSE;
+
+  buffer = g_malloc (NL_BUFFER_SIZE);
+  while (TRUE)
+    {
+      ssize_t n = recv (fd, buffer, NL_BUFFER_SIZE, 0);
+      struct nlmsghdr *hdr;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                       "Could not list routes: %s", g_strerror (saved));
+          return FALSE;
+        }
+      for (hdr = (struct nlmsghdr *) buffer; NLMSG_OK (hdr, (guint) n); hdr = NLMSG_NEXT (hdr, n))
+        {
+          if (hdr->nlmsg_seq != dump.hdr.nlmsg_seq)
+            continue;
+          if (hdr->nlmsg_type == NLMSG_DONE || hdr->nlmsg_type == NLMSG_ERROR)
+            return TRUE;
+          if (hdr->nlmsg_type == RTM_NEWROUTE && hdr->nlmsg_len >= NLMSG_LENGTH (sizeof (struct rtmsg)))
+            each (hdr, user_data);
+        }
+    }
+}
+
+/* Looking past a fail-closed block ------------------------------------------ */
+
+/* The best route of the main table for one address, as the kernel picks it
+ * there: the longest prefix, then the lowest metric. */
+typedef struct {
+  gboolean found;
+  guint8   dst_len;
+  guint32  priority;
+  guint8   type;
+  guint8   protocol;
+  int      oif;
+  gboolean has_gateway;
+  guint8   gateway[16];
+  gboolean has_source;
+  guint8   source[16];
+} BestRoute;
+
+typedef struct {
+  guint8        family;
+  const guint8 *address;
+  BestRoute     with_block;     /* every route: what the kernel sees */
+  BestRoute     without_block;  /* Midway's unreachable routes left out */
+} BestSearch;
+
+static gboolean
+prefix_covers (const guint8 *prefix,
+               guint         len,
+               const guint8 *address)
+{
+  guint bytes = len / 8;
+  guint bits = len % 8;
+
+  if (memcmp (prefix, address, bytes) != 0)
+    return FALSE;
+  return bits == 0 || ((prefix[bytes] ^ address[bytes]) & (0xff00 >> bits) & 0xff) == 0;
+}
+
+static void
+consider (BestRoute       *best,
+          const BestRoute *candidate)
+{
+  if (best->found &&
+      (candidate->dst_len < best->dst_len ||
+       (candidate->dst_len == best->dst_len && candidate->priority >= best->priority)))
+    return;
+  *best = *candidate;
+  best->found = TRUE;
+}
+
+static void
+consider_route (struct nlmsghdr *hdr,
+                gpointer         user_data)
+{
+  BestSearch *search = user_data;
+  const struct rtmsg *rt = NLMSG_DATA (hdr);
+  gsize size = family_size (search->family);
+  guint32 table = rt->rtm_table;
+  BestRoute candidate = { 0 };
+  guint8 dst[16] = { 0 };
+  struct rtattr *rta;
+  int len = (int) hdr->nlmsg_len - (int) NLMSG_LENGTH (sizeof (struct rtmsg));
+
+  if (rt->rtm_family != search->family || (rt->rtm_flags & (RTM_F_CLONED | RTNH_F_DEAD)) ||
+      rt->rtm_dst_len > size * 8)
+    return;
+  switch (rt->rtm_type)
+    {
+    case RTN_UNICAST:
+    case RTN_UNREACHABLE:
+    case RTN_PROHIBIT:
+    case RTN_BLACKHOLE:
+    case RTN_THROW:
+      break;
+    default:
+      return;
+    }
+
+  candidate.dst_len = rt->rtm_dst_len;
+  candidate.type = rt->rtm_type;
+  candidate.protocol = rt->rtm_protocol;
+  for (rta = RTM_RTA (rt); RTA_OK (rta, len); rta = RTA_NEXT (rta, len))
+    {
+      if (rta->rta_type == RTA_TABLE && RTA_PAYLOAD (rta) >= sizeof table)
+        memcpy (&table, RTA_DATA (rta), sizeof table);
+      else if (rta->rta_type == RTA_DST && RTA_PAYLOAD (rta) >= size)
+        memcpy (dst, RTA_DATA (rta), size);
+      else if (rta->rta_type == RTA_PRIORITY && RTA_PAYLOAD (rta) >= sizeof candidate.priority)
+        memcpy (&candidate.priority, RTA_DATA (rta), sizeof candidate.priority);
+      else if (rta->rta_type == RTA_OIF && RTA_PAYLOAD (rta) >= sizeof candidate.oif)
+        memcpy (&candidate.oif, RTA_DATA (rta), sizeof candidate.oif);
+      else if (rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD (rta) >= size)
+        {
+          candidate.has_gateway = TRUE;
+          memcpy (candidate.gateway, RTA_DATA (rta), size);
+        }
+      else if (rta->rta_type == RTA_PREFSRC && RTA_PAYLOAD (rta) >= size)
+        {
+          candidate.has_source = TRUE;
+          memcpy (candidate.source, RTA_DATA (rta), size);
+        }
+      else if (rta->rta_type == RTA_MULTIPATH && RTA_PAYLOAD (rta) >= sizeof (struct rtnexthop) &&
+               candidate.oif == 0)
+        {
+          /* The first of several ways out is as good as any to pin. */
+          const struct rtnexthop *nh = RTA_DATA (rta);
+          int nh_len = (int) MIN (nh->rtnh_len, RTA_PAYLOAD (rta)) - (int) RTNH_LENGTH (0);
+          struct rtattr *nh_rta;
+
+          candidate.oif = nh->rtnh_ifindex;
+          for (nh_rta = RTNH_DATA (nh); RTA_OK (nh_rta, nh_len); nh_rta = RTA_NEXT (nh_rta, nh_len))
+            if (nh_rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD (nh_rta) >= size)
+              {
+                candidate.has_gateway = TRUE;
+                memcpy (candidate.gateway, RTA_DATA (nh_rta), size);
+              }
+        }
+    }
+
+  if (table != RT_TABLE_MAIN || !prefix_covers (dst, candidate.dst_len, search->address) ||
+      (candidate.type == RTN_UNICAST && candidate.oif == 0))
+    return;
+  consider (&search->with_block, &candidate);
+  if (!(candidate.protocol == MIDWAY_HELPER_RTPROT && candidate.type == RTN_UNREACHABLE))
+    consider (&search->without_block, &candidate);
+}
+
+/* The kernel said "unreachable" (EHOSTUNREACH: a route of that type won).
+ * If that route is one of a fail-closed block's, the path that matters is
+ * the one the kernel would take without the block: that is where the ssh
+ * server's host route is to be pinned, and what tells "offline" from
+ * "blocked".  A full tunnel's halves cover the server, and once its
+ * pinned host route is gone with an old uplink, the plain look-up would
+ * say "no route" for ever.
+ *
+ * The block is never lifted to ask the kernel: even for a moment, traffic
+ * would go out in the clear.  Instead the main table is read and its best
+ * route for the address found as the kernel finds it, without the block.
+ * Policy rules and other tables are not looked at; for the server's path
+ * behind a block, the main table is what the pinned host route joins. */
+static gboolean
+lookup_past_block (int                      fd,
+                   guint8                   family,
+                   const guint8            *address,
+                   MidwayHelperRouteLookup *result)
+{
+  g_autoptr(GError) error = NULL;
+  BestSearch search = { .family = family, .address = address };
+  const BestRoute *best = &search.without_block;
+
+  if (!nl_dump_routes (fd, family, consider_route, &search, &error))
+    {
+      g_debug ("route look-up past the block failed: %s", error->message);
+      return FALSE;
+    }
+  if (!search.with_block.found || search.with_block.protocol != MIDWAY_HELPER_RTPROT ||
+      search.with_block.type != RTN_UNREACHABLE ||
+      !best->found || best->type != RTN_UNICAST)
+    return FALSE;
+
+  result->type = RTN_UNICAST;
+  result->oif = best->oif;
+  result->has_gateway = best->has_gateway;
+  memcpy (result->gateway, best->gateway, sizeof result->gateway);
+  result->has_source = best->has_source;
+  memcpy (result->source, best->source, sizeof result->source);
+  return TRUE;
 }
 
 /* Asks the kernel which route it would take to address now.  "No route"
@@ -248,6 +469,8 @@ lookup (int                      fd,
   err = nl_transact (fd, &req.hdr, &reply, error);
   if (err < 0)
     return FALSE;
+  if (err == EHOSTUNREACH && lookup_past_block (fd, family, address, result))
+    return TRUE;
   if (err > 0 || reply.hdr.nlmsg_type != RTM_NEWROUTE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
@@ -293,6 +516,7 @@ lookup_path (int           fd,
 
   memset (host_route, 0, sizeof *host_route);
   host_route->family = family;
+  host_route->type = RTN_UNICAST;
   memcpy (host_route->dst, address, family_size (family));
   host_route->dst_len = family == AF_INET ? 32 : 128;
 
@@ -327,10 +551,13 @@ midway_helper_routes_lookup (GInetAddress            *address,
 
 /* Installing and removing ---------------------------------------------------- */
 
-static void
-add_route (MidwayHelperRoutes *self,
-           int                 fd,
-           const Route        *route)
+/* Returns 0 (added), the kernel's errno, or -1 when the socket failed;
+ * logged in each case.  EEXIST means the same route was there already:
+ * not ours, and left alone. */
+static int
+route_add (int                fd,
+           const Route       *route,
+           MidwayHelperLog   *log)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = route_to_string (route);
@@ -340,15 +567,43 @@ add_route (MidwayHelperRoutes *self,
   route_request_init (&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, route);
   err = nl_transact (fd, &req.hdr, NULL, &error);
   if (err == 0)
-    {
-      g_array_append_val (self->installed, *route);
-      midway_helper_log_appendf (self->log, "helper", "route added: %s", text);
-    }
+    midway_helper_log_appendf (log, "helper", "route added: %s", text);
   else if (err == EEXIST)
-    midway_helper_log_appendf (self->log, "helper", "route %s exists already, left alone", text);
+    midway_helper_log_appendf (log, "helper", "route %s exists already, left alone", text);
   else
-    midway_helper_log_appendf (self->log, "helper", "could not add route %s: %s", text,
+    midway_helper_log_appendf (log, "helper", "could not add route %s: %s", text,
                                err < 0 ? error->message : g_strerror (err));
+  return err;
+}
+
+static void
+add_route (MidwayHelperRoutes *self,
+           int                 fd,
+           const Route        *route)
+{
+  if (route_add (fd, route, self->log) == 0)
+    g_array_append_val (self->installed, *route);
+}
+
+/* Returns the kernel's errno (0: removed) or -1 when the socket failed.
+ * Routes through an interface vanish with it (ESRCH, or ENODEV for its
+ * index): gone is what we want, and not logged. */
+static int
+route_delete (int                fd,
+              const Route       *route,
+              MidwayHelperLog   *log,
+              GError           **error)
+{
+  g_autofree char *text = route_to_string (route);
+  RouteRequest req;
+  int err;
+
+  route_request_init (&req, RTM_DELROUTE, 0, route);
+  err = nl_transact (fd, &req.hdr, NULL, error);
+  if (err > 0 && err != ESRCH && err != ENODEV)
+    midway_helper_log_appendf (log, "helper", "could not remove route %s: %s",
+                               text, g_strerror (err));
+  return err;
 }
 
 static gboolean
@@ -363,9 +618,44 @@ network_route (const char *text,
   if (!midway_profile_parse_network (text, &family, route->dst, &prefix))
     return FALSE;
   route->family = family == 4 ? AF_INET : AF_INET6;
+  route->type = RTN_UNICAST;
   route->dst_len = (guint8) prefix;
   route->oif = oif;
   return TRUE;
+}
+
+GStrv
+midway_helper_routes_get_networks (MidwayProfile *profile)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) networks = NULL;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (profile), NULL);
+
+  /* Two halves rather than a new default route: they win over the
+   * existing default by prefix length, and that default is never touched,
+   * so it is there as it was when the tunnel goes. */
+  if (midway_profile_get_full_tunnel (profile))
+    {
+      g_strv_builder_add (builder, "0.0.0.0/1");
+      g_strv_builder_add (builder, "128.0.0.0/1");
+      g_strv_builder_add (builder, "::/1");
+      g_strv_builder_add (builder, "8000::/1");
+    }
+  networks = g_strsplit (midway_profile_get_routes (profile), ",", -1);
+  for (guint i = 0; networks[i] != NULL; i++)
+    if (*networks[i] != '\0')
+      g_strv_builder_add (builder, networks[i]);
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+midway_helper_routes_parse_network (const char        *text,
+                                    MidwayHelperRoute *route)
+{
+  g_return_val_if_fail (text != NULL && route != NULL, FALSE);
+
+  return network_route (text, 0, route);
 }
 
 static void
@@ -374,28 +664,103 @@ install_networks (MidwayHelperRoutes *self,
                   int                 oif,
                   guint8              family)
 {
-  static const char * const ipv4_halves[] = { "0.0.0.0/1", "128.0.0.0/1", NULL };
-  static const char * const ipv6_halves[] = { "::/1", "8000::/1", NULL };
-  g_auto(GStrv) networks = NULL;
+  g_auto(GStrv) networks = midway_helper_routes_get_networks (self->profile);
   Route route;
 
-  /* Two halves rather than a new default route: they win over the
-   * existing default by prefix length, and that default is never touched,
-   * so it is there as it was when the tunnel goes. */
-  if (midway_profile_get_full_tunnel (self->profile))
-    {
-      const char * const *halves = family == AF_INET ? ipv4_halves : ipv6_halves;
-
-      for (guint i = 0; halves[i] != NULL; i++)
-        if (network_route (halves[i], oif, &route))
-          add_route (self, fd, &route);
-    }
-
-  networks = g_strsplit (midway_profile_get_routes (self->profile), ",", -1);
   for (guint i = 0; networks[i] != NULL; i++)
-    if (*networks[i] != '\0' && network_route (networks[i], oif, &route) &&
-        route.family == family)
+    if (network_route (networks[i], oif, &route) && route.family == family)
       add_route (self, fd, &route);
+}
+
+/* The ssh connection must keep its path, or it would be carried by the
+ * tunnel it carries (or, behind a fail-closed block, go nowhere). */
+static int
+pin_server (int              fd,
+            GInetAddress    *address,
+            int              avoid_oif,
+            MidwayHelperLog *log,
+            Route           *route)
+{
+  guint8 family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? AF_INET : AF_INET6;
+  g_autoptr(GError) error = NULL;
+
+  if (g_inet_address_get_is_loopback (address))
+    return -1;
+  if (!lookup_path (fd, family, g_inet_address_to_bytes (address), route, &error))
+    {
+      midway_helper_log_appendf (log, "helper", "%s", error->message);
+      return -1;
+    }
+  if (route->oif == avoid_oif)
+    return -1;
+  return route_add (fd, route, log);
+}
+
+int
+midway_helper_routes_pin_server (GInetAddress      *address,
+                                 MidwayHelperLog   *log,
+                                 MidwayHelperRoute *pinned)
+{
+  g_autoptr(GError) error = NULL;
+  int fd;
+  int err;
+
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), -1);
+  g_return_val_if_fail (pinned != NULL, -1);
+
+  fd = nl_open (&error);
+  if (fd < 0)
+    {
+      midway_helper_log_appendf (log, "helper", "%s", error->message);
+      return -1;
+    }
+  err = pin_server (fd, address, 0, log, pinned);
+  close (fd);
+  return err;
+}
+
+int
+midway_helper_routes_add (const MidwayHelperRoute *route,
+                          MidwayHelperLog         *log)
+{
+  g_autoptr(GError) error = NULL;
+  int fd;
+  int err;
+
+  g_return_val_if_fail (route != NULL, -1);
+
+  fd = nl_open (&error);
+  if (fd < 0)
+    {
+      midway_helper_log_appendf (log, "helper", "%s", error->message);
+      return -1;
+    }
+  err = route_add (fd, route, log);
+  close (fd);
+  return err;
+}
+
+int
+midway_helper_routes_delete (const MidwayHelperRoute *route,
+                             MidwayHelperLog         *log)
+{
+  g_autoptr(GError) error = NULL;
+  int fd;
+  int err;
+
+  g_return_val_if_fail (route != NULL, -1);
+
+  fd = nl_open (&error);
+  if (fd < 0)
+    {
+      midway_helper_log_appendf (log, "helper", "%s", error->message);
+      return -1;
+    }
+  err = route_delete (fd, route, log, &error);
+  if (err < 0)
+    midway_helper_log_appendf (log, "helper", "route not removed: %s", error->message);
+  close (fd);
+  return err;
 }
 
 static void
@@ -405,25 +770,11 @@ install_host_routes (MidwayHelperRoutes *self,
 {
   Route route;
 
-  /* The ssh connection must keep its path, or it would be carried by the
-   * tunnel it carries. */
+  /* A fail-closed block's pin to the same path gives EEXIST here, and
+   * stays the block's. */
   for (GList *l = self->server_addresses; l != NULL; l = l->next)
-    {
-      GInetAddress *address = l->data;
-      guint8 family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? AF_INET : AF_INET6;
-      g_autoptr(GError) error = NULL;
-
-      if (g_inet_address_get_is_loopback (address))
-        continue;
-      if (!lookup_path (fd, family, g_inet_address_to_bytes (address), &route, &error))
-        {
-          midway_helper_log_appendf (self->log, "helper", "%s", error->message);
-          continue;
-        }
-      if (route.oif == oif)
-        continue;
-      add_route (self, fd, &route);
-    }
+    if (pin_server (fd, l->data, oif, self->log, &route) == 0)
+      g_array_append_val (self->installed, route);
 }
 
 static void
@@ -579,22 +930,8 @@ midway_helper_routes_remove (MidwayHelperRoutes *self)
   /* Last in, first out: the host route to the server goes only after
    * nothing can pull the ssh connection into the tunnel. */
   for (guint i = self->installed->len; fd >= 0 && i > 0; i--)
-    {
-      const Route *route = &g_array_index (self->installed, Route, i - 1);
-      g_autofree char *text = route_to_string (route);
-      RouteRequest req;
-      int err;
-
-      route_request_init (&req, RTM_DELROUTE, 0, route);
-      err = nl_transact (fd, &req.hdr, NULL, &error);
-      /* Routes through the ppp interface vanish with it (ESRCH, or ENODEV
-       * for its index): gone is what we want. */
-      if (err > 0 && err != ESRCH && err != ENODEV)
-        midway_helper_log_appendf (self->log, "helper", "could not remove route %s: %s",
-                                   text, g_strerror (err));
-      if (err < 0)
-        break;
-    }
+    if (route_delete (fd, &g_array_index (self->installed, Route, i - 1), self->log, &error) < 0)
+      break;
   if (error != NULL)
     midway_helper_log_appendf (self->log, "helper", "routes not removed: %s", error->message);
   if (fd >= 0)
@@ -602,16 +939,23 @@ midway_helper_routes_remove (MidwayHelperRoutes *self)
   g_array_set_size (self->installed, 0);
 }
 
+static void
+collect_stale (struct nlmsghdr *hdr,
+               gpointer         user_data)
+{
+  const struct rtmsg *rt = NLMSG_DATA (hdr);
+
+  /* Every type: a fail-closed block's unreachable routes too.  A killed
+   * helper's block stays until the next one starts, and then goes: with
+   * no helper to reconnect, nothing is going to lift it otherwise. */
+  if (rt->rtm_protocol == MIDWAY_HELPER_RTPROT)
+    g_ptr_array_add (user_data, g_memdup2 (hdr, hdr->nlmsg_len));
+}
+
 guint
 midway_helper_routes_remove_stale (GError **error)
 {
-  g_autofree char *buffer = NULL;
-  g_autoptr(GPtrArray) stale = NULL;
-  struct {
-    struct nlmsghdr hdr;
-    struct rtmsg    rt;
-  } dump = { 0 };
-  gboolean done = FALSE;
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (g_free);
   guint removed = 0;
   int fd;
 
@@ -619,48 +963,12 @@ midway_helper_routes_remove_stale (GError **error)
   if (fd < 0)
     return 0;
 
-  dump.hdr.nlmsg_len = NLMSG_LENGTH (sizeof (struct rtmsg));
-  dump.hdr.nlmsg_type = RTM_GETROUTE;
-  dump.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  dump.hdr.nlmsg_seq = 1;
-  dump.rt.rtm_family = AF_UNSPEC;
-  if (!nl_send (fd, &dump.hdr, error))
+  /* Collected first and deleted after the dump: changing the table while
+   * the kernel walks it could skip entries. */
+  if (!nl_dump_routes (fd, AF_UNSPEC, collect_stale, stale, error))
     {
       close (fd);
       return 0;
-    }
-
-  /* Collected first and deleted after the dump: changing the table while
-   * the kernel walks it could skip entries. */
-  stale = g_ptr_array_new_with_free_func (g_free);
-  buffer = g_malloc (NL_BUFFER_SIZE);
-  while (!done)
-    {
-      ssize_t n = recv (fd, buffer, NL_BUFFER_SIZE, 0);
-      struct nlmsghdr *hdr;
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                       "Could not list routes: %s", g_strerror (saved));
-          close (fd);
-          return 0;
-        }
-      for (hdr = (struct nlmsghdr *) buffer; NLMSG_OK (hdr, (guint) n); hdr = NLMSG_NEXT (hdr, n))
-        {
-          const struct rtmsg *rt = NLMSG_DATA (hdr);
-
-          if (hdr->nlmsg_type == NLMSG_DONE || hdr->nlmsg_type == NLMSG_ERROR)
-            {
-              done = TRUE;
-              break;
-            }
-          if (hdr->nlmsg_type == RTM_NEWROUTE && rt->rtm_protocol == MIDWAY_HELPER_RTPROT)
-            g_ptr_array_add (stale, g_memdup2 (hdr, hdr->nlmsg_len));
-        }
     }
 
   /* The kernel's own description of each route, sent back as a delete,

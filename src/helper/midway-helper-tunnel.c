@@ -28,6 +28,7 @@
 #include "midway-dbus-generated.h"
 #include "midway-error.h"
 #include "midway-reason.h"
+#include "midway-helper-block.h"
 #include "midway-helper-diagnosis.h"
 #include "midway-helper-line-reader.h"
 #include "midway-helper-log.h"
@@ -95,6 +96,7 @@ struct _MidwayHelperTunnel
   char                   *network_why;
   gboolean                waiting_for_route; /* issue 4: reconnecting, but no route to try on */
   gint64                  last_network_reconnect; /* monotonic µs */
+  MidwayHelperBlock      *block;      /* issue 4: fail-closed, from start to a deliberate disconnect */
 
   gboolean                stopping;
   gboolean                ever_up;
@@ -117,6 +119,16 @@ G_DEFINE_FINAL_TYPE (MidwayHelperTunnel, midway_helper_tunnel, G_TYPE_OBJECT)
 
 static gboolean start_attempt (MidwayHelperTunnel *self, GError **error);
 static void remove_runtime_dir (MidwayHelperTunnel *self);
+
+/* issue 4: only a deliberate end (stop, kill, dispose) lifts the block; a
+ * failed tunnel keeps it until then. */
+static void
+lift_block (MidwayHelperTunnel *self)
+{
+  if (self->block != NULL)
+    midway_helper_block_remove (self->block);
+  g_clear_object (&self->block);
+}
 
 /* g_clear_fd() is newer than GLib 2.74. */
 static void
@@ -167,6 +179,7 @@ emit_finished (MidwayHelperTunnel *self)
   /* Not left to dispose: a reference held elsewhere (a call still in
    * polkit) must not keep the directory around. */
   remove_runtime_dir (self);
+  lift_block (self);   /* issue 4: after the routes through ppp are gone */
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
@@ -729,6 +742,9 @@ start_attempt (MidwayHelperTunnel *self,
   self->network_reconnect = FALSE;
   g_clear_pointer (&self->network_why, g_free);
   self->waiting_for_route = FALSE;
+  /* Before the path is recorded: it is the pinned one from now on. */
+  if (self->block != NULL)
+    midway_helper_block_apply (self->block);
   midway_helper_server_path_start (self->server_path);
 
   if (!open_pty (self, &tty_path, error))
@@ -921,6 +937,7 @@ midway_helper_tunnel_dispose (GObject *object)
   close_attempt_fds (self);
   remove_runtime_dir (self);
   g_clear_object (&self->routes);   /* issue 4: removes what is left */
+  lift_block (self);                /* issue 4 */
   if (self->dns != NULL)            /* issue 4: pending replies hold references */
     midway_helper_dns_remove (self->dns);
   g_clear_object (&self->dns);
@@ -1086,9 +1103,13 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
         }
     }
 
+  /* issue 4: blocked from now on; the first attempt puts it in place. */
+  if (midway_profile_get_fail_closed (self->profile))
+    self->block = midway_helper_block_new (self->profile, self->log);
   if (!start_attempt (self, error))
     {
       remove_runtime_dir (self);
+      lift_block (self);
       return FALSE;
     }
   return TRUE;

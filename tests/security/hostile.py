@@ -329,7 +329,7 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
             (big, "is 1 MiB")]:
         field("routes", S(value), label)
     field("routes", U(24), "has type u")
-    for key in ["full-tunnel", "ipv6", "peer-dns"]:
+    for key in ["full-tunnel", "ipv6", "peer-dns", "fail-closed"]:
         field(key, S("true"), "is the string 'true'")
         field(key, S("plugin"), "is the pppd option 'plugin' as a string")
         field(key, U(1), "has type u")

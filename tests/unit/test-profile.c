@@ -252,7 +252,7 @@ test_table (void)
     "id", "name", "host", "port", "user", "auth", "key-file", "host-key",
     "remote-command", "local-address", "remote-address", "mtu",
     "echo-interval", "echo-failures", "reconnect", "routes", "full-tunnel",
-    "ipv6", "dns-servers", "dns-search", "peer-dns",
+    "ipv6", "dns-servers", "dns-search", "peer-dns", "fail-closed",
   };
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
   const MidwayFieldSpec *fields;
@@ -605,6 +605,11 @@ static const Example examples[] = {
   { "peer-dns", "true", TRUE },
   { "peer-dns", "false", TRUE },
   { "peer-dns", "on", FALSE },
+
+  { "fail-closed", "true", TRUE },
+  { "fail-closed", "false", TRUE },
+  { "fail-closed", "1", FALSE },
+  { "fail-closed", "yes", FALSE },
 };
 
 static void
@@ -1442,7 +1447,7 @@ test_variant_round_trip (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_true (g_variant_is_of_type (asv, G_VARIANT_TYPE_VARDICT));
-  g_assert_cmpuint (g_variant_n_children (asv), ==, 21);
+  g_assert_cmpuint (g_variant_n_children (asv), ==, 22);
   port = g_variant_lookup_value (asv, "port", NULL);
   g_assert_true (g_variant_is_of_type (port, G_VARIANT_TYPE_UINT32));
   reconnect = g_variant_lookup_value (asv, "reconnect", NULL);
@@ -1525,6 +1530,11 @@ test_cross_field (void)
   g_assert_true (midway_profile_get_peer_dns (profile));
   set_ok (profile, "dns-search", "");
   set_ok (profile, "peer-dns", "false");
+  g_assert_false (midway_profile_get_fail_closed (profile));
+  set_ok (profile, "fail-closed", "true");
+  g_assert_true (midway_profile_get_fail_closed (profile));
+  set_ok (profile, "fail-closed", "false");
+  g_assert_false (midway_profile_get_fail_closed (profile));
 
   /* The same through the a{sv}. */
   set_ok (profile, "auth", "key-file");

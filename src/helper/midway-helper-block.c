@@ -1,0 +1,235 @@
+/* midway-helper-block.c
+ *
+ * Fail-closed with routes, not a firewall: for each network of the
+ * profile, an unreachable route (protocol MIDWAY_HELPER_RTPROT, main
+ * table) with a metric no real route has.  While the link is up, the
+ * tunnel's own routes to the same networks win by their lower metric; when
+ * ppp goes down, the kernel removes those with the interface and the
+ * unreachable ones take over in the same instant, with no window for
+ * anything to go out in the clear and nothing for the helper to do in
+ * time.  The block is in place from the tunnel's start until a deliberate
+ * disconnect; a killed helper's stays until the next helper flushes every
+ * protocol-77 route at its start.
+ *
+ * The ssh server must stay reachable through a block that may cover it (a
+ * full tunnel's always does): a host route pins it to the path it takes,
+ * the same host route MidwayHelperRoutes installs at link up, which then
+ * finds it there (EEXIST) and leaves it to us.  An uplink that goes takes
+ * the pin with it; each new attempt pins the server again, through the
+ * path the kernel would take without the block (see
+ * midway_helper_routes_lookup()).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/rtnetlink.h>
+
+#include "midway-helper-block.h"
+#include "midway-helper-routes.h"
+
+struct _MidwayHelperBlock
+{
+  GObject          parent_instance;
+
+  MidwayProfile   *profile;
+  MidwayHelperLog *log;
+  GList           *addresses;   /* of GInetAddress: the server's */
+  GCancellable    *cancellable;
+  gboolean         blocking;    /* the unreachable routes went in */
+  GArray          *pins;        /* of MidwayHelperRoute, the host routes we added */
+  GArray          *blocks;      /* of MidwayHelperRoute, the unreachable ones */
+};
+
+G_DEFINE_FINAL_TYPE (MidwayHelperBlock, midway_helper_block, G_TYPE_OBJECT)
+
+static void
+remove_routes (MidwayHelperBlock *self,
+               GArray            *routes)
+{
+  /* Last in, first out. */
+  for (guint i = routes->len; i > 0; i--)
+    midway_helper_routes_delete (&g_array_index (routes, MidwayHelperRoute, i - 1), self->log);
+  g_array_set_size (routes, 0);
+}
+
+/* The pins of the previous attempt go first: the uplink they went through
+ * may be gone, or no longer the kernel's choice.  In between, only
+ * traffic to the server itself finds the block or the default route. */
+static void
+pin (MidwayHelperBlock *self)
+{
+  remove_routes (self, self->pins);
+  for (GList *l = self->addresses; l != NULL; l = l->next)
+    {
+      MidwayHelperRoute route;
+
+      if (midway_helper_routes_pin_server (l->data, self->log, &route) == 0)
+        g_array_append_val (self->pins, route);
+    }
+}
+
+static void
+block (MidwayHelperBlock *self)
+{
+  g_auto(GStrv) networks = midway_helper_routes_get_networks (self->profile);
+  g_autofree char *list = g_strjoinv (", ", networks);
+
+  self->blocking = TRUE;
+  if (networks[0] == NULL)
+    {
+      midway_helper_log_append (self->log, "helper",
+                                "fail-closed: nothing to block (no routes, not a full tunnel)");
+      return;
+    }
+  midway_helper_log_appendf (self->log, "helper", "fail-closed: blocking %s until the tunnel is up", list);
+  for (guint i = 0; networks[i] != NULL; i++)
+    {
+      MidwayHelperRoute route;
+
+      if (!midway_helper_routes_parse_network (networks[i], &route))
+        continue;
+      route.type = RTN_UNREACHABLE;
+      route.priority = MIDWAY_HELPER_BLOCK_METRIC;
+      /* Without IPv6 in the kernel its halves cannot go in (logged), and
+       * there is no IPv6 to leak either. */
+      if (midway_helper_routes_add (&route, self->log) == 0)
+        g_array_append_val (self->blocks, route);
+    }
+}
+
+static void
+on_resolved (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(MidwayHelperBlock) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  if (addresses != NULL)
+    {
+      g_resolver_free_addresses (self->addresses);
+      self->addresses = addresses;
+      pin (self);
+    }
+  else
+    midway_helper_log_appendf (self->log, "helper", "fail-closed: the server's path not pinned: %s",
+                               error->message);
+  /* Fail closed: without the server's address the block goes in all the
+   * same, even if it may keep ssh out. */
+  if (!self->blocking)
+    block (self);
+}
+
+void
+midway_helper_block_apply (MidwayHelperBlock *self)
+{
+  const char *host;
+  g_autoptr(GInetAddress) literal = NULL;
+  g_autoptr(GResolver) resolver = NULL;
+
+  g_return_if_fail (MIDWAY_IS_HELPER_BLOCK (self));
+
+  host = midway_profile_get_host (self->profile);
+  literal = g_inet_address_new_from_string (host);
+  if (literal != NULL)
+    {
+      if (self->addresses == NULL)
+        self->addresses = g_list_prepend (NULL, g_steal_pointer (&literal));
+      pin (self);
+      if (!self->blocking)
+        block (self);
+      return;
+    }
+
+  /* A name is resolved before the first block goes in: a full tunnel's
+   * block would keep the query from a resolver that is not on a local
+   * network.  Later, the addresses known stand until the name answers. */
+  if (self->addresses != NULL)
+    pin (self);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  resolver = g_resolver_get_default ();
+  g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, g_object_ref (self));
+}
+
+void
+midway_helper_block_remove (MidwayHelperBlock *self)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_BLOCK (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->blocking)
+    midway_helper_log_append (self->log, "helper", "fail-closed: block lifted");
+  self->blocking = FALSE;
+  /* The server's pins last: until the block is gone, they are what keeps
+   * it reachable. */
+  remove_routes (self, self->blocks);
+  remove_routes (self, self->pins);
+}
+
+static void
+midway_helper_block_dispose (GObject *object)
+{
+  MidwayHelperBlock *self = MIDWAY_HELPER_BLOCK (object);
+
+  if (self->blocks != NULL)
+    midway_helper_block_remove (self);
+  G_OBJECT_CLASS (midway_helper_block_parent_class)->dispose (object);
+}
+
+static void
+midway_helper_block_finalize (GObject *object)
+{
+  MidwayHelperBlock *self = MIDWAY_HELPER_BLOCK (object);
+
+  g_clear_object (&self->profile);
+  g_clear_object (&self->log);
+  g_resolver_free_addresses (self->addresses);
+  g_clear_pointer (&self->pins, g_array_unref);
+  g_clear_pointer (&self->blocks, g_array_unref);
+  G_OBJECT_CLASS (midway_helper_block_parent_class)->finalize (object);
+}
+
+static void
+midway_helper_block_class_init (MidwayHelperBlockClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = midway_helper_block_dispose;
+  object_class->finalize = midway_helper_block_finalize;
+}
+
+static void
+midway_helper_block_init (MidwayHelperBlock *self)
+{
+  self->pins = g_array_new (FALSE, TRUE, sizeof (MidwayHelperRoute));
+  self->blocks = g_array_new (FALSE, TRUE, sizeof (MidwayHelperRoute));
+}
+
+MidwayHelperBlock *
+midway_helper_block_new (MidwayProfile   *profile,
+                         MidwayHelperLog *log)
+{
+  MidwayHelperBlock *self;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (profile), NULL);
+  g_return_val_if_fail (MIDWAY_IS_HELPER_LOG (log), NULL);
+
+  self = g_object_new (MIDWAY_TYPE_HELPER_BLOCK, NULL);
+  self->profile = g_object_ref (profile);
+  self->log = g_object_ref (log);
+  return self;
+}
