@@ -17,7 +17,7 @@
  * finds it there (EEXIST) and leaves it to us.  An uplink that goes takes
  * the pin with it; each new attempt pins the server again, through the
  * path the kernel would take without the block (see
- * midway_helper_routes_lookup()).
+ * midway_helper_netlink_lookup()).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -30,6 +30,7 @@
 #include <linux/rtnetlink.h>
 
 #include "midway-helper-block.h"
+#include "midway-helper-netlink.h"
 #include "midway-helper-routes.h"
 
 struct _MidwayHelperBlock
@@ -53,7 +54,7 @@ remove_routes (MidwayHelperBlock *self,
 {
   /* Last in, first out. */
   for (guint i = routes->len; i > 0; i--)
-    midway_helper_routes_delete (&g_array_index (routes, MidwayHelperRoute, i - 1), self->log);
+    midway_helper_netlink_delete (&g_array_index (routes, MidwayHelperRoute, i - 1), self->log);
   g_array_set_size (routes, 0);
 }
 
@@ -97,7 +98,7 @@ block (MidwayHelperBlock *self)
       route.priority = MIDWAY_HELPER_BLOCK_METRIC;
       /* Without IPv6 in the kernel its halves cannot go in (logged), and
        * there is no IPv6 to leak either. */
-      if (midway_helper_routes_add (&route, self->log) == 0)
+      if (midway_helper_netlink_add (&route, self->log) == 0)
         g_array_append_val (self->blocks, route);
     }
 }

@@ -20,7 +20,7 @@
 #include "midway-helper-manager.h"
 #include "midway-helper-netmon.h"
 #include "midway-helper-secrets.h"
-#include "midway-helper-routes.h"
+#include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
 
 /* A user with this many tunnels (failed ones included) must stop or dismiss
@@ -440,7 +440,7 @@ midway_helper_manager_new (GDBusConnection  *connection,
    * come up next to them. */
   {
     g_autoptr(GError) routes_error = NULL;
-    guint n_stale = midway_helper_routes_remove_stale (&routes_error);
+    guint n_stale = midway_helper_netlink_remove_stale (&routes_error);
 
     if (routes_error != NULL)
       g_warning ("Stale routes not removed: %s", routes_error->message);

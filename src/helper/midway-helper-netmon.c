@@ -24,7 +24,7 @@
 #include <glib-unix.h>
 
 #include "midway-helper-netmon.h"
-#include "midway-helper-routes.h"
+#include "midway-helper-netlink.h"
 
 #define NL_BUFFER_SIZE 32768
 /* Room for the burst of a whole interface going away with many routes;

@@ -25,7 +25,7 @@
 
 #include <linux/rtnetlink.h>
 
-#include "midway-helper-routes.h"
+#include "midway-helper-netlink.h"
 #include "midway-helper-server-path.h"
 
 struct _MidwayHelperServerPath
@@ -185,7 +185,7 @@ lookup_path (GInetAddress           *address,
   path->family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? AF_INET : AF_INET6;
   memcpy (path->destination, g_inet_address_to_bytes (address), g_inet_address_get_native_size (address));
 
-  if (!midway_helper_routes_lookup (address, &result, &error))
+  if (!midway_helper_netlink_lookup (address, &result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
         {
@@ -215,7 +215,7 @@ lookup_path (GInetAddress           *address,
       g_autoptr(GError) local_error = NULL;
       MidwayHelperRouteLookup local;
 
-      if (midway_helper_routes_lookup (source, &local, &local_error))
+      if (midway_helper_netlink_lookup (source, &local, &local_error))
         path->source_gone = local.type != RTN_LOCAL;
       else
         path->source_gone = g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);

@@ -16,13 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "midway-argv.h"
 #include "midway-dbus-generated.h"
@@ -33,6 +31,7 @@
 #include "midway-helper-line-reader.h"
 #include "midway-helper-log.h"
 #include "midway-helper-routes.h"
+#include "midway-helper-runtime-dir.h"
 #include "midway-helper-dns.h"
 #include "midway-helper-server-path.h"
 #include "midway-helper-tunnel.h"
@@ -56,18 +55,13 @@
 #define NETWORK_RETRY_GAP_S 5
 #define PLUGIN_REPORT_FD 3
 
-#define KNOWN_HOSTS_FILE "known_hosts"
-#define IDENTITY_FILE "identity"
-#define ASKPASS_FILE "askpass"
-
 struct _MidwayHelperTunnel
 {
   GObject                 parent_instance;
 
   guint                   serial;
   char                   *ipparam;
-  char                   *dir;        /* this tunnel's runtime directory */
-  int                     dir_fd;
+  MidwayHelperRuntimeDir *dir;        /* this tunnel's runtime directory */
   MidwayProfile          *profile;
   MidwayHelperUser       *user;
   MidwayHelperSecrets    *secrets;
@@ -118,7 +112,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (MidwayHelperTunnel, midway_helper_tunnel, G_TYPE_OBJECT)
 
 static gboolean start_attempt (MidwayHelperTunnel *self, GError **error);
-static void remove_runtime_dir (MidwayHelperTunnel *self);
 
 /* issue 4: only a deliberate end (stop, kill, dispose) lifts the block; a
  * failed tunnel keeps it until then. */
@@ -178,118 +171,9 @@ emit_finished (MidwayHelperTunnel *self)
   self->finished = TRUE;
   /* Not left to dispose: a reference held elsewhere (a call still in
    * polkit) must not keep the directory around. */
-  remove_runtime_dir (self);
+  midway_helper_runtime_dir_remove (self->dir);
   lift_block (self);   /* issue 4: after the routes through ppp are gone */
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
-}
-
-/* Runtime files ----------------------------------------------------------- */
-
-/* Written with openat() into a root-owned directory the user cannot write
- * to, O_EXCL and O_NOFOLLOW: nothing can be planted in their place. */
-static gboolean
-write_runtime_file (MidwayHelperTunnel *self,
-                    const char         *name,
-                    const void         *data,
-                    gsize               size,
-                    gboolean            owned_by_user,
-                    GError            **error)
-{
-  const char *p = data;
-  gsize left = size;
-  int fd;
-
-  unlinkat (self->dir_fd, name, 0);
-  fd = openat (self->dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-               owned_by_user ? 0400 : 0644);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                   "Could not create %s/%s: %s", self->dir, name, g_strerror (saved));
-      return FALSE;
-    }
-
-  if (owned_by_user &&
-      fchown (fd, self->user->credentials.uid, self->user->credentials.gid) != 0)
-    {
-      int saved = errno;
-      close (fd);
-      unlinkat (self->dir_fd, name, 0);
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                   "Could not hand %s to its user: %s", name, g_strerror (saved));
-      return FALSE;
-    }
-
-  while (left > 0)
-    {
-      ssize_t n = write (fd, p, left);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          int saved = errno;
-          close (fd);
-          unlinkat (self->dir_fd, name, 0);
-          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                       "Could not write %s: %s", name, g_strerror (saved));
-          return FALSE;
-        }
-      p += n;
-      left -= n;
-    }
-  close (fd);
-  return TRUE;
-}
-
-/* The key and the askpass secret exist only while ssh authenticates. */
-static void
-remove_secret_files (MidwayHelperTunnel *self)
-{
-  if (self->dir_fd < 0)
-    return;
-  unlinkat (self->dir_fd, IDENTITY_FILE, 0);
-  unlinkat (self->dir_fd, ASKPASS_FILE, 0);
-}
-
-static gboolean
-write_secret_files (MidwayHelperTunnel *self,
-                    GError            **error)
-{
-  if (self->secrets->private_key != NULL)
-    {
-      gsize size;
-      const void *data = g_bytes_get_data (self->secrets->private_key, &size);
-      gboolean newline = size > 0 && ((const char *) data)[size - 1] == '\n';
-      g_autoptr(GByteArray) key = g_byte_array_sized_new (size + 1);
-
-      /* ssh refuses a PEM key without its final newline. */
-      g_byte_array_append (key, data, size);
-      if (!newline)
-        g_byte_array_append (key, (const guint8 *) "\n", 1);
-      if (!write_runtime_file (self, IDENTITY_FILE, key->data, key->len, TRUE, error))
-        return FALSE;
-      explicit_bzero (key->data, key->len);
-    }
-
-  if (self->secrets->askpass_secret != NULL &&
-      !write_runtime_file (self, ASKPASS_FILE, self->secrets->askpass_secret,
-                           strlen (self->secrets->askpass_secret), TRUE, error))
-    return FALSE;
-
-  return TRUE;
-}
-
-static void
-remove_runtime_dir (MidwayHelperTunnel *self)
-{
-  if (self->dir_fd < 0)
-    return;
-  remove_secret_files (self);
-  unlinkat (self->dir_fd, KNOWN_HOSTS_FILE, 0);
-  close_fd (&self->dir_fd);
-  g_rmdir (self->dir);
 }
 
 /* Link statistics ----------------------------------------------------------- */
@@ -421,7 +305,7 @@ on_report_line (MidwayHelperLineReader *reader,
         return;
       self->peer_seen = TRUE;
       /* ssh is through: what it needed to authenticate can go. */
-      remove_secret_files (self);
+      midway_helper_runtime_dir_remove_secrets (self->dir);
       if (!self->stopping)
         set_state (self, MIDWAY_STATE_NEGOTIATING_PPP, "", "");
     }
@@ -529,7 +413,7 @@ attempt_finished (MidwayHelperTunnel *self)
   g_clear_object (&self->pppd);
   g_queue_clear_full (&self->ssh_tail, g_free);
   close_attempt_fds (self);
-  remove_secret_files (self);
+  midway_helper_runtime_dir_remove_secrets (self->dir);
   clear_link_properties (self);
   if (self->routes != NULL)   /* issue 4 */
     midway_helper_routes_remove (self->routes);
@@ -709,7 +593,9 @@ build_ssh_environment (MidwayHelperTunnel *self)
     {
       g_strv_builder_add (env, "SSH_ASKPASS=" MIDWAY_LIBEXECDIR "/midway-askpass");
       g_strv_builder_add (env, "SSH_ASKPASS_REQUIRE=force");
-      add_printf (env, g_strdup_printf ("MIDWAY_ASKPASS_FILE=%s/%s", self->dir, ASKPASS_FILE));
+      add_printf (env, g_strdup_printf ("MIDWAY_ASKPASS_FILE=%s/%s",
+                                        midway_helper_runtime_dir_get_path (self->dir),
+                                        MIDWAY_HELPER_ASKPASS_FILE));
     }
   return g_strv_builder_end (env);
 }
@@ -751,9 +637,11 @@ start_attempt (MidwayHelperTunnel *self,
     return FALSE;
 
   if (*midway_profile_get_host_key (self->profile) != '\0')
-    known_hosts = g_build_filename (self->dir, KNOWN_HOSTS_FILE, NULL);
+    known_hosts = g_build_filename (midway_helper_runtime_dir_get_path (self->dir),
+                                    MIDWAY_HELPER_KNOWN_HOSTS_FILE, NULL);
   if (self->secrets->private_key != NULL)
-    identity = g_build_filename (self->dir, IDENTITY_FILE, NULL);
+    identity = g_build_filename (midway_helper_runtime_dir_get_path (self->dir),
+                                 MIDWAY_HELPER_IDENTITY_FILE, NULL);
 
   pppd_args.pppd_path = MIDWAY_PPPD_PATH;
   pppd_args.tty_path = tty_path;
@@ -767,7 +655,8 @@ start_attempt (MidwayHelperTunnel *self,
 
   pppd_argv = midway_argv_build_pppd (self->profile, &pppd_args, error);
   ssh_argv = midway_argv_build_ssh (self->profile, &ssh_args, error);
-  if (pppd_argv == NULL || ssh_argv == NULL || !write_secret_files (self, error))
+  if (pppd_argv == NULL || ssh_argv == NULL ||
+      !midway_helper_runtime_dir_write_secrets (self->dir, self->secrets, error))
     {
       close_attempt_fds (self);
       return FALSE;
@@ -799,7 +688,7 @@ start_attempt (MidwayHelperTunnel *self,
   if (self->pppd == NULL)
     {
       close_attempt_fds (self);
-      remove_secret_files (self);
+      midway_helper_runtime_dir_remove_secrets (self->dir);
       return FALSE;
     }
 
@@ -815,7 +704,7 @@ start_attempt (MidwayHelperTunnel *self,
       midway_helper_process_kill (self->pppd);
       g_clear_object (&self->pppd);
       close_attempt_fds (self);
-      remove_secret_files (self);
+      midway_helper_runtime_dir_remove_secrets (self->dir);
       return FALSE;
     }
 
@@ -935,7 +824,7 @@ midway_helper_tunnel_dispose (GObject *object)
   g_clear_object (&self->ssh);
   g_clear_object (&self->pppd);
   close_attempt_fds (self);
-  remove_runtime_dir (self);
+  midway_helper_runtime_dir_remove (self->dir);
   g_clear_object (&self->routes);   /* issue 4: removes what is left */
   lift_block (self);                /* issue 4 */
   if (self->dns != NULL)            /* issue 4: pending replies hold references */
@@ -962,7 +851,7 @@ midway_helper_tunnel_finalize (GObject *object)
   g_free (self->ifname);
   g_free (self->network_why);
   g_free (self->ipparam);
-  g_free (self->dir);
+  g_clear_object (&self->dir);
 
   G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->finalize (object);
 }
@@ -988,7 +877,6 @@ midway_helper_tunnel_init (MidwayHelperTunnel *self)
 {
   self->pty_master = -1;
   self->pty_slave = -1;
-  self->dir_fd = -1;
   g_queue_init (&self->ssh_tail);
 }
 
@@ -1001,6 +889,7 @@ midway_helper_tunnel_new (guint                  serial,
                           MidwayHelperSecrets   *secrets,
                           MidwayHelperAuthority *authority)
 {
+  g_autofree char *dir_path = NULL;
   MidwayHelperTunnel *self;
 
   g_return_val_if_fail (g_variant_is_object_path (object_path), NULL);
@@ -1010,7 +899,8 @@ midway_helper_tunnel_new (guint                  serial,
   self = g_object_new (MIDWAY_TYPE_HELPER_TUNNEL, NULL);
   self->serial = serial;
   self->ipparam = g_strdup_printf ("midway-%u", serial);
-  self->dir = g_strdup_printf ("%s/tunnel-%u", runtime_dir, serial);
+  dir_path = g_strdup_printf ("%s/tunnel-%u", runtime_dir, serial);
+  self->dir = midway_helper_runtime_dir_new (dir_path, user->credentials.uid, user->credentials.gid);
   self->profile = g_object_ref (profile);
   self->user = user;
   self->secrets = secrets;
@@ -1072,33 +962,17 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
   g_autofree char *known_hosts = NULL;
 
   g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), FALSE);
-  g_return_val_if_fail (self->dir_fd < 0, FALSE);
 
-  /* 0711: the user's ssh may open the files it is told about, but cannot
-   * list, add or replace anything. */
-  if (mkdir (self->dir, 0711) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                   "Could not create %s: %s", self->dir, g_strerror (saved));
-      return FALSE;
-    }
-  self->dir_fd = open (self->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (self->dir_fd < 0)
-    {
-      int saved = errno;
-      g_rmdir (self->dir);
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
-                   "Could not open %s: %s", self->dir, g_strerror (saved));
-      return FALSE;
-    }
+  if (!midway_helper_runtime_dir_create (self->dir, error))
+    return FALSE;
 
   if (*midway_profile_get_host_key (self->profile) != '\0')
     {
       known_hosts = midway_argv_known_hosts_line (self->profile);
-      if (!write_runtime_file (self, KNOWN_HOSTS_FILE, known_hosts, strlen (known_hosts), FALSE, error))
+      if (!midway_helper_runtime_dir_write_file (self->dir, MIDWAY_HELPER_KNOWN_HOSTS_FILE,
+                                                 known_hosts, strlen (known_hosts), FALSE, error))
         {
-          remove_runtime_dir (self);
+          midway_helper_runtime_dir_remove (self->dir);
           return FALSE;
         }
     }
@@ -1108,7 +982,7 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
     self->block = midway_helper_block_new (self->profile, self->log);
   if (!start_attempt (self, error))
     {
-      remove_runtime_dir (self);
+      midway_helper_runtime_dir_remove (self->dir);
       lift_block (self);
       return FALSE;
     }
@@ -1132,7 +1006,7 @@ midway_helper_tunnel_stop (MidwayHelperTunnel *self)
       midway_tunnel1_set_next_retry (self->iface, 0);
       if (!was_failed)
         set_state (self, MIDWAY_STATE_STOPPED, MIDWAY_REASON_STOPPED_BY_USER, "");
-      remove_runtime_dir (self);
+      midway_helper_runtime_dir_remove (self->dir);
       emit_finished (self);
       return;
     }
@@ -1160,7 +1034,7 @@ midway_helper_tunnel_kill (MidwayHelperTunnel *self)
     midway_helper_routes_remove (self->routes);
   if (self->dns != NULL)      /* issue 4 */
     midway_helper_dns_remove (self->dns);
-  remove_runtime_dir (self);
+  midway_helper_runtime_dir_remove (self->dir);
   emit_finished (self);
 }
 

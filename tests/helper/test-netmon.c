@@ -13,7 +13,7 @@
 
 #include "midway-reason.h"
 #include "midway-helper-netmon.h"
-#include "midway-helper-routes.h"
+#include "midway-helper-netlink.h"
 #include "midway-helper-server-path.h"
 
 #define MS 1000
@@ -393,7 +393,7 @@ test_lookup_loopback (void)
   g_autoptr(GError) error = NULL;
   MidwayHelperRouteLookup result;
 
-  g_assert_true (midway_helper_routes_lookup (address, &result, &error));
+  g_assert_true (midway_helper_netlink_lookup (address, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (result.type, ==, RTN_LOCAL);
   g_assert_cmpint (result.oif, >, 0);
