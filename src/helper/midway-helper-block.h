@@ -1,4 +1,4 @@
-/* midway-helper-block.h: a fail-closed tunnel's block (issue 4).
+/* midway-helper-block.h: a fail-closed tunnel's block.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -48,7 +48,7 @@ struct _MidwayHelperManager
   GHashTable               *pending;     /* sender → count of calls in polkit */
   GHashTable               *pending_users; /* uid → count of calls in polkit */
   guint                     next_serial;
-  MidwayHelperNetmon       *netmon;      /* issue 4: one watch for every tunnel */
+  MidwayHelperNetmon       *netmon;      /* one watch for every tunnel */
 };
 
 enum {
@@ -87,7 +87,6 @@ on_tunnel_activity_changed (MidwayHelperTunnel  *tunnel,
   maybe_emit_idle (self);
 }
 
-/* issue 4 */
 static void
 on_network_changed (MidwayHelperNetmon  *netmon,
                     guint                causes,
@@ -338,7 +337,7 @@ midway_helper_manager_dispose (GObject *object)
 
   if (self->tunnels != NULL)
     midway_helper_manager_shutdown (self);
-  if (self->netmon != NULL)   /* issue 4 */
+  if (self->netmon != NULL)
     g_signal_handlers_disconnect_by_data (self->netmon, self);
   g_clear_object (&self->netmon);
   if (self->iface != NULL)
@@ -436,7 +435,7 @@ midway_helper_manager_new (GDBusConnection  *connection,
 
   if (!prepare_runtime_dir (runtime_dir, error))
     return NULL;
-  /* issue 4: a killed predecessor's routes; not fatal, a tunnel can still
+  /* a killed predecessor's routes; not fatal, a tunnel can still
    * come up next to them. */
   {
     g_autoptr(GError) routes_error = NULL;
@@ -465,7 +464,6 @@ midway_helper_manager_new (GDBusConnection  *connection,
   self->object_manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
 
-  /* issue 4 */
   self->netmon = midway_helper_netmon_new (connection);
   g_signal_connect (self->netmon, "changed", G_CALLBACK (on_network_changed), self);
 

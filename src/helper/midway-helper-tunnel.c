@@ -50,7 +50,7 @@
  * mistake in the profile or an unreachable server: retry a little, then
  * let the user see it fail. */
 #define MAX_ATTEMPTS_NEVER_UP 3
-/* issue 4: a link given up on for a new path is redone at once, but not
+/* a link given up on for a new path is redone at once, but not
  * twice within this long: a path that keeps moving gets the backoff. */
 #define NETWORK_RETRY_GAP_S 5
 #define PLUGIN_REPORT_FD 3
@@ -83,14 +83,14 @@ struct _MidwayHelperTunnel
   gboolean                ssh_exited_first;
   int                     link_down_status; /* pppd's reason, from the plugin; -1 before */
   char                   *ifname;
-  MidwayHelperRoutes     *routes;     /* issue 4: the link's routes */
-  MidwayHelperDns        *dns;        /* issue 4: the link's resolvers */
-  MidwayHelperServerPath *server_path; /* issue 4: the path ssh's connection takes */
-  gboolean                network_reconnect; /* issue 4: this attempt is ended for a new path */
+  MidwayHelperRoutes     *routes;     /* the link's routes */
+  MidwayHelperDns        *dns;        /* the link's resolvers */
+  MidwayHelperServerPath *server_path; /* the path ssh's connection takes */
+  gboolean                network_reconnect; /* this attempt is ended for a new path */
   char                   *network_why;
-  gboolean                waiting_for_route; /* issue 4: reconnecting, but no route to try on */
+  gboolean                waiting_for_route; /* reconnecting, but no route to try on */
   gint64                  last_network_reconnect; /* monotonic µs */
-  MidwayHelperBlock      *block;      /* issue 4: fail-closed, from start to a deliberate disconnect */
+  MidwayHelperBlock      *block;      /* fail-closed, from start to a deliberate disconnect */
 
   gboolean                stopping;
   gboolean                ever_up;
@@ -113,7 +113,7 @@ G_DEFINE_FINAL_TYPE (MidwayHelperTunnel, midway_helper_tunnel, G_TYPE_OBJECT)
 
 static gboolean start_attempt (MidwayHelperTunnel *self, GError **error);
 
-/* issue 4: only a deliberate end (stop, kill, dispose) lifts the block; a
+/* only a deliberate end (stop, kill, dispose) lifts the block; a
  * failed tunnel keeps it until then. */
 static void
 lift_block (MidwayHelperTunnel *self)
@@ -172,7 +172,7 @@ emit_finished (MidwayHelperTunnel *self)
   /* Not left to dispose: a reference held elsewhere (a call still in
    * polkit) must not keep the directory around. */
   midway_helper_runtime_dir_remove (self->dir);
-  lift_block (self);   /* issue 4: after the routes through ppp are gone */
+  lift_block (self);   /* after the routes through ppp are gone */
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
 }
 
@@ -274,13 +274,13 @@ on_link_up (MidwayHelperTunnel *self,
   if (self->stats_source == 0)
     self->stats_source = g_timeout_add_seconds (STATS_INTERVAL_S, on_stats_tick, self);
 
-  /* issue 4: the path the link is up on, before its own routes go in */
+  /* the path the link is up on, before its own routes go in */
   midway_helper_server_path_record (self->server_path);
-  /* issue 4: routes, once the interface exists */
+  /* routes, once the interface exists */
   if (self->routes == NULL)
     self->routes = midway_helper_routes_new (self->profile, self->log);
   midway_helper_routes_apply (self->routes, ifname);
-  /* issue 4: DNS, which may need those routes to reach its servers */
+  /* DNS, which may need those routes to reach its servers */
   if (self->dns == NULL)
     self->dns = midway_helper_dns_new (self->profile, self->log);
   midway_helper_dns_apply (self->dns, ifname, dns1, dns2);
@@ -314,7 +314,7 @@ on_report_line (MidwayHelperLineReader *reader,
       if (!self->stopping)
         on_link_up (self, words[1], words[2], words[3], words[4], words[5]);
     }
-  else if (g_str_equal (words[0], "ip6-up") && n == 4)   /* issue 4 */
+  else if (g_str_equal (words[0], "ip6-up") && n == 4)
     {
       if (self->stopping || !is_interface_name (words[1]))
         return;
@@ -415,9 +415,9 @@ attempt_finished (MidwayHelperTunnel *self)
   close_attempt_fds (self);
   midway_helper_runtime_dir_remove_secrets (self->dir);
   clear_link_properties (self);
-  if (self->routes != NULL)   /* issue 4 */
+  if (self->routes != NULL)
     midway_helper_routes_remove (self->routes);
-  if (self->dns != NULL)      /* issue 4 */
+  if (self->dns != NULL)
     midway_helper_dns_remove (self->dns);
 
   if (self->stopping)
@@ -427,7 +427,7 @@ attempt_finished (MidwayHelperTunnel *self)
       return;
     }
 
-  /* issue 4: an attempt ended for a new path did not fail. */
+  /* an attempt ended for a new path did not fail. */
   if (!self->link_up && !self->network_reconnect)
     self->failures++;
 
@@ -438,7 +438,7 @@ attempt_finished (MidwayHelperTunnel *self)
     {
       guint delay = self->failures == 0 ? 1 : MIN (MAX_BACKOFF_S, 1u << MIN (self->failures, 6u));
 
-      if (self->network_reconnect)   /* issue 4 */
+      if (self->network_reconnect)
         {
           gint64 now = g_get_monotonic_time ();
 
@@ -452,7 +452,7 @@ attempt_finished (MidwayHelperTunnel *self)
               self->last_network_reconnect = now;
             }
         }
-      /* issue 4: with no route to the server an attempt can only fail;
+      /* with no route to the server an attempt can only fail;
        * the change of the network that brings one starts the next. */
       if (midway_helper_server_path_is_offline (self->server_path))
         {
@@ -624,7 +624,7 @@ start_attempt (MidwayHelperTunnel *self,
   self->link_up = FALSE;
   self->ssh_exited_first = FALSE;
   self->link_down_status = -1;
-  /* issue 4 */
+
   self->network_reconnect = FALSE;
   g_clear_pointer (&self->network_why, g_free);
   self->waiting_for_route = FALSE;
@@ -825,12 +825,12 @@ midway_helper_tunnel_dispose (GObject *object)
   g_clear_object (&self->pppd);
   close_attempt_fds (self);
   midway_helper_runtime_dir_remove (self->dir);
-  g_clear_object (&self->routes);   /* issue 4: removes what is left */
-  lift_block (self);                /* issue 4 */
-  if (self->dns != NULL)            /* issue 4: pending replies hold references */
+  g_clear_object (&self->routes);   /* removes what is left */
+  lift_block (self);
+  if (self->dns != NULL)            /* pending replies hold references */
     midway_helper_dns_remove (self->dns);
   g_clear_object (&self->dns);
-  g_clear_object (&self->server_path);   /* issue 4 */
+  g_clear_object (&self->server_path);
 
   G_OBJECT_CLASS (midway_helper_tunnel_parent_class)->dispose (object);
 }
@@ -977,7 +977,7 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
         }
     }
 
-  /* issue 4: blocked from now on; the first attempt puts it in place. */
+  /* blocked from now on; the first attempt puts it in place. */
   if (midway_profile_get_fail_closed (self->profile))
     self->block = midway_helper_block_new (self->profile, self->log);
   if (!start_attempt (self, error))
@@ -1030,15 +1030,15 @@ midway_helper_tunnel_kill (MidwayHelperTunnel *self)
     midway_helper_process_kill (self->ssh);
   if (self->pppd != NULL)
     midway_helper_process_kill (self->pppd);
-  if (self->routes != NULL)   /* issue 4 */
+  if (self->routes != NULL)
     midway_helper_routes_remove (self->routes);
-  if (self->dns != NULL)      /* issue 4 */
+  if (self->dns != NULL)
     midway_helper_dns_remove (self->dns);
   midway_helper_runtime_dir_remove (self->dir);
   emit_finished (self);
 }
 
-/* issue 4: a burst of network events is over, or the machine woke up. */
+/* a burst of network events is over, or the machine woke up. */
 void
 midway_helper_tunnel_network_changed (MidwayHelperTunnel *self,
                                       gboolean            resumed)
