@@ -108,7 +108,8 @@ midwayctl_read_file (const char  *path,
       if (data->len + (gsize) n > max_size)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _("%s: larger than %" G_GSIZE_FORMAT " bytes"), shown, max_size);
+                       /* Not G_GSIZE_FORMAT: xgettext cannot see through the macro. */
+                       _("%s: larger than %lu bytes"), shown, (gulong) max_size);
           if (!is_stdin)
             close (fd);
           return NULL;
