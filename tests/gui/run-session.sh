@@ -79,9 +79,20 @@ wait_for_name() {
 }
 
 pids=""
+# The daemons' output goes to files or nowhere, never to the test's own
+# stdout: a child of theirs that outlived them would keep meson waiting.
+# Last started, first stopped: xfce4-panel still has its X server and
+# xfconfd while it exits.  A daemon that does not go within 5 s (the panel
+# once hung on its way out after a passed test, and meson timed the test
+# out) is killed: the test's verdict is already in.
 cleanup() {
-  for pid in $pids; do kill "$pid" 2>/dev/null || true; done
-  for pid in $pids; do wait "$pid" 2>/dev/null || true; done
+  reversed=""
+  for pid in $pids; do reversed="$pid $reversed"; done
+  for pid in $reversed; do kill "$pid" 2>/dev/null || true; done
+  ( sleep 5; for pid in $pids; do kill -KILL "$pid" 2>/dev/null || true; done ) </dev/null >/dev/null 2>&1 &
+  watchdog=$!
+  for pid in $reversed; do wait "$pid" 2>/dev/null || true; done
+  kill "$watchdog" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -97,7 +108,7 @@ fi
 
 if [ "$display" = 1 ]; then
   command -v Xvfb >/dev/null || die "Xvfb not found (xvfb)"
-  Xvfb -displayfd 3 -nolisten tcp -screen 0 800x600x24 3>"$MIDWAY_TEST_TMPDIR/display" 2>"$MIDWAY_TEST_TMPDIR/xvfb.log" &
+  Xvfb -displayfd 3 -nolisten tcp -screen 0 800x600x24 3>"$MIDWAY_TEST_TMPDIR/display" >/dev/null 2>"$MIDWAY_TEST_TMPDIR/xvfb.log" &
   pids="$!"
   i=0
   while [ ! -s "$MIDWAY_TEST_TMPDIR/display" ]; do
@@ -113,7 +124,7 @@ if [ "$notifications" = 1 ]; then
   command -v dunst >/dev/null || die "dunst not found (dunst)"
   mkdir -p "$XDG_CONFIG_HOME/dunst"
   : > "$XDG_CONFIG_HOME/dunst/dunstrc"
-  dunst -config "$XDG_CONFIG_HOME/dunst/dunstrc" 2>"$MIDWAY_TEST_TMPDIR/dunst.log" &
+  dunst -config "$XDG_CONFIG_HOME/dunst/dunstrc" >/dev/null 2>"$MIDWAY_TEST_TMPDIR/dunst.log" &
   pids="$pids $!"
   wait_for_name org.freedesktop.Notifications "dunst"
   export MIDWAY_TEST_NOTIFICATIONS=1
@@ -150,10 +161,10 @@ if [ "$tray" = 1 ]; then
 </channel>
 PANEL
   # Started by hand: this bus activates nothing.
-  "$xfconfd" 2>"$MIDWAY_TEST_TMPDIR/xfconfd.log" &
+  "$xfconfd" >/dev/null 2>"$MIDWAY_TEST_TMPDIR/xfconfd.log" &
   pids="$pids $!"
   wait_for_name org.xfce.Xfconf "xfconfd"
-  xfce4-panel --disable-wm-check 2>"$MIDWAY_TEST_TMPDIR/panel.log" &
+  xfce4-panel --disable-wm-check >/dev/null 2>"$MIDWAY_TEST_TMPDIR/panel.log" &
   pids="$pids $!"
   wait_for_name org.kde.StatusNotifierWatcher "xfce4-panel"
   export MIDWAY_TEST_TRAY=1
