@@ -174,9 +174,9 @@ check "a second uplink appears" bash -c "ip link add veth2 type veth peer name v
     ip netns exec srv ip addr add $NEW_GATEWAY/24 dev veth3 && ip netns exec srv ip link set veth3 up &&
     ip route add default via $NEW_GATEWAY dev veth2 metric 10"
 check "the old uplink goes away" ip link del "$MIDWAY_CLIENT_IF"
-check "the helper finds the server's new path past the block" wait_for 10 tunnel_log_has full \
-    "path to $MIDWAY_SRV_ADDR changed: veth0 -> veth2 via $NEW_GATEWAY"
-check "the server is pinned through the new uplink" wait_for 5 \
+# Whether the network watch or the next retry gets there first (a loaded
+# machine decides), the server's path is found past the block and pinned.
+check "the helper finds the server's new path past the block and pins it" wait_for 10 \
     bash -c "ip route show proto $MIDWAY_RTPROT | grep -q '^$MIDWAY_SRV_ADDR via $NEW_GATEWAY dev veth2'"
 check_fails "the helper never thought it was offline" tunnel_log_has full "waiting for the network"
 check "the far network is still unreachable" unreachable "$FAR_ADDR"
