@@ -31,28 +31,39 @@ check "the uplink's resolver goes in through resolvconf" \
 check "resolv.conf names it" grep -q "^nameserver $MIDWAY_SRV_ADDR\$" /etc/resolv.conf
 cp -a /etc/resolv.conf /run/resolv.conf.before
 
-# --bind-dynamic: the address only exists once the server's ppp is up.
-srv "$dnsmasq_bin" --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
-    --bind-dynamic --listen-address="$TUNNEL_DNS" --user=root --group=root \
-    --pid-file=/run/midway-test-dnsmasq.pid --log-queries --log-facility=/run/midway-test-dnsmasq.log \
-    --host-record="$NAME,$NAME_ADDR" &
-dnsmasq_pid=$!
+# The tunnel's resolver: dnsmasq on the server's end of the link, started
+# by each part once that address exists and stopped with its tunnel.
+# (--bind-dynamic, which waits for the address, now and then never bound
+# it on a loaded machine, and every lookup of a run failed.)
+dns_up() {
+    srv "$dnsmasq_bin" --conf-file=/dev/null --no-resolv --no-hosts \
+        --bind-interfaces --listen-address="$TUNNEL_DNS" --user=root --group=root \
+        --pid-file=/run/midway-test-dnsmasq.pid --log-queries --log-facility=/run/midway-test-dnsmasq.log \
+        --host-record="$NAME,$NAME_ADDR" &&
+        wait_for 10 bash -c "ip netns exec srv ss -Hlun | grep -qF '$TUNNEL_DNS:53'"
+}
+dns_down() {
+    kill "$(cat /run/midway-test-dnsmasq.pid)" 2>/dev/null
+    rm -f /run/midway-test-dnsmasq.pid
+}
 check_fails "before up, no resolver knows $NAME" resolves "$NAME"
 
 # Part 1: the profile's own servers and search domain.
 check "alice imports a profile with DNS settings" write_profile alice office \
     dns-servers="$TUNNEL_DNS" dns-search=midway.test
 check "the tunnel comes up" as_user alice midwayctl up office --timeout 60
+check "the tunnel's resolver listens" dns_up
 check "resolv.conf gets the tunnel's server" \
     wait_for 10 grep -q "^nameserver $TUNNEL_DNS\$" /etc/resolv.conf
 check "and its search domain" grep -q "^search.*midway.test" /etc/resolv.conf
-check "$NAME resolves through the tunnel" resolves "$NAME"
+check "$NAME resolves through the tunnel" wait_for 15 resolves "$NAME"
 check "the search domain completes a short name" resolves vpnonly
 check "the answer came from the server's dnsmasq" grep -q "query.*$NAME" /run/midway-test-dnsmasq.log
 check "midwayctl down succeeds" as_user alice midwayctl down office
 check "resolv.conf is byte for byte what it was" \
     wait_for 10 cmp -s /etc/resolv.conf /run/resolv.conf.before
 check_fails "$NAME no longer resolves" resolves "$NAME"
+dns_down
 
 # Part 2: the peer's servers (pppd usepeerdns, the server's pppd offers
 # ms-dns).  An ip-up.d script records what pppd's scripts see: the plugin
@@ -68,9 +79,10 @@ chmod 0755 /etc/ppp/ip-up.d/zz-midway-test
 check "alice imports a peer-dns profile" write_profile alice peer \
     peer-dns=true "remote-command=sudo -n pppd ms-dns $TUNNEL_DNS"
 check "the tunnel comes up" as_user alice midwayctl up peer --timeout 60
+check "the tunnel's resolver listens" dns_up
 check "resolv.conf gets the server the peer offered" \
     wait_for 10 grep -q "^nameserver $TUNNEL_DNS\$" /etc/resolv.conf
-check "$NAME resolves through the tunnel" resolves "$NAME"
+check "$NAME resolves through the tunnel" wait_for 15 resolves "$NAME"
 check "the client's ip-up scripts ran" wait_for 10 test -s "$IP_UP_ENV"
 check_fails "they did not see USEPEERDNS" grep -q '^USEPEERDNS=' "$IP_UP_ENV"
 check_fails "nor the servers" grep -q '^DNS1=' "$IP_UP_ENV"
@@ -78,6 +90,7 @@ check "midwayctl down succeeds" as_user alice midwayctl down peer
 check "resolv.conf is byte for byte what it was" \
     wait_for 10 cmp -s /etc/resolv.conf /run/resolv.conf.before
 check_fails "$NAME no longer resolves" resolves "$NAME"
+dns_down
 
 # Part 3: a full tunnel's servers are the only ones (openresolv's
 # exclusive mark): the uplink's resolver would be asked in the clear.
@@ -85,15 +98,17 @@ check "the client has a default route" ip route add default via "$MIDWAY_SRV_ADD
 check "alice imports a full-tunnel profile with DNS" write_profile alice full \
     full-tunnel=true dns-servers="$TUNNEL_DNS"
 check "the tunnel comes up" as_user alice midwayctl up full --timeout 60
+check "the tunnel's resolver listens" dns_up
 check "resolv.conf gets the tunnel's server" \
     wait_for 10 grep -q "^nameserver $TUNNEL_DNS\$" /etc/resolv.conf
 check_fails "and only that one" grep -q "^nameserver $MIDWAY_SRV_ADDR\$" /etc/resolv.conf
-check "$NAME resolves through the tunnel" resolves "$NAME"
+check "$NAME resolves through the tunnel" wait_for 15 resolves "$NAME"
 check "midwayctl down succeeds" as_user alice midwayctl down full
 check "resolv.conf is byte for byte what it was" \
     wait_for 10 cmp -s /etc/resolv.conf /run/resolv.conf.before
+dns_down
 
-kill "$dnsmasq_pid" 2>/dev/null
+echo "--- dnsmasq"; cat /run/midway-test-dnsmasq.log 2>/dev/null
 echo "--- resolv.conf"; cat /etc/resolv.conf
 echo "--- ip-up environment"; cat "$IP_UP_ENV" 2>/dev/null
 dump_state
