@@ -39,6 +39,18 @@ write_profile() {
     return $rc
 }
 
+# The server's listening sshd, exactly as tests/uml/guest-init.sh starts it.
+SSHD_DIR=$MIDWAY_UML_STATE/sshd
+start_sshd() {
+    srv /usr/sbin/sshd -f "$SSHD_DIR/sshd_config" -E "$MIDWAY_LOG_DIR/sshd.log"
+}
+sshd_listens() {
+    srv ss -Hltn 'sport = :22' | grep -q .
+}
+stop_sshd() {
+    kill -TERM "$(cat "$SSHD_DIR/sshd.pid")" && wait_for 10 bash -c '! ip netns exec srv ss -Hltn "sport = :22" | grep -q .'
+}
+
 probe() {
     python3 "$PROBE" "$@"
 }

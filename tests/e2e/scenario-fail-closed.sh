@@ -11,17 +11,6 @@
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/net-common.sh"
 
-# The server's listening sshd, exactly as tests/uml/guest-init.sh starts it.
-SSHD_DIR=$MIDWAY_UML_STATE/sshd
-start_sshd() {
-    srv /usr/sbin/sshd -f "$SSHD_DIR/sshd_config" -E "$MIDWAY_LOG_DIR/sshd.log"
-}
-sshd_listens() {
-    srv ss -Hltn 'sport = :22' | grep -q .
-}
-stop_sshd() {
-    kill -TERM "$(cat "$SSHD_DIR/sshd.pid")" && wait_for 10 bash -c '! ip netns exec srv ss -Hltn "sport = :22" | grep -q .'
-}
 
 # drop_and_hold NAME: the server stops listening and kills the tunnel's
 # session, so the tunnel drops and its attempts fail until sshd is back.

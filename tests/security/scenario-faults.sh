@@ -10,14 +10,6 @@
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/security/common.sh"
 
-# The server's sshd, exactly as tests/uml/guest-init.sh starts it.
-SSHD_DIR=$MIDWAY_UML_STATE/sshd
-start_sshd() {
-    srv /usr/sbin/sshd -f "$SSHD_DIR/sshd_config" -E "$MIDWAY_LOG_DIR/sshd.log"
-}
-sshd_listens() {
-    srv ss -Hltn 'sport = :22' | grep -q .
-}
 no_server_session() {
     ! srv pgrep -f '^sshd: mwsrv' >/dev/null
 }
