@@ -3,7 +3,7 @@
  * These vectors are the boundary between a profile any local user can send
  * and two programs, one of them running as root.  Every element is either a
  * fixed string from this file, a number, or profile text that passed the
- * field rules in midway-profile.c and is placed where the program can only
+ * field rules in midway-profile-checks.c and is placed where the program can only
  * read it as data (an option's value, or after "--").  Nothing goes through
  * a shell and nothing is joined to be split again.
  *
