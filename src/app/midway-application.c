@@ -11,7 +11,12 @@
 #include <glib/gi18n.h>
 
 #include "midway-application.h"
+#include "midway-autostart.h"
+#include "midway-host-key.h"
+#include "midway-host-key-dialog.h"
+#include "midway-host-key-fetcher.h"
 #include "midway-notifier.h"
+#include "midway-reason.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
 #include "midway-tray.h"
@@ -27,11 +32,18 @@ struct _MidwayApplication
   MidwayTray           *tray;
   MidwayProfileDialog  *profiles;  /* weak: the one open */
   char                 *last_used_id;
+  GHashTable           *fetching_ids;     /* profiles whose key is being fetched */
+  GHashTable           *mismatch_paths;   /* failed tunnels already told about */
   gboolean              holding;
   gboolean              told_no_tray;
+  gboolean              start_hidden;        /* --hidden, until the first activation */
+  guint                 hidden_wait_source;  /* --hidden, until the tray answers */
 };
 
 G_DEFINE_FINAL_TYPE (MidwayApplication, midway_application, ADW_TYPE_APPLICATION)
+
+/* How long --hidden waits for the tray to say whether it shows the icon. */
+#define HIDDEN_WAIT_S 5
 
 MidwayConnectionList *
 midway_application_get_connections (MidwayApplication *self)
@@ -79,6 +91,201 @@ connect_cb (GObject      *source,
     }
 }
 
+static void connect_profile (MidwayApplication *self,
+                             const char        *profile_id);
+
+/* ---- Host keys ---------------------------------------------------------- */
+
+/* First connection of a profile without a pinned key: the server's key is
+ * fetched and shown, and only "Trust and Pin" writes it into the profile's
+ * file and goes on to connect.  The helper then pins it for ssh, so the
+ * key checked here is the key the tunnel accepts. */
+
+typedef struct {
+  MidwayApplication *self;
+  char              *profile_id;
+} PinRequest;
+
+static void
+pin_request_free (gpointer  data,
+                  GClosure *closure)
+{
+  PinRequest *request = data;
+
+  g_object_unref (request->self);
+  g_free (request->profile_id);
+  g_free (request);
+}
+
+static void
+on_first_connect_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           PinRequest       *request)
+{
+  MidwayApplication *self = request->self;
+  const char *profile_id = request->profile_id;
+  g_autoptr(GError) error = NULL;
+
+  if (self->connections == NULL)
+    return;  /* shut down meanwhile */
+  g_hash_table_remove (self->fetching_ids, profile_id);
+  if (g_strcmp0 (response, MIDWAY_HOST_KEY_RESPONSE_PIN) != 0)
+    return;
+  if (!midway_connection_list_pin_host_key (self->connections, profile_id,
+                                            midway_host_key_dialog_get_host_key (MIDWAY_HOST_KEY_DIALOG (dialog)),
+                                            &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not connected: %s"), error->message);
+
+      show_error (self, message);
+      return;
+    }
+  connect_profile (self, profile_id);
+}
+
+static void
+first_connect_fetch_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(MidwayApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host_key = NULL;
+  const char *profile_id = g_object_get_data (source, "midway-profile-id");
+  const char *host = g_object_get_data (source, "midway-host");
+  guint port = GPOINTER_TO_UINT (g_object_get_data (source, "midway-port"));
+  MidwayHostKeyDialog *dialog = NULL;
+  PinRequest *request;
+
+  host_key = midway_host_key_fetcher_fetch_finish (MIDWAY_HOST_KEY_FETCHER (source), result, &error);
+  if (self->connections == NULL)
+    return;  /* shut down meanwhile */
+  if (host_key != NULL)
+    dialog = midway_host_key_dialog_new_confirm (GTK_WINDOW (get_window (self)), host, port, host_key, &error);
+  if (dialog == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not connected: cannot fetch the server’s host key: %s"),
+                                                  error->message);
+
+      g_hash_table_remove (self->fetching_ids, profile_id);
+      show_error (self, message);
+      return;
+    }
+  request = g_new0 (PinRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_first_connect_response),
+                         request, pin_request_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+fetch_before_connect (MidwayApplication *self,
+                      MidwayProfile     *profile)
+{
+  g_autoptr(MidwayHostKeyFetcher) fetcher = NULL;
+  const char *profile_id = midway_profile_get_id (profile);
+
+  /* A second click while the first is still being answered. */
+  if (g_hash_table_contains (self->fetching_ids, profile_id))
+    return;
+  g_hash_table_add (self->fetching_ids, g_strdup (profile_id));
+
+  fetcher = midway_host_key_fetcher_new ();
+  g_object_set_data_full (G_OBJECT (fetcher), "midway-profile-id", g_strdup (profile_id), g_free);
+  g_object_set_data_full (G_OBJECT (fetcher), "midway-host", g_strdup (midway_profile_get_host (profile)), g_free);
+  g_object_set_data (G_OBJECT (fetcher), "midway-port", GUINT_TO_POINTER (midway_profile_get_port (profile)));
+  midway_host_key_fetcher_fetch_async (fetcher, profile, NULL, first_connect_fetch_cb, g_object_ref (self));
+}
+
+/* After a host-key-mismatch the server's current key is fetched only to
+ * name it: both fingerprints go into a loud dialog and the failure
+ * notification, and nothing is pinned. */
+static void
+mismatch_fetch_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MidwayApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *presented = NULL;
+  g_autofree char *pinned_fingerprint = NULL;
+  g_autofree char *presented_fingerprint = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *detail = NULL;
+  MidwayTunnel1 *tunnel = g_object_get_data (source, "midway-tunnel");
+  const char *pinned = g_object_get_data (source, "midway-pinned");
+  const char *host = g_object_get_data (source, "midway-host");
+  guint port = GPOINTER_TO_UINT (g_object_get_data (source, "midway-port"));
+  MidwayHostKeyDialog *dialog;
+
+  presented = midway_host_key_fetcher_fetch_finish (MIDWAY_HOST_KEY_FETCHER (source), result, &error);
+  if (self->notifier == NULL)
+    return;  /* shut down meanwhile */
+
+  dialog = midway_host_key_dialog_new_mismatch (GTK_WINDOW (get_window (self)), host, port, pinned,
+                                                presented, error != NULL ? error->message : NULL);
+  pinned_fingerprint = midway_host_key_dup_fingerprint (pinned, NULL);
+  presented_fingerprint = g_strdup (midway_host_key_dialog_get_fingerprint (dialog));
+  if (presented_fingerprint == NULL)
+    /* Translators: %s says why the server's key could not be fetched. */
+    presented_fingerprint = g_strdup_printf (_("unknown (%s)"), error != NULL ? error->message : "?");
+  what = midway_host_key_describe_mismatch (pinned_fingerprint != NULL ? pinned_fingerprint : "?",
+                                            presented_fingerprint);
+  /* Translators: %s is "pinned SHA256:…, server now presents SHA256:…" */
+  detail = g_strdup_printf (_("Host key changed: %s. Not re-pinned."), what);
+  midway_notifier_set_failure_detail (self->notifier, tunnel, detail);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+check_host_key_mismatch (MidwayApplication *self,
+                         MidwayTunnel1     *tunnel)
+{
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel));
+  MidwayConnection *connection;
+  MidwayProfile *profile;
+  g_autoptr(MidwayHostKeyFetcher) fetcher = NULL;
+
+  if (self->mismatch_paths == NULL || self->connections == NULL)
+    return;  /* shutting down */
+  if (g_strcmp0 (midway_tunnel1_get_state (tunnel), MIDWAY_STATE_FAILED) != 0)
+    {
+      /* Retried: a new failure is news again. */
+      g_hash_table_remove (self->mismatch_paths, path);
+      return;
+    }
+  if (g_strcmp0 (midway_tunnel1_get_last_reason (tunnel), MIDWAY_REASON_HOST_KEY_MISMATCH) != 0 ||
+      g_hash_table_contains (self->mismatch_paths, path))
+    return;
+
+  connection = midway_connection_list_find (self->connections, midway_tunnel1_get_profile_id (tunnel));
+  profile = connection != NULL ? midway_connection_get_profile (connection) : NULL;
+  /* Without a pinned key ssh checked the user's known_hosts: that file,
+   * not the profile, names the old key, and the notification says so. */
+  if (profile == NULL || *midway_profile_get_host_key (profile) == '\0')
+    return;
+  g_hash_table_add (self->mismatch_paths, g_strdup (path));
+
+  fetcher = midway_host_key_fetcher_new ();
+  g_object_set_data_full (G_OBJECT (fetcher), "midway-tunnel", g_object_ref (tunnel), g_object_unref);
+  g_object_set_data_full (G_OBJECT (fetcher), "midway-pinned", g_strdup (midway_profile_get_host_key (profile)), g_free);
+  g_object_set_data_full (G_OBJECT (fetcher), "midway-host", g_strdup (midway_profile_get_host (profile)), g_free);
+  g_object_set_data (G_OBJECT (fetcher), "midway-port", GUINT_TO_POINTER (midway_profile_get_port (profile)));
+  midway_host_key_fetcher_fetch_async (fetcher, profile, NULL, mismatch_fetch_cb, g_object_ref (self));
+}
+
+static void
+on_tunnel_properties_changed (GDBusProxy        *proxy,
+                              GVariant          *changed,
+                              GStrv              invalidated,
+                              MidwayApplication *self)
+{
+  check_host_key_mismatch (self, MIDWAY_TUNNEL1 (proxy));
+}
+
+/* ---- Actions ------------------------------------------------------------ */
+
 static void
 connect_profile (MidwayApplication *self,
                  const char        *profile_id)
@@ -92,6 +299,11 @@ connect_profile (MidwayApplication *self,
     }
   g_free (self->last_used_id);
   self->last_used_id = g_strdup (profile_id);
+  if (*midway_profile_get_host_key (midway_connection_get_profile (connection)) == '\0')
+    {
+      fetch_before_connect (self, midway_connection_get_profile (connection));
+      return;
+    }
   midway_connection_list_connect_async (self->connections, connection, self->secrets, NULL,
                                         connect_cb, g_object_ref (self));
 }
@@ -174,6 +386,58 @@ show_window_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (get_window (MIDWAY_APPLICATION (user_data))));
 }
 
+/* What a person opens the log for: a failure first, then the profile
+ * last used, then any tunnel at all. */
+static MidwayConnection *
+pick_log_connection (MidwayApplication *self)
+{
+  GListModel *model = G_LIST_MODEL (self->connections);
+  guint n = g_list_model_get_n_items (model);
+  MidwayConnection *last = self->last_used_id != NULL ?
+                           midway_connection_list_find (self->connections, self->last_used_id) : NULL;
+
+  if (last != NULL && g_str_equal (midway_connection_get_state (last), MIDWAY_STATE_FAILED))
+    return last;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (g_str_equal (midway_connection_get_state (connection), MIDWAY_STATE_FAILED))
+        return connection;  /* the list keeps its reference */
+    }
+  if (last != NULL && midway_connection_get_tunnel (last) != NULL)
+    return last;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (midway_connection_get_tunnel (connection) != NULL)
+        return connection;
+    }
+  return last;
+}
+
+static void
+show_log (MidwayApplication *self,
+          MidwayConnection  *connection)
+{
+  MidwayWindow *window = get_window (self);
+
+  if (connection != NULL)
+    midway_window_show_details (window, connection);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+show_log_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  show_log (self, pick_log_connection (self));
+}
+
 static void
 profiles_action (GSimpleAction *action,
                  GVariant      *parameter,
@@ -202,8 +466,7 @@ static const GActionEntry app_actions[] = {
   { "disconnect", disconnect_action, "s", NULL, NULL, { 0 } },
   { "disconnect-all", disconnect_all_action, NULL, NULL, NULL, { 0 } },
   { "show-window", show_window_action, NULL, NULL, NULL, { 0 } },
-  /* The per-tunnel log view is not there yet: the window stands in. */
-  { "show-log", show_window_action, NULL, NULL, NULL, { 0 } },
+  { "show-log", show_log_action, NULL, NULL, NULL, { 0 } },
   { "profiles", profiles_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
@@ -214,6 +477,8 @@ on_tunnel_added (MidwayConnectionList *list,
                  MidwayApplication    *self)
 {
   midway_notifier_watch (self->notifier, tunnel);
+  g_signal_connect_object (tunnel, "g-properties-changed", G_CALLBACK (on_tunnel_properties_changed), self, 0);
+  check_host_key_mismatch (self, tunnel);
 }
 
 static void
@@ -222,6 +487,8 @@ on_tunnel_removed (MidwayConnectionList *list,
                    MidwayApplication    *self)
 {
   midway_notifier_unwatch (self->notifier, tunnel);
+  g_signal_handlers_disconnect_by_func (tunnel, on_tunnel_properties_changed, self);
+  g_hash_table_remove (self->mismatch_paths, g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel)));
 }
 
 static void
@@ -237,8 +504,7 @@ on_notification_show_log (MidwayNotifier    *notifier,
                           MidwayTunnel1     *tunnel,
                           MidwayApplication *self)
 {
-  /* The per-tunnel log view is not there yet: bring up the window. */
-  gtk_window_present (GTK_WINDOW (get_window (self)));
+  show_log (self, midway_connection_list_find (self->connections, midway_tunnel1_get_profile_id (tunnel)));
 }
 
 /* A left click: disconnects what is up, or connects the profile last
@@ -269,6 +535,16 @@ on_tray_activate (MidwayTray        *tray,
     gtk_window_present (GTK_WINDOW (get_window (self)));
 }
 
+/* --hidden holds the app without a window until the tray answers. */
+static void
+end_hidden_wait (MidwayApplication *self)
+{
+  if (self->hidden_wait_source == 0)
+    return;
+  g_clear_handle_id (&self->hidden_wait_source, g_source_remove);
+  g_application_release (G_APPLICATION (self));
+}
+
 /* With a tray the app lives on when its window closes; without one it
  * must never run invisibly, so it shows its window and says why once. */
 static void
@@ -295,6 +571,21 @@ on_tray_has_host (MidwayTray        *tray,
         g_application_release (G_APPLICATION (self));
       self->holding = FALSE;
     }
+  end_hidden_wait (self);
+}
+
+/* A watcher without a host, or one that refused the icon, says nothing
+ * more: silence from the tray is no tray. */
+static gboolean
+on_hidden_wait_timeout (gpointer user_data)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  self->hidden_wait_source = 0;
+  if (!midway_tray_get_has_host (self->tray))
+    on_tray_has_host (self->tray, NULL, self);
+  g_application_release (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -329,7 +620,44 @@ midway_application_startup (GApplication *application)
 static void
 midway_application_activate (GApplication *application)
 {
-  gtk_window_present (GTK_WINDOW (get_window (MIDWAY_APPLICATION (application))));
+  MidwayApplication *self = MIDWAY_APPLICATION (application);
+
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      /* Already in the tray, or already told there is none (and shown). */
+      if (midway_tray_get_has_host (self->tray) || self->told_no_tray)
+        return;
+      g_application_hold (application);
+      self->hidden_wait_source = g_timeout_add_seconds (HIDDEN_WAIT_S, on_hidden_wait_timeout, self);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (get_window (self)));
+}
+
+/* --hidden, the login start: into the tray, the window only without one.
+ * Runs in the process that was started, before it knows whether it is
+ * the one that stays. */
+static int
+midway_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, MIDWAY_HIDDEN_OPTION))
+    return -1;
+  if (!g_application_register (application, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  /* Already running: a second start at login changes nothing, and must
+   * not bring up a window either. */
+  if (g_application_get_is_remote (application))
+    return 0;
+  self->start_hidden = TRUE;
+  return -1;
 }
 
 static void
@@ -340,10 +668,13 @@ midway_application_dispose (GObject *object)
   if (self->profiles != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->profiles), (gpointer *) &self->profiles);
   self->profiles = NULL;
+  g_clear_handle_id (&self->hidden_wait_source, g_source_remove);
   g_clear_object (&self->tray);
   g_clear_object (&self->notifier);
   g_clear_object (&self->connections);
   g_clear_pointer (&self->last_used_id, g_free);
+  g_clear_pointer (&self->fetching_ids, g_hash_table_unref);
+  g_clear_pointer (&self->mismatch_paths, g_hash_table_unref);
   g_clear_object (&self->secrets);
 
   G_OBJECT_CLASS (midway_application_parent_class)->dispose (object);
@@ -358,11 +689,18 @@ midway_application_class_init (MidwayApplicationClass *klass)
   object_class->dispose = midway_application_dispose;
   app_class->startup = midway_application_startup;
   app_class->activate = midway_application_activate;
+  app_class->handle_local_options = midway_application_handle_local_options;
 }
 
 static void
 midway_application_init (MidwayApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), MIDWAY_HIDDEN_OPTION, 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _("Start in the tray without a window (the window still shows without a tray)"),
+                                 NULL);
+  self->fetching_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->mismatch_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 MidwayApplication *

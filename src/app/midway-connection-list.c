@@ -11,6 +11,8 @@
 #include <glib/gi18n.h>
 
 #include "midway-connection-list.h"
+#include "midway-error.h"
+#include "midway-host-key.h"
 #include "midway-reason.h"
 
 #define PROFILE_SUFFIX ".midway"
@@ -287,6 +289,7 @@ midway_connection_list_load (MidwayConnectionList  *self,
 typedef struct {
   GVariant *profile;
   gboolean  agent;
+  gboolean  needs_keyring;  /* the key or password lives only there */
 } ConnectData;
 
 static void
@@ -357,6 +360,14 @@ connect_credentials_cb (GObject      *source,
   const char *sock = g_getenv ("SSH_AUTH_SOCK");
 
   stored = midway_secret_store_lookup_credentials_finish (MIDWAY_SECRET_STORE (source), result, &error);
+  /* The agent and a key file sign in without the keyring (it could only
+   * add a passphrase), so a desktop without one still connects them. */
+  if (stored == NULL && !data->needs_keyring &&
+      g_error_matches (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
+    {
+      g_clear_error (&error);
+      stored = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+    }
   if (stored == NULL)
     {
       g_task_return_error (task, error);
@@ -405,6 +416,8 @@ midway_connection_list_connect_async (MidwayConnectionList *self,
   data = g_new0 (ConnectData, 1);
   data->profile = g_variant_ref_sink (midway_profile_to_variant (profile));
   data->agent = midway_profile_get_auth (profile) == MIDWAY_AUTH_AGENT;
+  data->needs_keyring = midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY ||
+                        midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD;
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
 
   midway_secret_store_lookup_credentials_async (secrets, midway_profile_get_id (profile), cancellable,
@@ -419,6 +432,63 @@ midway_connection_list_connect_finish (MidwayConnectionList  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Host key ---------------------------------------------------------- */
+
+gboolean
+midway_connection_list_pin_host_key (MidwayConnectionList  *self,
+                                     const char            *profile_id,
+                                     const char            *host_key,
+                                     GError               **error)
+{
+  MidwayConnection *connection;
+  g_autoptr(MidwayProfile) pinned = NULL;
+  g_autofree char *directory = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  const char *current;
+
+  g_return_val_if_fail (MIDWAY_IS_CONNECTION_LIST (self), FALSE);
+  g_return_val_if_fail (profile_id != NULL, FALSE);
+  g_return_val_if_fail (host_key != NULL, FALSE);
+
+  connection = midway_connection_list_find (self, profile_id);
+  if (connection == NULL)
+    {
+      g_set_error_literal (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_FOUND, _("This profile no longer exists"));
+      return FALSE;
+    }
+  if (!midway_host_key_validate (host_key, error))
+    return FALSE;
+
+  current = midway_profile_get_host_key (midway_connection_get_profile (connection));
+  if (*current != '\0' && strcmp (current, host_key) != 0)
+    {
+      g_set_error_literal (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
+                           _("This profile already pins another host key; clear it in the profile first"));
+      return FALSE;
+    }
+
+  pinned = midway_profile_copy (midway_connection_get_profile (connection));
+  if (!midway_profile_set_from_string (pinned, MIDWAY_FIELD_HOST_KEY, host_key, error))
+    return FALSE;
+
+  directory = midway_connection_list_dup_directory ();
+  name = g_strconcat (profile_id, PROFILE_SUFFIX, NULL);
+  path = g_build_filename (directory, name, NULL);
+  /* A hand-written file under another name would be left beside a second
+   * copy of the profile, and loaded twice. */
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   _("Cannot pin the host key: the profile is not stored as %s; save it from the profiles window first"),
+                   path);
+      return FALSE;
+    }
+  if (!midway_profile_save (pinned, path, error))
+    return FALSE;
+  return midway_connection_list_load (self, error);
 }
 
 /* ---- GObject ------------------------------------------------------------ */

@@ -45,4 +45,13 @@ char                 *midway_connection_list_connect_finish (MidwayConnectionLis
                                                              GAsyncResult         *result,
                                                              GError              **error);
 
+/* Pins @host_key (accepted by the user) in the profile of @profile_id:
+ * writes its file ($XDG_CONFIG_HOME/midway/profiles/<id>.midway, as the
+ * profiles dialog does) and reloads.  Refuses a profile that already pins
+ * a different key: a changed key is never re-pinned behind the user's back. */
+gboolean              midway_connection_list_pin_host_key   (MidwayConnectionList  *self,
+                                                             const char            *profile_id,
+                                                             const char            *host_key,
+                                                             GError               **error);
+
 G_END_DECLS

@@ -17,6 +17,7 @@ struct _MidwayConnectionRow
 
   MidwayConnection *connection;
   GtkSwitch        *toggle;
+  GtkWidget        *details_arrow;
 };
 
 enum {
@@ -149,6 +150,7 @@ midway_connection_row_class_init (MidwayConnectionRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/midway_vpn/Midway/midway-connection-row.ui");
   gtk_widget_class_bind_template_child (widget_class, MidwayConnectionRow, toggle);
+  gtk_widget_class_bind_template_child (widget_class, MidwayConnectionRow, details_arrow);
   gtk_widget_class_bind_template_callback (widget_class, on_toggle_state_set);
 }
 
@@ -164,4 +166,13 @@ midway_connection_row_new (MidwayConnection *connection)
   g_return_val_if_fail (MIDWAY_IS_CONNECTION (connection), NULL);
 
   return g_object_new (MIDWAY_TYPE_CONNECTION_ROW, "connection", connection, NULL);
+}
+
+void
+midway_connection_row_set_opens_details (MidwayConnectionRow *self,
+                                         gboolean             opens_details)
+{
+  g_return_if_fail (MIDWAY_IS_CONNECTION_ROW (self));
+
+  gtk_widget_set_visible (self->details_arrow, opens_details);
 }

@@ -15,5 +15,9 @@ G_DECLARE_FINAL_TYPE (MidwayConnectionRow, midway_connection_row, MIDWAY, CONNEC
 
 GtkWidget        *midway_connection_row_new            (MidwayConnection    *connection);
 MidwayConnection *midway_connection_row_get_connection (MidwayConnectionRow *self);
+/* The arrow that says activating the row opens the tunnel's details (the
+ * window's list); in the profiles dialog activating selects instead. */
+void              midway_connection_row_set_opens_details (MidwayConnectionRow *self,
+                                                           gboolean             opens_details);
 
 G_END_DECLS

@@ -33,4 +33,33 @@ gboolean          midway_connection_get_active  (MidwayConnection *self);
  * or the reason after a failure. */
 char             *midway_connection_dup_status  (MidwayConnection *self);
 
+/* The tunnel's link, as the helper reports it; "" or 0 without a tunnel
+ * or while the link is not up.  Each has a property of the same name
+ * ("local-address", "rx-bytes"...) that is notified when the helper says
+ * it changed: the counters every few seconds while traffic flows. */
+const char       *midway_connection_get_interface       (MidwayConnection *self);
+const char       *midway_connection_get_local_address   (MidwayConnection *self);
+const char       *midway_connection_get_remote_address  (MidwayConnection *self);
+/* CLOCK_REALTIME in µs (g_get_real_time()) when the link last came up. */
+gint64            midway_connection_get_connected_since (MidwayConnection *self);
+guint64           midway_connection_get_rx_bytes        (MidwayConnection *self);
+guint64           midway_connection_get_tx_bytes        (MidwayConnection *self);
+guint             midway_connection_get_reconnect_count (MidwayConnection *self);
+/* A reason code (midway-reason.h) and its technical detail, or "". */
+const char       *midway_connection_get_last_reason     (MidwayConnection *self);
+const char       *midway_connection_get_last_message    (MidwayConnection *self);
+/* CLOCK_REALTIME in µs of the next attempt while reconnecting, else 0. */
+gint64            midway_connection_get_next_retry      (MidwayConnection *self);
+
+/* Tunnel1.GetLog: the last lines ssh, pppd and the helper wrote for the
+ * tunnel, oldest first.  Fails with G_IO_ERROR_NOT_CONNECTED without a
+ * tunnel; polkit may ask first. */
+void              midway_connection_get_log_async       (MidwayConnection     *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GStrv             midway_connection_get_log_finish      (MidwayConnection     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+
 G_END_DECLS

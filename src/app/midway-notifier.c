@@ -44,6 +44,7 @@ typedef struct
   gint64              flap_started;   /* monotonic µs, 0 outside a flap */
   guint               flap_drops;
   guint               flap_source;
+  char               *failure_detail; /* the app's, instead of ssh's line */
 } Watch;
 
 enum {
@@ -71,6 +72,7 @@ watch_free (Watch *watch)
   g_clear_object (&watch->notification);
   g_clear_object (&watch->tunnel);
   g_free (watch->state);
+  g_free (watch->failure_detail);
   g_free (watch);
 }
 
@@ -320,7 +322,8 @@ on_reconnecting (Watch *watch,
 static void
 on_failed (Watch *watch)
 {
-  const char *detail = midway_tunnel1_get_last_message (watch->tunnel);
+  const char *detail = watch->failure_detail != NULL ? watch->failure_detail
+                                                    : midway_tunnel1_get_last_message (watch->tunnel);
   g_autofree char *summary = NULL;
   g_autofree char *body = NULL;
 
@@ -351,6 +354,7 @@ on_properties_changed (GDBusProxy *proxy,
     return;
   g_free (watch->state);
   watch->state = g_strdup (state);
+  g_clear_pointer (&watch->failure_detail, g_free);
 
   if (g_str_equal (state, MIDWAY_STATE_UP))
     on_up (watch, now);
@@ -398,6 +402,25 @@ midway_notifier_unwatch (MidwayNotifier *self,
   g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
 
   g_hash_table_remove (self->watches, tunnel);
+}
+
+void
+midway_notifier_set_failure_detail (MidwayNotifier *self,
+                                    MidwayTunnel1  *tunnel,
+                                    const char     *detail)
+{
+  Watch *watch;
+
+  g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
+  g_return_if_fail (MIDWAY_IS_TUNNEL1 (tunnel));
+
+  watch = g_hash_table_lookup (self->watches, tunnel);
+  if (watch == NULL)
+    return;
+  g_free (watch->failure_detail);
+  watch->failure_detail = g_strdup (detail);
+  if (g_strcmp0 (watch->state, MIDWAY_STATE_FAILED) == 0)
+    on_failed (watch);
 }
 
 guint

@@ -29,4 +29,11 @@ void            midway_notifier_watch           (MidwayNotifier *self,
 void            midway_notifier_unwatch         (MidwayNotifier *self,
                                                  MidwayTunnel1  *tunnel);
 
+/* Replaces ssh's line in the failure message of @tunnel with @detail (the
+ * app's own finding, such as both host key fingerprints), and shows it
+ * again if the tunnel has failed.  Cleared when the tunnel moves on. */
+void            midway_notifier_set_failure_detail (MidwayNotifier *self,
+                                                    MidwayTunnel1  *tunnel,
+                                                    const char     *detail);
+
 G_END_DECLS

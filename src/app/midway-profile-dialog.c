@@ -18,7 +18,11 @@
 
 #include "midway-connection-row.h"
 #include "midway-error.h"
+#include "midway-key-panel.h"
 #include "midway-profile-dialog.h"
+#include "midway-secret-store.h"
+#include "midway-ssh-config.h"
+#include "midway-ssh-import-dialog.h"
 
 #define PROFILE_SUFFIX ".midway"
 
@@ -29,6 +33,7 @@ struct _MidwayProfileDialog
   AdwToastOverlay      *toasts;
   GtkListBox           *profiles;
   MidwayProfileEditor  *editor;
+  MidwayKeyPanel       *key_panel;
 
   MidwayConnectionList *list;
   MidwayProfile        *deleted;       /* what "Undo" brings back */
@@ -124,6 +129,7 @@ show_first_or_new (MidwayProfileDialog *self)
 
       gtk_list_box_unselect_all (self->profiles);
       midway_profile_editor_set_profile (self->editor, profile);
+      midway_key_panel_reload (self->key_panel);
     }
 }
 
@@ -131,7 +137,10 @@ static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
-  return midway_connection_row_new (MIDWAY_CONNECTION (item));
+  GtkWidget *row = midway_connection_row_new (MIDWAY_CONNECTION (item));
+
+  midway_connection_row_set_opens_details (MIDWAY_CONNECTION_ROW (row), FALSE);
+  return row;
 }
 
 static void
@@ -146,6 +155,7 @@ on_row_selected (GtkListBox          *box,
   midway_profile_editor_set_profile (self->editor,
                                      midway_connection_get_profile (
                                        midway_connection_row_get_connection (MIDWAY_CONNECTION_ROW (row))));
+  midway_key_panel_reload (self->key_panel);
 }
 
 /* ---- Actions ------------------------------------------------------------ */
@@ -160,6 +170,7 @@ new_action (GtkWidget  *widget,
 
   gtk_list_box_unselect_all (self->profiles);
   midway_profile_editor_set_profile (self->editor, profile);
+  midway_key_panel_reload (self->key_panel);
 }
 
 static void
@@ -214,14 +225,44 @@ duplicate_action (GtkWidget  *widget,
 }
 
 static void
+on_secrets_cleared (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Nobody is left to tell but the log: the dialog may be gone. */
+  if (!midway_secret_store_clear_finish (MIDWAY_SECRET_STORE (source), result, &error) &&
+      !g_error_matches (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
+    g_warning ("Could not remove the keyring entries of a deleted profile: %s", error->message);
+}
+
+/* The undo window is over: the delete stands, and the profile's keys and
+ * passwords must not outlive it in the keyring.  A profile brought back
+ * meanwhile (imported again, same id) keeps them. */
+static void
+forget_deleted (MidwayProfileDialog *self)
+{
+  g_autoptr(MidwayProfile) deleted = g_steal_pointer (&self->deleted);
+  g_autoptr(MidwaySecretStore) store = NULL;
+  const char *id;
+
+  self->delete_toast = NULL;
+  if (deleted == NULL)
+    return;
+  id = midway_profile_get_id (deleted);
+  if (self->list != NULL && midway_connection_list_find (self->list, id) != NULL)
+    return;
+  store = midway_secret_store_new ();
+  midway_secret_store_clear_async (store, id, NULL, on_secrets_cleared, NULL);
+}
+
+static void
 on_delete_toast_dismissed (AdwToast            *toast,
                            MidwayProfileDialog *self)
 {
   if (self->delete_toast == toast)
-    {
-      g_clear_object (&self->deleted);
-      self->delete_toast = NULL;
-    }
+    forget_deleted (self);
 }
 
 static void
@@ -255,7 +296,7 @@ delete_action (GtkWidget  *widget,
 
   if (self->delete_toast != NULL)
     adw_toast_dismiss (self->delete_toast);
-  g_clear_object (&self->deleted);
+  forget_deleted (self);
   self->deleted = midway_profile_copy (midway_connection_get_profile (saved));
   title = g_strdup_printf (_("“%s” deleted"), midway_profile_get_name (self->deleted));
 
@@ -392,6 +433,57 @@ import_action (GtkWidget  *widget,
 }
 
 static void
+on_ssh_import (MidwaySshImportDialog *import_dialog,
+               MidwayProfileDialog   *self)
+{
+  g_autoptr(GPtrArray) selected = midway_ssh_import_dialog_dup_selected (import_dialog);
+  g_autofree char *message = NULL;
+  guint n_imported = 0;
+
+  for (guint i = 0; i < selected->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (write_profile (self, selected->pdata[i], &error))
+        n_imported++;
+      else
+        {
+          g_autofree char *failure = g_strdup_printf (_("Not imported: %s"), error->message);
+
+          show_toast (self, failure);
+        }
+    }
+  message = g_strdup_printf (ngettext ("Imported %u profile", "Imported %u profiles", n_imported),
+                             n_imported);
+  show_toast (self, message);
+  gtk_window_destroy (GTK_WINDOW (import_dialog));
+}
+
+/* Hosts of the person's own ~/.ssh/config, as ssh would read them. */
+static void
+import_ssh_config_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  g_autoptr(MidwaySshConfig) config = midway_ssh_config_new (NULL);
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autoptr(GError) error = NULL;
+  MidwaySshImportDialog *import_dialog;
+
+  if (!midway_ssh_config_load_file (config, path, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not imported: %s"), error->message);
+
+      show_toast (self, message);
+      return;
+    }
+  import_dialog = midway_ssh_import_dialog_new (GTK_WINDOW (self), config, G_LIST_MODEL (self->list));
+  g_signal_connect_object (import_dialog, "import", G_CALLBACK (on_ssh_import), self, 0);
+  gtk_window_present (GTK_WINDOW (import_dialog));
+}
+
+static void
 export_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -431,13 +523,21 @@ midway_profile_dialog_get_list (MidwayProfileDialog *self)
   return self->profiles;
 }
 
+MidwayKeyPanel *
+midway_profile_dialog_get_key_panel (MidwayProfileDialog *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), NULL);
+
+  return self->key_panel;
+}
+
 static void
 midway_profile_dialog_dispose (GObject *object)
 {
   MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (object);
 
-  self->delete_toast = NULL;
-  g_clear_object (&self->deleted);
+  /* Closing the window ends the undo window too. */
+  forget_deleted (self);
   g_clear_object (&self->list);
 
   G_OBJECT_CLASS (midway_profile_dialog_parent_class)->dispose (object);
@@ -452,11 +552,13 @@ midway_profile_dialog_class_init (MidwayProfileDialogClass *klass)
   object_class->dispose = midway_profile_dialog_dispose;
 
   g_type_ensure (MIDWAY_TYPE_PROFILE_EDITOR);
+  g_type_ensure (MIDWAY_TYPE_KEY_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/midway_vpn/Midway/midway-profile-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, toasts);
   gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, profiles);
   gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, editor);
+  gtk_widget_class_bind_template_child (widget_class, MidwayProfileDialog, key_panel);
 
   gtk_widget_class_install_action (widget_class, "profiles.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "profiles.save", NULL, save_action);
@@ -464,6 +566,7 @@ midway_profile_dialog_class_init (MidwayProfileDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "profiles.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "profiles.undo-delete", NULL, undo_delete_action);
   gtk_widget_class_install_action (widget_class, "profiles.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "profiles.import-ssh-config", NULL, import_ssh_config_action);
   gtk_widget_class_install_action (widget_class, "profiles.export", NULL, export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "profiles.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "profiles.new", NULL);
@@ -473,6 +576,7 @@ static void
 midway_profile_dialog_init (MidwayProfileDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  midway_key_panel_set_editor (self->key_panel, self->editor);
   g_signal_connect (self->profiles, "row-selected", G_CALLBACK (on_row_selected), self);
 }
 

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "midway-connection-list.h"
+#include "midway-key-panel.h"
 #include "midway-profile-editor.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,7 @@ MidwayProfileDialog *midway_profile_dialog_new          (GtkApplication       *a
 
 MidwayProfileEditor *midway_profile_dialog_get_editor   (MidwayProfileDialog  *self);
 GtkListBox          *midway_profile_dialog_get_list     (MidwayProfileDialog  *self);
+MidwayKeyPanel      *midway_profile_dialog_get_key_panel (MidwayProfileDialog *self);
 
 /* Shows the saved profile @profile_id; FALSE when there is none. */
 gboolean             midway_profile_dialog_select       (MidwayProfileDialog  *self,

@@ -14,6 +14,8 @@
 #include <glib/gi18n.h>
 
 #include "midway-error.h"
+#include "midway-host-key-dialog.h"
+#include "midway-host-key-fetcher.h"
 #include "midway-profile-editor.h"
 
 typedef struct {
@@ -35,6 +37,9 @@ struct _MidwayProfileEditor
   GPtrArray     *fields;   /* Field, in the table's order */
   MidwayProfile *profile;
   gboolean       loading;
+
+  GtkWidget     *fetch_button;      /* on the host-key row */
+  GCancellable  *fetch_cancellable; /* the fetch under way, if any */
 };
 
 G_DEFINE_FINAL_TYPE (MidwayProfileEditor, midway_profile_editor, ADW_TYPE_BIN)
@@ -99,6 +104,87 @@ on_switch_active (GtkSwitch  *toggle,
   field_apply (field, gtk_switch_get_active (toggle) ? "true" : "false");
 }
 
+static Field *find_field (MidwayProfileEditor *self,
+                          const char          *key);
+
+static void
+on_host_key_response (AdwMessageDialog    *dialog,
+                      const char          *response,
+                      MidwayProfileEditor *self)
+{
+  MidwayHostKeyDialog *host_key_dialog = MIDWAY_HOST_KEY_DIALOG (dialog);
+  Field *field = find_field (self, MIDWAY_FIELD_HOST_KEY);
+  const char *host = g_object_get_data (G_OBJECT (dialog), "midway-host");
+  guint port = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (dialog), "midway-port"));
+
+  /* Only a deliberate "Trust and Pin" sets the key; saving it stays the
+   * user's own step. */
+  if (g_strcmp0 (response, MIDWAY_HOST_KEY_RESPONSE_PIN) != 0 || field == NULL || self->profile == NULL)
+    return;
+  if (g_strcmp0 (host, midway_profile_get_host (self->profile)) != 0 ||
+      port != midway_profile_get_port (self->profile))
+    {
+      field_mark (field, _("The server changed while its key was fetched: fetch it again"), FALSE);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (field->row), midway_host_key_dialog_get_host_key (host_key_dialog));
+}
+
+static void
+fetch_host_key_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(MidwayProfileEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host_key = NULL;
+  Field *field = find_field (self, MIDWAY_FIELD_HOST_KEY);
+  MidwayHostKeyDialog *dialog = NULL;
+  const char *host = g_object_get_data (source, "midway-host");
+  guint port = GPOINTER_TO_UINT (g_object_get_data (source, "midway-port"));
+
+  host_key = midway_host_key_fetcher_fetch_finish (MIDWAY_HOST_KEY_FETCHER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->fetch_cancellable);
+  gtk_widget_set_sensitive (self->fetch_button, TRUE);
+  if (host_key != NULL)
+    dialog = midway_host_key_dialog_new_confirm (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                 host, port, host_key, &error);
+  if (host_key == NULL || dialog == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot fetch the host key: %s"), error->message);
+
+      field_mark (field, message, FALSE);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (dialog), "midway-host", g_strdup (host), g_free);
+  g_object_set_data (G_OBJECT (dialog), "midway-port", GUINT_TO_POINTER (port));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_host_key_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_fetch_clicked (GtkButton           *button,
+                  MidwayProfileEditor *self)
+{
+  g_autoptr(MidwayHostKeyFetcher) fetcher = NULL;
+
+  if (self->profile == NULL || self->fetch_cancellable != NULL)
+    return;
+  field_clear (find_field (self, MIDWAY_FIELD_HOST_KEY));
+  fetcher = midway_host_key_fetcher_new ();
+  /* What the dialog will name, as it was when asked. */
+  g_object_set_data_full (G_OBJECT (fetcher), "midway-host",
+                          g_strdup (midway_profile_get_host (self->profile)), g_free);
+  g_object_set_data (G_OBJECT (fetcher), "midway-port",
+                     GUINT_TO_POINTER (midway_profile_get_port (self->profile)));
+  self->fetch_cancellable = g_cancellable_new ();
+  gtk_widget_set_sensitive (self->fetch_button, FALSE);
+  midway_host_key_fetcher_fetch_async (fetcher, self->profile, self->fetch_cancellable,
+                                       fetch_host_key_cb, g_object_ref (self));
+}
+
 static void
 add_field (MidwayProfileEditor   *self,
            const MidwayFieldSpec *spec)
@@ -124,6 +210,16 @@ add_field (MidwayProfileEditor   *self,
       /* Enumerations too: the library's message lists the choices. */
       field->row = adw_entry_row_new ();
       g_signal_connect (field->row, "changed", G_CALLBACK (on_entry_changed), field);
+      if (g_strcmp0 (midway_field_spec_get_key (spec), MIDWAY_FIELD_HOST_KEY) == 0)
+        {
+          self->fetch_button = gtk_button_new_with_mnemonic (_("_Fetch Host Key"));
+          gtk_widget_set_name (self->fetch_button, "fetch-host-key");
+          gtk_widget_set_valign (self->fetch_button, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (self->fetch_button,
+                                       _("Ask the server for its key and show its fingerprint"));
+          g_signal_connect (self->fetch_button, "clicked", G_CALLBACK (on_fetch_clicked), self);
+          adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), self->fetch_button);
+        }
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), label);
   gtk_widget_set_name (field->row, midway_field_spec_get_key (spec));
@@ -280,6 +376,8 @@ midway_profile_editor_dispose (GObject *object)
 {
   MidwayProfileEditor *self = MIDWAY_PROFILE_EDITOR (object);
 
+  g_cancellable_cancel (self->fetch_cancellable);
+  g_clear_object (&self->fetch_cancellable);
   g_clear_object (&self->profile);
 
   G_OBJECT_CLASS (midway_profile_editor_parent_class)->dispose (object);

@@ -6,7 +6,9 @@
 
 #include <glib/gi18n.h>
 
+#include "midway-autostart.h"
 #include "midway-connection-row.h"
+#include "midway-tunnel-details.h"
 #include "midway-window.h"
 
 struct _MidwayWindow
@@ -18,6 +20,12 @@ struct _MidwayWindow
   AdwToastOverlay      *toasts;
   GtkStack             *stack;
   GtkListBox           *list;
+  AdwWindowTitle       *window_title;
+  GtkButton            *back_button;
+  GtkMenuButton        *menu_button;
+  MidwayTunnelDetails  *details;
+
+  MidwayAutostart      *autostart;
 };
 
 enum {
@@ -37,13 +45,147 @@ create_row (gpointer item,
   return midway_connection_row_new (MIDWAY_CONNECTION (item));
 }
 
+static gboolean
+showing_details (MidwayWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "details") == 0;
+}
+
+static MidwayConnection *
+find_connection (MidwayWindow *self,
+                 const char   *profile_id)
+{
+  guint n = g_list_model_get_n_items (self->connections);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (self->connections, i);
+
+      if (g_strcmp0 (midway_connection_get_id (connection), profile_id) == 0)
+        return connection;  /* the model keeps its reference */
+    }
+  return NULL;
+}
+
+static void
+set_back_enabled (MidwayWindow *self,
+                  gboolean      enabled)
+{
+  GAction *back = g_action_map_lookup_action (G_ACTION_MAP (self), "back");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (back), enabled);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), enabled);
+}
+
 static void
 update_page (MidwayWindow *self)
 {
   gboolean empty = g_list_model_get_n_items (self->connections) == 0;
 
+  /* A reload makes new connection objects: the details follow the same
+   * profile, or go when it went. */
+  if (showing_details (self))
+    {
+      MidwayConnection *shown = midway_tunnel_details_get_connection (self->details);
+      MidwayConnection *current = shown != NULL ? find_connection (self, midway_connection_get_id (shown)) : NULL;
+
+      if (current != NULL)
+        {
+          midway_tunnel_details_set_connection (self->details, current);
+          adw_window_title_set_title (self->window_title, midway_connection_get_name (current));
+          return;
+        }
+    }
+
+  midway_tunnel_details_set_connection (self->details, NULL);
+  adw_window_title_set_title (self->window_title, _("Midway"));
+  set_back_enabled (self, FALSE);
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
+
+void
+midway_window_show_details (MidwayWindow     *self,
+                            MidwayConnection *connection)
+{
+  g_return_if_fail (MIDWAY_IS_WINDOW (self));
+  g_return_if_fail (MIDWAY_IS_CONNECTION (connection));
+
+  midway_tunnel_details_set_connection (self->details, connection);
+  adw_window_title_set_title (self->window_title, midway_connection_get_name (connection));
+  set_back_enabled (self, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "details");
+}
+
+void
+midway_window_show_list (MidwayWindow *self)
+{
+  g_return_if_fail (MIDWAY_IS_WINDOW (self));
+
+  /* Not on the details page: update_page would keep it. */
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  update_page (self);
+}
+
+MidwayTunnelDetails *
+midway_window_get_details (MidwayWindow *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_WINDOW (self), NULL);
+
+  return self->details;
+}
+
+static void
+on_row_activated (GtkListBox    *list,
+                  GtkListBoxRow *row,
+                  MidwayWindow  *self)
+{
+  if (MIDWAY_IS_CONNECTION_ROW (row))
+    midway_window_show_details (self, midway_connection_row_get_connection (MIDWAY_CONNECTION_ROW (row)));
+}
+
+static void
+back_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  midway_window_show_list (MIDWAY_WINDOW (user_data));
+}
+
+/* The entry may have been removed (or written) behind our back: the menu
+ * says what is on disk each time it opens. */
+static void
+sync_autostart (MidwayWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "autostart");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_boolean (midway_autostart_get_enabled (self->autostart)));
+}
+
+static void
+autostart_change_state (GSimpleAction *action,
+                        GVariant      *value,
+                        gpointer       user_data)
+{
+  MidwayWindow *self = MIDWAY_WINDOW (user_data);
+  g_autoptr(GError) error = NULL;
+
+  if (!midway_autostart_set_enabled (self->autostart, g_variant_get_boolean (value), &error))
+    midway_window_show_error (self, error->message);
+  sync_autostart (self);
+}
+
+static void
+on_menu_popup (GtkMenuButton *button,
+               gpointer       user_data)
+{
+  sync_autostart (MIDWAY_WINDOW (user_data));
+}
+
+static const GActionEntry win_actions[] = {
+  { "back", back_action, NULL, NULL, NULL, { 0 } },
+  { "autostart", NULL, NULL, "false", autostart_change_state, { 0 } },
+};
 
 static void
 on_items_changed (GListModel   *model,
@@ -85,6 +227,7 @@ midway_window_constructed (GObject *object)
 
   gtk_list_box_bind_model (self->list, self->connections, create_row, NULL, NULL);
   g_signal_connect_object (self->connections, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+  g_signal_connect_object (self->list, "row-activated", G_CALLBACK (on_row_activated), self, 0);
   update_page (self);
 }
 
@@ -95,6 +238,7 @@ midway_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MIDWAY_TYPE_WINDOW);
   g_clear_object (&self->connections);
+  g_clear_object (&self->autostart);
 
   G_OBJECT_CLASS (midway_window_parent_class)->dispose (object);
 }
@@ -155,14 +299,27 @@ midway_window_class_init (MidwayWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, list);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, details);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
 
   g_type_ensure (MIDWAY_TYPE_CONNECTION_ROW);
+  g_type_ensure (MIDWAY_TYPE_TUNNEL_DETAILS);
 }
 
 static void
 midway_window_init (MidwayWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->autostart = midway_autostart_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  sync_autostart (self);
+  gtk_menu_button_set_create_popup_func (self->menu_button, on_menu_popup, self, NULL);
 }
 
 MidwayWindow *

@@ -6,6 +6,9 @@
 
 #include <adwaita.h>
 
+#include "midway-connection.h"
+#include "midway-tunnel-details.h"
+
 G_BEGIN_DECLS
 
 #define MIDWAY_TYPE_WINDOW (midway_window_get_type ())
@@ -18,5 +21,11 @@ GtkListBox   *midway_window_get_list   (MidwayWindow   *self);
 /* A short-lived message over the list, for errors a person must see. */
 void          midway_window_show_error (MidwayWindow   *self,
                                         const char     *message);
+
+/* The tunnel of one connection in full, with a way back to the list. */
+void                 midway_window_show_details (MidwayWindow     *self,
+                                                 MidwayConnection *connection);
+void                 midway_window_show_list    (MidwayWindow     *self);
+MidwayTunnelDetails *midway_window_get_details  (MidwayWindow     *self);
 
 G_END_DECLS

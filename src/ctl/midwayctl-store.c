@@ -19,7 +19,11 @@
 #include <glib/gstdio.h>
 
 #include "midway-error.h"
+#include "midway-ssh-config.h"
+#include "midway-secret-store.h"
 #include "midwayctl.h"
+
+#define IMPORT_PARAMETERS "FILE | --ssh-config [ALIAS…]"
 
 #define PROFILE_SUFFIX ".midway"
 
@@ -412,41 +416,23 @@ midwayctl_cmd_list (int argc, char **argv, GError **error)
   return TRUE;
 }
 
-gboolean
-midwayctl_cmd_import (int argc, char **argv, GError **error)
+/* Stores a parsed profile under its id; @shown names where it came from. */
+static gboolean
+store_profile (MidwayProfile  *profile,
+               const char     *shown,
+               gboolean        replace,
+               GError        **error)
 {
-  gboolean replace = FALSE;
-  const GOptionEntry entries[] = {
-    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
-      N_("Replace a stored profile that has the same name or id"), NULL },
-    G_OPTION_ENTRY_NULL
-  };
-  g_auto(GStrv) args = NULL;
-  g_autofree char *shown = NULL;
-  g_autofree char *data = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *target = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *serialised = NULL;
   g_autofree char *shown_name = NULL;
-  g_autoptr(MidwayProfile) profile = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GPtrArray) replaced = NULL;
   gsize length = 0;
   const char *id;
   const char *name;
-
-  if (!midwayctl_parse_options (argc, argv, "FILE", entries, 1, 1, &args, error))
-    return FALSE;
-
-  shown = g_str_equal (args[0], "-") ? g_strdup (_("standard input")) : g_filename_display_name (args[0]);
-  data = read_profile_input (args[0], &length, error);
-  if (data == NULL)
-    return FALSE;
-
-  profile = parse_profile (data, length, shown, error);
-  if (profile == NULL)
-    return FALSE;
 
   id = midway_profile_get_id (profile);
   name = midway_profile_get_name (profile);
@@ -541,6 +527,134 @@ midwayctl_cmd_import (int argc, char **argv, GError **error)
   return TRUE;
 }
 
+
+/* midwayctl import --ssh-config [ALIAS…]: hosts of ~/.ssh/config, read as
+ * the profiles dialog reads them.  Every host is tried; any that is not
+ * imported is named on stderr and makes the command fail. */
+static gboolean
+import_ssh_config (char     **aliases,
+                   gboolean   replace,
+                   GError   **error)
+{
+  g_autoptr(MidwaySshConfig) config = midway_ssh_config_new (NULL);
+  g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+  g_autofree char *shown_path = g_filename_display_name (path);
+  g_autoptr(GArray) selected = g_array_new (FALSE, FALSE, sizeof (guint));
+  const char * const *warnings;
+  guint n_entries;
+  guint n_failed = 0;
+
+  if (!midway_ssh_config_load_file (config, path, error))
+    return FALSE;
+  warnings = midway_ssh_config_get_warnings (config);
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_printerr ("midwayctl: %s %s\n", _("warning:"), warnings[i]);
+
+  n_entries = midway_ssh_config_get_n_entries (config);
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      guint k;
+
+      for (k = 0; k < n_entries; k++)
+        if (g_strcmp0 (midway_ssh_config_get_alias (config, k), aliases[i]) == 0)
+          break;
+      if (k < n_entries)
+        g_array_append_val (selected, k);
+      else
+        {
+          g_autofree char *shown_alias = midwayctl_sanitize (aliases[i]);
+
+          g_printerr (_("No host “%s” in %s\n"), shown_alias, shown_path);
+          n_failed++;
+        }
+    }
+  if (aliases[0] == NULL)
+    for (guint k = 0; k < n_entries; k++)
+      g_array_append_val (selected, k);
+
+  if (selected->len == 0 && n_failed == 0)
+    {
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
+                   _("%s names no hosts to import"), shown_path);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < selected->len; i++)
+    {
+      guint index = g_array_index (selected, guint, i);
+      g_autofree char *shown = midwayctl_sanitize (midway_ssh_config_get_alias (config, index));
+      g_autoptr(MidwayProfile) profile = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      profile = midway_ssh_config_dup_profile (config, index, &local_error);
+      if (profile == NULL || !store_profile (profile, shown, replace, &local_error))
+        {
+          g_printerr (_("“%s” not imported: %s\n"), shown, local_error->message);
+          n_failed++;
+        }
+    }
+
+  if (n_failed > 0)
+    {
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
+                   ngettext ("%u host was not imported", "%u hosts were not imported", n_failed),
+                   n_failed);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+midwayctl_cmd_import (int argc, char **argv, GError **error)
+{
+  gboolean replace = FALSE;
+  gboolean ssh_config = FALSE;
+  const GOptionEntry entries[] = {
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
+      N_("Replace a stored profile that has the same name or id"), NULL },
+    { "ssh-config", 0, 0, G_OPTION_ARG_NONE, &ssh_config,
+      N_("Import the hosts of ~/.ssh/config (those named, or all) instead of a file"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(MidwayProfile) profile = NULL;
+  gsize length = 0;
+
+  if (!midwayctl_parse_options (argc, argv, IMPORT_PARAMETERS, entries, 0, G_MAXUINT, &args, error))
+    return FALSE;
+  if (ssh_config)
+    return import_ssh_config (args, replace, error);
+
+  /* Exactly one FILE, checked here since --ssh-config takes any number. */
+  if (args[0] == NULL)
+    {
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
+                   _("%s: missing argument (expected %s)"), argv[0], IMPORT_PARAMETERS);
+      return FALSE;
+    }
+  if (args[1] != NULL)
+    {
+      g_autofree char *extra = midwayctl_sanitize (args[1]);
+
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
+                   _("%s: unexpected argument “%s”"), argv[0], extra);
+      return FALSE;
+    }
+
+  shown = g_str_equal (args[0], "-") ? g_strdup (_("standard input")) : g_filename_display_name (args[0]);
+  data = read_profile_input (args[0], &length, error);
+  if (data == NULL)
+    return FALSE;
+
+  profile = parse_profile (data, length, shown, error);
+  if (profile == NULL)
+    return FALSE;
+
+  return store_profile (profile, shown, replace, error);
+}
+
 gboolean
 midwayctl_cmd_export (int argc, char **argv, GError **error)
 {
@@ -577,6 +691,7 @@ midwayctl_cmd_remove (int argc, char **argv, GError **error)
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
   g_autofree char *shown_name = NULL;
+  g_autoptr(GError) keyring_error = NULL;
   MidwayctlStored *stored;
 
   if (!midwayctl_parse_options (argc, argv, "NAME", NULL, 1, 1, &args, error))
@@ -602,5 +717,15 @@ midwayctl_cmd_remove (int argc, char **argv, GError **error)
 
   shown_name = midwayctl_sanitize (midway_profile_get_name (stored->profile));
   g_print (_("Removed “%s” (%s)\n"), shown_name, midway_profile_get_id (stored->profile));
+
+  /* The profile is gone either way; its keys must not outlive it in the
+   * keyring, but a desktop without a Secret Service has none to remove. */
+  if (!midwayctl_keyring_clear (stored->profile, &keyring_error) &&
+      !g_error_matches (keyring_error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&keyring_error),
+                                  _("Removed “%s”, but not its keys in the keyring: "), shown_name);
+      return FALSE;
+    }
   return TRUE;
 }

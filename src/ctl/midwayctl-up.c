@@ -148,6 +148,26 @@ wipe_string (char *text)
 
 /* ---- up ----------------------------------------------------------------- */
 
+/* What the keyring holds for @profile; a key-file profile needs nothing
+ * from it, so a desktop without a Secret Service still connects those. */
+static GVariant *
+keyring_credentials (MidwayProfile  *profile,
+                     gboolean        required,
+                     GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GVariant *credentials = midwayctl_keyring_lookup_credentials (profile, &local_error);
+
+  if (credentials != NULL)
+    return credentials;
+  if (required)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+}
+
 static GVariant *
 build_credentials (MidwayProfile  *profile,
                    gboolean        secret_stdin,
@@ -156,6 +176,7 @@ build_credentials (MidwayProfile  *profile,
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
   MidwayAuthMethod auth = midway_profile_get_auth (profile);
+  g_autoptr(GVariant) stored = NULL;
   const char *secret_key = NULL;
 
   switch (auth)
@@ -180,30 +201,67 @@ build_credentials (MidwayProfile  *profile,
       break;
 
     case MIDWAY_AUTH_KEY_FILE:
-      /* Nothing to lend: ssh runs as the caller and reads the key file
-       * itself (the helper only checks that it is the caller's). */
+      /* Nothing to lend but a passphrase: ssh runs as the caller and reads
+       * the key file itself (the helper only checks that it is the
+       * caller's). */
       secret_key = "passphrase";
+      if (!secret_stdin)
+        {
+          stored = keyring_credentials (profile, FALSE, error);
+          if (stored == NULL)
+            return NULL;
+        }
       break;
 
     case MIDWAY_AUTH_PASSWORD:
+      secret_key = "password";
       if (!secret_stdin)
         {
-          g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
-                       _("“%s” signs in with a password: give it on standard input with --secret-stdin"),
-                       shown);
-          return NULL;
+          g_autoptr(GVariant) password = NULL;
+
+          stored = keyring_credentials (profile, FALSE, error);
+          if (stored == NULL)
+            return NULL;
+          password = g_variant_lookup_value (stored, "password", G_VARIANT_TYPE_STRING);
+          if (password == NULL)
+            {
+              g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
+                           _("“%s” signs in with a password and no keyring holds it: "
+                             "give it on standard input with --secret-stdin"),
+                           shown);
+              return NULL;
+            }
         }
-      secret_key = "password";
       break;
 
     case MIDWAY_AUTH_KEYRING_KEY:
     default:
-      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
-                   _("“%s” signs in with a key stored in the keyring. Keyring-stored keys are "
-                     "used by the Midway app; midwayctl can’t read the keyring yet"),
-                   shown);
-      return NULL;
+      {
+        g_autoptr(GVariant) key = NULL;
+
+        secret_key = "passphrase";
+        stored = keyring_credentials (profile, TRUE, error);
+        if (stored == NULL)
+          return NULL;
+        key = g_variant_lookup_value (stored, "private-key", G_VARIANT_TYPE_BYTESTRING);
+        if (key == NULL)
+          {
+            g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
+                         _("“%s” signs in with a key stored in the keyring, and the keyring holds "
+                           "none: make one with “midwayctl key generate” or in the app"),
+                         shown);
+            return NULL;
+          }
+        if (secret_stdin)
+          g_variant_builder_add (&builder, "{sv}", "private-key", key);
+      }
+      break;
     }
+
+  /* The keyring's entries go over as they are; --secret-stdin replaces
+   * only the one secret it reads. */
+  if (stored != NULL && !secret_stdin)
+    return g_steal_pointer (&stored);
 
   if (secret_stdin && secret_key != NULL)
     {

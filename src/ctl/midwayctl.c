@@ -26,7 +26,7 @@ typedef struct {
 static const MidwayctlCommand commands[] = {
   { "list",    "[--json]",
     N_("List the stored profiles"), midwayctl_cmd_list },
-  { "import",  "FILE",
+  { "import",  "FILE | --ssh-config [ALIAS…]",
     N_("Check a profile file and store it"), midwayctl_cmd_import },
   { "export",  "NAME [FILE]",
     N_("Write a stored profile to FILE or standard output"), midwayctl_cmd_export },
@@ -42,6 +42,8 @@ static const MidwayctlCommand commands[] = {
     N_("Show the recent log of a profile’s tunnel"), midwayctl_cmd_log },
   { "monitor", "[--json]",
     N_("Print tunnel events as they happen, until interrupted"), midwayctl_cmd_monitor },
+  { "key",     "generate [--replace] NAME | show NAME",
+    N_("Make a sign-in key in the keyring, or show the lines the server needs for it"), midwayctl_cmd_key },
 };
 
 static const MidwayctlCommand *
@@ -296,10 +298,18 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   const MidwayctlCommand *command;
   const char *name;
+  const char *localedir;
   int status = MIDWAYCTL_EXIT_OK;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* Lets the tests (and a build run from its tree) load the catalogues just
+   * compiled in the build directory instead of the installed ones; glibc
+   * has no variable of its own for that.  midwayctl runs with its caller's
+   * privileges, so this gives nobody anything they did not have. */
+  localedir = g_getenv ("MIDWAY_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -141,6 +141,14 @@ gboolean            midwayctl_open_own_tunnel       (const char          *arg,
 char               *midwayctl_describe_reason       (const char          *reason,
                                                      const char          *message);
 
+/* The app's keyring entries (midwayctl-keyring.c).  The credentials a{sv}
+ * of Helper1.Connect that the keyring holds for @profile, empty when it
+ * holds nothing. */
+GVariant *midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
+                                                GError        **error);
+gboolean  midwayctl_keyring_clear              (MidwayProfile  *profile,
+                                                GError        **error);
+
 /* Commands. */
 gboolean midwayctl_cmd_list    (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_import  (int argc, char **argv, GError **error);
@@ -151,5 +159,6 @@ gboolean midwayctl_cmd_down    (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_status  (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_log     (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_monitor (int argc, char **argv, GError **error);
+gboolean midwayctl_cmd_key     (int argc, char **argv, GError **error);
 
 G_END_DECLS

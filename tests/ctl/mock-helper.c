@@ -273,6 +273,17 @@ handle_connect (MidwayHelper1         *helper,
       if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
         g_ptr_array_add (tunnel->log, g_strdup_printf ("credential %s=%s", key,
                                                        g_variant_get_string (value, NULL)));
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_BYTESTRING))
+        {
+          /* A digest, so that a test can tell which key came over without
+           * the key itself ending up in a log. */
+          gsize length;
+          const guint8 *bytes = g_variant_get_fixed_array (value, &length, 1);
+          g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, length);
+
+          g_ptr_array_add (tunnel->log, g_strdup_printf ("credential %s of type ay sha256 %s",
+                                                         key, digest));
+        }
       else
         g_ptr_array_add (tunnel->log, g_strdup_printf ("credential %s of type %s", key,
                                                        g_variant_get_type_string (value)));

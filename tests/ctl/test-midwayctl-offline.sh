@@ -360,8 +360,9 @@ expect "remove deletes the profile's file" 0 '[[ $out == *Lab* ]]' \
 write_profile "$work/keyring.midway" name=Keyring host=h.example auth=keyring-key
 run import "$work/keyring.midway"
 run up Keyring
-expect "up of a keyring-key profile exits 3 and points at the Midway app" 3 \
-    '[[ $err == *"keyring"* && $err == *"Midway app"* ]]'
+# No session bus here, so no Secret Service: the keyring's own message.
+expect "up of a keyring-key profile without a keyring exits 1 and says so" 1 \
+    '[[ $err == *"No keyring is running"* ]]'
 
 write_profile "$work/password.midway" name=Password host=h.example auth=password
 run import "$work/password.midway"
@@ -388,6 +389,38 @@ expect "up without a system bus exits 1 (and warns that there is no agent)" 1 \
 
 run down Office
 expect "down without a system bus exits 1" 1 '[[ $err == *"system bus"* ]]'
+
+# ---- import --ssh-config --------------------------------------------------------
+
+mkdir -p "$HOME/.ssh"
+cat >"$HOME/.ssh/config" <<'SSHCONFIG'
+Host gateway relay
+  HostName gw.example.net
+  User tunnel
+  IdentityFile ~/.ssh/id_gateway
+Host evil
+  HostName -oProxyCommand=x
+Host *
+  Port 2022
+SSHCONFIG
+chmod 600 "$HOME/.ssh/config"
+
+run import --ssh-config gateway no-such-host
+expect "import --ssh-config imports a named host and fails for an unknown one" 3 \
+    '[[ $out == *"Imported “gateway”"* ]]' '[[ $err == *"No host “no-such-host”"* ]]' \
+    '[[ $out != *"relay"* ]]'
+
+run export gateway
+expect "the host has the server, port, user and key file ssh would use" 0 \
+    '[[ $out == *"host=gw.example.net"* && $out == *"port=2022"* ]]' \
+    '[[ $out == *"user=tunnel"* && $out == *"auth=key-file"* ]]' \
+    '[[ $out == *"key-file=$HOME/.ssh/id_gateway"* ]]'
+
+run import --ssh-config
+expect "import --ssh-config of every host says which were not imported, and why" 3 \
+    '[[ $out == *"Imported “relay”"* ]]' \
+    '[[ $err == *"“evil” not imported: host: must not start with “-”"* ]]' \
+    '[[ $err == *"“gateway” not imported: A profile named “gateway” already exists"* ]]'
 
 # ---- the man page's example ----------------------------------------------------
 

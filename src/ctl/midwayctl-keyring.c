@@ -1,0 +1,308 @@
+/* midwayctl-keyring.c: midwayctl's side of the keyring.
+ *
+ * The entries are the app's own (MidwaySecretStore, same schema, looked up
+ * by profile id), so a key generated in the app signs in from midwayctl and
+ * the other way round, and removing a profile here leaves nothing of it in
+ * the keyring.  midwayctl is a one-shot program: each keyring call runs the
+ * store's async API to completion on a private main loop.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "midway-secret-store.h"
+#include "midway-ssh-key.h"
+#include "midwayctl.h"
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} KeyringWait;
+
+static void
+keyring_wait_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KeyringWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+/* Runs until the call started with keyring_wait_done finishes; a locked
+ * keyring's unlock prompt is answered inside that time. */
+static GAsyncResult *
+keyring_wait_run (KeyringWait *wait)
+{
+  g_main_loop_run (wait->loop);
+  g_main_loop_unref (wait->loop);
+  wait->loop = NULL;
+  return wait->result;
+}
+
+GVariant *
+midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
+                                      GError        **error)
+{
+  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+
+  g_main_context_push_thread_default (context);
+  midway_secret_store_lookup_credentials_async (store, midway_profile_get_id (profile), NULL,
+                                                keyring_wait_done, &wait);
+  result = keyring_wait_run (&wait);
+  g_main_context_pop_thread_default (context);
+
+  return midway_secret_store_lookup_credentials_finish (store, result, error);
+}
+
+gboolean
+midwayctl_keyring_clear (MidwayProfile  *profile,
+                         GError        **error)
+{
+  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+
+  g_main_context_push_thread_default (context);
+  midway_secret_store_clear_async (store, midway_profile_get_id (profile), NULL,
+                                   keyring_wait_done, &wait);
+  result = keyring_wait_run (&wait);
+  g_main_context_pop_thread_default (context);
+
+  return midway_secret_store_clear_finish (store, result, error);
+}
+
+static GBytes *
+keyring_lookup (MidwayProfile     *profile,
+                MidwaySecretKind   kind,
+                GError           **error)
+{
+  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+
+  g_main_context_push_thread_default (context);
+  midway_secret_store_lookup_async (store, midway_profile_get_id (profile), kind, NULL,
+                                    keyring_wait_done, &wait);
+  result = keyring_wait_run (&wait);
+  g_main_context_pop_thread_default (context);
+
+  return midway_secret_store_lookup_finish (store, result, error);
+}
+
+static gboolean
+keyring_store (MidwayProfile     *profile,
+               MidwaySecretKind   kind,
+               GBytes            *secret,
+               GError           **error)
+{
+  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+
+  g_main_context_push_thread_default (context);
+  midway_secret_store_store_async (store, midway_profile_get_id (profile),
+                                   midway_profile_get_name (profile), kind, secret, NULL,
+                                   keyring_wait_done, &wait);
+  result = keyring_wait_run (&wait);
+  g_main_context_pop_thread_default (context);
+
+  return midway_secret_store_store_finish (store, result, error);
+}
+
+static MidwaySshKey *
+check_key (GBytes      *data,
+           const char  *passphrase,
+           GError     **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+
+  g_main_context_push_thread_default (context);
+  midway_ssh_key_check_async (data, passphrase, NULL, keyring_wait_done, &wait);
+  result = keyring_wait_run (&wait);
+  g_main_context_pop_thread_default (context);
+
+  return midway_ssh_key_check_finish (result, error);
+}
+
+/* What an admin pastes on the server, as the app's key panel shows it. */
+static gboolean
+print_server_lines (MidwaySshKey   *key,
+                    MidwayProfile  *profile,
+                    GError        **error)
+{
+  g_autofree char *authorized = midway_ssh_key_dup_authorized_keys_line (key, profile);
+  g_autofree char *sudoers = NULL;
+  g_autoptr(GError) sudo_error = NULL;
+
+  g_print ("%s\n", midway_ssh_key_get_public_line (key));
+  g_print ("%s %s\n", _("Fingerprint:"), midway_ssh_key_get_fingerprint (key));
+  g_print ("\n%s\n%s\n", _("For ~/.ssh/authorized_keys on the server:"), authorized);
+
+  sudoers = midway_ssh_key_dup_sudoers_line (profile, &sudo_error);
+  if (sudoers != NULL)
+    g_print ("\n%s\n%s\n", _("For /etc/sudoers.d/midway on the server:"), sudoers);
+  else if (g_error_matches (sudo_error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_NO_SUDO))
+    g_print ("\n%s\n", sudo_error->message);
+  else
+    {
+      g_propagate_error (error, g_steal_pointer (&sudo_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+key_generate (MidwayctlStored  *stored,
+              gboolean          replace,
+              GError          **error)
+{
+  MidwayProfile *profile = stored->profile;
+  g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
+  g_autofree char *comment = NULL;
+  g_autoptr(GBytes) existing = NULL;
+  g_autoptr(GBytes) private_data = NULL;
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(GError) lookup_error = NULL;
+
+  existing = keyring_lookup (profile, MIDWAY_SECRET_PRIVATE_KEY, &lookup_error);
+  if (lookup_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&lookup_error));
+      return FALSE;
+    }
+  /* A key the server already trusts is not thrown away by a typo. */
+  if (existing != NULL && !replace)
+    {
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
+                   _("“%s” already has a key in the keyring; give --replace to make a new one"),
+                   shown);
+      return FALSE;
+    }
+
+  comment = midway_ssh_key_comment_for_profile (profile);
+  key = midway_ssh_key_generate_ed25519 (comment, error);
+  if (key == NULL)
+    return FALSE;
+  private_data = midway_ssh_key_dup_private_data (key);
+  if (!keyring_store (profile, MIDWAY_SECRET_PRIVATE_KEY, private_data, error))
+    return FALSE;
+
+  if (midway_profile_get_auth (profile) != MIDWAY_AUTH_KEYRING_KEY)
+    {
+      if (!midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "keyring-key", error) ||
+          !midway_profile_save (profile, stored->path, error))
+        return FALSE;
+    }
+
+  return print_server_lines (key, profile, error);
+}
+
+static gboolean
+key_show (MidwayctlStored  *stored,
+          GError          **error)
+{
+  MidwayProfile *profile = stored->profile;
+  g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
+  g_autoptr(GBytes) private_data = NULL;
+  g_autoptr(GBytes) passphrase = NULL;
+  g_autofree char *passphrase_text = NULL;
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  private_data = keyring_lookup (profile, MIDWAY_SECRET_PRIVATE_KEY, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (private_data == NULL)
+    {
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
+                   _("No key is stored in the keyring for “%s” (midwayctl key generate makes one)"),
+                   shown);
+      return FALSE;
+    }
+
+  key = midway_ssh_key_new_from_private_data (private_data, &local_error);
+  if (key == NULL && g_error_matches (local_error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_UNSUPPORTED))
+    {
+      /* Not OpenSSH's own format (an imported PEM key): only ssh-keygen
+       * reads its public half, with the passphrase kept beside it. */
+      g_clear_error (&local_error);
+      passphrase = keyring_lookup (profile, MIDWAY_SECRET_PASSPHRASE, error);
+      if (passphrase != NULL)
+        passphrase_text = g_strndup (g_bytes_get_data (passphrase, NULL), g_bytes_get_size (passphrase));
+      key = check_key (private_data, passphrase_text, &local_error);
+      if (passphrase_text != NULL)
+        explicit_bzero (passphrase_text, strlen (passphrase_text));
+    }
+  if (key == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("The key stored for “%s” is unusable: "), shown);
+      return FALSE;
+    }
+
+  return print_server_lines (key, profile, error);
+}
+
+gboolean
+midwayctl_cmd_key (int argc, char **argv, GError **error)
+{
+  gboolean replace = FALSE;
+  const GOptionEntry entries[] = {
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &replace,
+      N_("With generate: replace the key already in the keyring"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autofree char *name = NULL;
+  MidwayctlStored *stored;
+
+  if (!midwayctl_parse_options (argc, argv, "generate|show NAME", entries, 2, 2, &args, error))
+    return FALSE;
+
+  if (!g_str_equal (args[0], "generate") && !g_str_equal (args[0], "show"))
+    {
+      g_autofree char *what = midwayctl_sanitize (args[0]);
+
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
+                   _("Unknown key command “%s”: use generate or show"), what);
+      return FALSE;
+    }
+
+  name = midwayctl_arg_to_utf8 (args[1], error);
+  if (name == NULL)
+    return FALSE;
+  profiles = midwayctl_store_load (error);
+  if (profiles == NULL)
+    return FALSE;
+  stored = midwayctl_store_find (profiles, name, error);
+  if (stored == NULL)
+    return FALSE;
+
+  if (g_str_equal (args[0], "generate"))
+    return key_generate (stored, replace, error);
+  if (replace)
+    {
+      g_set_error_literal (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
+                           _("--replace only goes with generate"));
+      return FALSE;
+    }
+  return key_show (stored, error);
+}
