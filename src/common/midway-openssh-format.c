@@ -162,7 +162,8 @@ midway_openssh_check_key_type (const guint8  *data,
   if (length == 0 || length > 64)
     goto invalid;
   for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (data[i]) && strchr ("-_.@", data[i]) == NULL)
+    /* strchr() finds the terminating NUL too: a NUL byte would pass. */
+    if (!g_ascii_isalnum (data[i]) && (data[i] == '\0' || strchr ("-_.@", data[i]) == NULL))
       goto invalid;
   return TRUE;
 

@@ -25,8 +25,9 @@ void fuzz_init                            (void);
  * unless both serialisations parse back into an equal profile. */
 void fuzz_check_accepted_profile          (MidwayProfile *profile);
 
-/* How many profiles fuzz_check_accepted_profile() has checked: the replay
- * driver shows which seeds reach the argument vectors. */
+/* How many profiles fuzz_check_accepted_profile() has checked, plus what
+ * other targets accepted and checked: the replay driver shows which seeds
+ * get past the parser. */
 extern guint fuzz_n_accepted;
 
 G_END_DECLS

@@ -82,7 +82,7 @@ main (int   argc,
       /* A broken invariant aborts: the test fails on that file. */
       LLVMFuzzerTestOneInput ((const uint8_t *) contents, length);
       printf ("ok %u - %s (%s)\n", i + 1, path,
-              fuzz_n_accepted > accepted_before ? "a profile: argv checked" : "no profile");
+              fuzz_n_accepted > accepted_before ? "accepted: invariants checked" : "refused");
     }
   return 0;
 }
