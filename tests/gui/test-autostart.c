@@ -61,19 +61,22 @@ assert_exec_starts_hidden (const char *path)
   g_autoptr(GKeyFile) entry = g_key_file_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *exec = NULL;
+  g_autofree char *start_group = NULL;
+  g_autofree char *type = NULL;
   g_auto(GStrv) argv = NULL;
 
   g_assert_true (g_key_file_load_from_file (entry, path, G_KEY_FILE_NONE, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_start_group (entry), ==, G_KEY_FILE_DESKTOP_GROUP);
+  start_group = g_key_file_get_start_group (entry);
+  g_assert_cmpstr (start_group, ==, G_KEY_FILE_DESKTOP_GROUP);
   exec = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC, &error);
   g_assert_no_error (error);
   g_assert_true (g_shell_parse_argv (exec, NULL, &argv, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (argv[0], ==, "midway");
   g_assert_true (g_strv_contains ((const char * const *) argv, "--" MIDWAY_HIDDEN_OPTION));
-  g_assert_cmpstr (g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_TYPE, NULL),
-                   ==, G_KEY_FILE_DESKTOP_TYPE_APPLICATION);
+  type = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_TYPE, NULL);
+  g_assert_cmpstr (type, ==, G_KEY_FILE_DESKTOP_TYPE_APPLICATION);
 }
 
 static void
