@@ -488,6 +488,12 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
 
   g_source_remove (int_id);
   g_source_remove (term_id);
+  /* Removing the sources puts back the default action, which would kill
+   * us with a second signal while we exit: timeout(1) sends one to its
+   * child and another to the child's process group, and an ASan build
+   * spends a while in its leak check at exit. */
+  signal (SIGINT, SIG_IGN);
+  signal (SIGTERM, SIG_IGN);
   g_signal_handlers_disconnect_by_data (manager, &monitor);
   g_signal_handlers_disconnect_by_data (bus, &monitor);
 
