@@ -287,9 +287,10 @@ midway_connection_list_load (MidwayConnectionList  *self,
 /* ---- Connect ------------------------------------------------------------ */
 
 typedef struct {
-  GVariant *profile;
-  gboolean  agent;
-  gboolean  needs_keyring;  /* the key or password lives only there */
+  GVariant         *profile;
+  MidwayAuthMethod  auth;
+  gboolean          agent;
+  gboolean          needs_keyring;  /* the key or password lives only there */
 } ConnectData;
 
 static void
@@ -355,6 +356,7 @@ connect_credentials_cb (GObject      *source,
   GTask *task = user_data;
   ConnectData *data = g_task_get_task_data (task);
   g_autoptr(GVariant) stored = NULL;
+  g_autoptr(GVariant) filtered = NULL;
   GError *error = NULL;
   GVariantDict dict;
   const char *sock = g_getenv ("SSH_AUTH_SOCK");
@@ -375,7 +377,8 @@ connect_credentials_cb (GObject      *source,
       return;
     }
 
-  g_variant_dict_init (&dict, stored);
+  filtered = midway_secret_store_filter_credentials (stored, data->auth);
+  g_variant_dict_init (&dict, filtered);
   if (data->agent && sock != NULL && *sock != '\0' && g_utf8_validate (sock, -1, NULL))
     g_variant_dict_insert (&dict, "ssh-auth-sock", "s", sock);
   g_object_set_data_full (G_OBJECT (task), "credentials",
@@ -415,7 +418,8 @@ midway_connection_list_connect_async (MidwayConnectionList *self,
 
   data = g_new0 (ConnectData, 1);
   data->profile = g_variant_ref_sink (midway_profile_to_variant (profile));
-  data->agent = midway_profile_get_auth (profile) == MIDWAY_AUTH_AGENT;
+  data->auth = midway_profile_get_auth (profile);
+  data->agent = data->auth == MIDWAY_AUTH_AGENT;
   data->needs_keyring = midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY ||
                         midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD;
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);

@@ -456,6 +456,43 @@ midway_secret_store_lookup_credentials_finish (MidwaySecretStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+GVariant *
+midway_secret_store_filter_credentials (GVariant         *credentials,
+                                        MidwayAuthMethod  auth)
+{
+  g_auto(GVariantDict) kept = G_VARIANT_DICT_INIT (NULL);
+  const char *wanted[3] = { NULL, NULL, NULL };
+
+  g_return_val_if_fail (credentials != NULL, NULL);
+  g_return_val_if_fail (g_variant_is_of_type (credentials, G_VARIANT_TYPE_VARDICT), NULL);
+
+  switch (auth)
+    {
+    case MIDWAY_AUTH_KEY_FILE:
+      wanted[0] = "passphrase";
+      break;
+    case MIDWAY_AUTH_KEYRING_KEY:
+      wanted[0] = "private-key";
+      wanted[1] = "passphrase";
+      break;
+    case MIDWAY_AUTH_PASSWORD:
+      wanted[0] = "password";
+      break;
+    case MIDWAY_AUTH_AGENT:
+    default:
+      break;
+    }
+
+  for (gsize i = 0; wanted[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_variant_lookup_value (credentials, wanted[i], NULL);
+
+      if (value != NULL)
+        g_variant_dict_insert_value (&kept, wanted[i], value);
+    }
+  return g_variant_ref_sink (g_variant_dict_end (&kept));
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void

@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "midway-profile.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -76,5 +78,12 @@ void               midway_secret_store_lookup_credentials_async (MidwaySecretSto
 GVariant          *midway_secret_store_lookup_credentials_finish (MidwaySecretStore *self,
                                                                   GAsyncResult      *result,
                                                                   GError           **error);
+
+/* Only the entries of @credentials that @auth signs in with.  The
+ * keyring keeps what a profile held under an earlier sign-in method (a
+ * password, then a generated key), and the helper refuses a credential
+ * the profile's method does not use. */
+GVariant          *midway_secret_store_filter_credentials        (GVariant          *credentials,
+                                                                  MidwayAuthMethod   auth);
 
 G_END_DECLS

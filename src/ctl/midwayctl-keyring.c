@@ -52,6 +52,7 @@ midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) credentials = NULL;
   KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
 
   g_main_context_push_thread_default (context);
@@ -60,7 +61,10 @@ midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
   result = keyring_wait_run (&wait);
   g_main_context_pop_thread_default (context);
 
-  return midway_secret_store_lookup_credentials_finish (store, result, error);
+  credentials = midway_secret_store_lookup_credentials_finish (store, result, error);
+  if (credentials == NULL)
+    return NULL;
+  return midway_secret_store_filter_credentials (credentials, midway_profile_get_auth (profile));
 }
 
 gboolean
@@ -243,7 +247,12 @@ key_show (MidwayctlStored  *stored,
       /* Not OpenSSH's own format (an imported PEM key): only ssh-keygen
        * reads its public half, with the passphrase kept beside it. */
       g_clear_error (&local_error);
-      passphrase = keyring_lookup (profile, MIDWAY_SECRET_PASSPHRASE, error);
+      passphrase = keyring_lookup (profile, MIDWAY_SECRET_PASSPHRASE, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       if (passphrase != NULL)
         passphrase_text = g_strndup (g_bytes_get_data (passphrase, NULL), g_bytes_get_size (passphrase));
       key = check_key (private_data, passphrase_text, &local_error);

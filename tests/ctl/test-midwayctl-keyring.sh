@@ -129,11 +129,16 @@ expect "an unknown key command is a usage error" 2 '[[ $err == *"generate or sho
 
 # ---- up lends what the keyring holds --------------------------------------------------
 
+# A password left from an earlier sign-in method stays in the keyring;
+# the helper refuses credentials the profile's method does not use.
+printf 'old password' | secret-tool store --label "Midway SSH password for Office" \
+    xdg:schema "$SCHEMA" profile-id "$office_id" kind password
 run up Office
 expect "up of the keyring-key profile connects" 0
 run log Office
-expect "the helper received exactly the keyring's key" 0 \
-    '[[ $out == *"credential private-key of type ay sha256 $key_digest"* ]]'
+expect "the helper received exactly the keyring's key, and no password" 0 \
+    '[[ $out == *"credential private-key of type ay sha256 $key_digest"* ]]' \
+    '[[ $out != *"credential password"* ]]'
 run down Office
 
 run up Lab

@@ -98,6 +98,7 @@ test_connect (void)
   g_autoptr(MidwayHelper1) helper = midway_helper1_skeleton_new ();
   g_autoptr(GAsyncResult) stored = NULL;
   g_autoptr(GAsyncResult) stored_passphrase = NULL;
+  g_autoptr(GAsyncResult) stored_password = NULL;
   g_autoptr(GAsyncResult) connected = NULL;
   g_autoptr(GAsyncResult) agent_connected = NULL;
   g_autoptr(GBytes) key = g_bytes_new_static (test_key, strlen (test_key));
@@ -139,11 +140,19 @@ test_connect (void)
   wait_for (&stored_passphrase);
   midway_secret_store_store_finish (secrets, stored_passphrase, &error);
   g_assert_no_error (error);
+  /* Left from an earlier sign-in method: the helper would refuse it. */
+  midway_secret_store_store_async (secrets, midway_profile_get_id (keyring_profile), "keyring-key",
+                                   MIDWAY_SECRET_PASSWORD, passphrase, NULL, store_result,
+                                   &stored_password);
+  wait_for (&stored_password);
+  midway_secret_store_store_finish (secrets, stored_password, &error);
+  g_assert_no_error (error);
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
 
-  /* A key in the keyring: lent to the helper, with its passphrase. */
+  /* A key in the keyring: lent to the helper, with its passphrase, and
+   * nothing else the keyring holds for the profile. */
   midway_connection_list_connect_async (list,
                                         midway_connection_list_find (list, midway_profile_get_id (keyring_profile)),
                                         secrets, NULL, store_result, &connected);
