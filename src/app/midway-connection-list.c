@@ -22,6 +22,7 @@ struct _MidwayConnectionList
   GObject             parent_instance;
 
   GPtrArray          *connections;  /* MidwayConnection, sorted by name */
+  GHashTable         *announced;    /* object path -> the MidwayTunnel1 told of in ::tunnel-added */
   GDBusObjectManager *manager;
   GCancellable       *cancellable;
 };
@@ -128,6 +129,36 @@ detach_tunnel (MidwayConnectionList *self,
 }
 
 static void
+forget_tunnel (MidwayConnectionList *self,
+               const char           *path)
+{
+  g_autoptr(MidwayTunnel1) announced = NULL;
+
+  if (!g_hash_table_steal_extended (self->announced, path, NULL, (gpointer *) &announced))
+    return;
+  detach_tunnel (self, announced);
+  g_signal_emit (self, signals[SIGNAL_TUNNEL_REMOVED], 0, announced);
+}
+
+static void
+announce_tunnel (MidwayConnectionList *self,
+                 MidwayTunnel1        *tunnel)
+{
+  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel));
+  MidwayTunnel1 *announced = g_hash_table_lookup (self->announced, path);
+
+  if (announced == tunnel || !tunnel_is_ours (tunnel))
+    return;
+  /* A new proxy for a path already told of: the old one is dead (see
+   * on_interface_added), so everyone lets go of it first. */
+  if (announced != NULL)
+    forget_tunnel (self, path);
+  g_hash_table_insert (self->announced, g_strdup (path), g_object_ref (tunnel));
+  attach_tunnel (self, tunnel);
+  g_signal_emit (self, signals[SIGNAL_TUNNEL_ADDED], 0, tunnel);
+}
+
+static void
 on_object_added (GDBusObjectManager *manager,
                  GDBusObject        *object,
                  gpointer            user_data)
@@ -135,10 +166,8 @@ on_object_added (GDBusObjectManager *manager,
   MidwayConnectionList *self = user_data;
   g_autoptr(MidwayTunnel1) tunnel = midway_object_get_tunnel1 (MIDWAY_OBJECT (object));
 
-  if (tunnel == NULL || !tunnel_is_ours (tunnel))
-    return;
-  attach_tunnel (self, tunnel);
-  g_signal_emit (self, signals[SIGNAL_TUNNEL_ADDED], 0, tunnel);
+  if (tunnel != NULL)
+    announce_tunnel (self, tunnel);
 }
 
 static void
@@ -146,13 +175,36 @@ on_object_removed (GDBusObjectManager *manager,
                    GDBusObject        *object,
                    gpointer            user_data)
 {
-  MidwayConnectionList *self = user_data;
-  g_autoptr(MidwayTunnel1) tunnel = midway_object_get_tunnel1 (MIDWAY_OBJECT (object));
+  forget_tunnel (user_data, g_dbus_object_get_object_path (object));
+}
 
-  if (tunnel == NULL || !tunnel_is_ours (tunnel))
-    return;
-  detach_tunnel (self, tunnel);
-  g_signal_emit (self, signals[SIGNAL_TUNNEL_REMOVED], 0, tunnel);
+/* GDBusObjectManagerClient learns of a tunnel twice when the first
+ * Connect activates the helper: from InterfacesAdded, and again from the
+ * GetManagedObjects it sends once the name has an owner.  The second time
+ * it puts a new proxy in the object's place and says so only here; the
+ * first proxy gets no PropertiesChanged ever again (and was made before
+ * the owner was known, so it cannot call the helper either). */
+static void
+on_interface_added (GDBusObjectManager *manager,
+                    GDBusObject        *object,
+                    GDBusInterface     *interface,
+                    gpointer            user_data)
+{
+  if (MIDWAY_IS_TUNNEL1 (interface))
+    announce_tunnel (user_data, MIDWAY_TUNNEL1 (interface));
+}
+
+static void
+on_interface_removed (GDBusObjectManager *manager,
+                      GDBusObject        *object,
+                      GDBusInterface     *interface,
+                      gpointer            user_data)
+{
+  MidwayConnectionList *self = user_data;
+  const char *path = g_dbus_object_get_object_path (object);
+
+  if (MIDWAY_IS_TUNNEL1 (interface) && g_hash_table_lookup (self->announced, path) == (gpointer) interface)
+    forget_tunnel (self, path);
 }
 
 static void
@@ -194,6 +246,8 @@ manager_ready_cb (GObject      *source,
 
   g_signal_connect_object (self->manager, "object-added", G_CALLBACK (on_object_added), self, 0);
   g_signal_connect_object (self->manager, "object-removed", G_CALLBACK (on_object_removed), self, 0);
+  g_signal_connect_object (self->manager, "interface-added", G_CALLBACK (on_interface_added), self, 0);
+  g_signal_connect_object (self->manager, "interface-removed", G_CALLBACK (on_interface_removed), self, 0);
 
   objects = g_dbus_object_manager_get_objects (self->manager);
   for (GList *l = objects; l != NULL; l = l->next)
@@ -517,6 +571,7 @@ midway_connection_list_finalize (GObject *object)
   MidwayConnectionList *self = MIDWAY_CONNECTION_LIST (object);
 
   g_clear_pointer (&self->connections, g_ptr_array_unref);
+  g_clear_pointer (&self->announced, g_hash_table_unref);
 
   G_OBJECT_CLASS (midway_connection_list_parent_class)->finalize (object);
 }
@@ -542,6 +597,7 @@ static void
 midway_connection_list_init (MidwayConnectionList *self)
 {
   self->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
 }
 

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "midway-connection-list.h"
+#include "midway-reason.h"
 #include "midway-secret-store.h"
 
 static const char test_key[] =
@@ -256,6 +258,83 @@ test_connect_no_keyring (void)
   g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (helper));
 }
 
+/* The helper activated by the app's first Connect: GDBusObjectManagerClient
+ * hears of the new tunnel from InterfacesAdded and then again from the
+ * GetManagedObjects it sends once the name has an owner, and swaps the
+ * interface proxy.  The list must follow the new proxy, or the app never
+ * sees the tunnel's state change (no notification, no tray update). */
+static void
+test_helper_activated_by_connect (void)
+{
+  g_autoptr(MidwayProfile) profile = save_profile ("agent");
+  g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
+  g_autoptr(GDBusConnection) helper_bus = NULL;
+  g_autoptr(GDBusObjectManagerServer) server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  g_autoptr(MidwayObjectSkeleton) object = midway_object_skeleton_new (MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1");
+  g_autoptr(MidwayTunnel1) tunnel = midway_tunnel1_skeleton_new ();
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  MidwayConnection *connection;
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_assert_no_error (error);
+  helper_bus = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (midway_connection_list_load (list, &error));
+  g_assert_no_error (error);
+  connection = midway_connection_list_find (list, midway_profile_get_id (profile));
+  g_assert_nonnull (connection);
+
+  /* The app watches before there is any helper. */
+  midway_connection_list_watch_helper (list);
+  while (g_timer_elapsed (timer, NULL) < 0.5)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* The helper starts, takes its name and exports the tunnel at once,
+   * with nothing of the client's handled in between: InterfacesAdded
+   * reaches the client before its GetManagedObjects is answered. */
+  midway_tunnel1_set_profile_id (tunnel, midway_profile_get_id (profile));
+  midway_tunnel1_set_profile_name (tunnel, midway_profile_get_name (profile));
+  midway_tunnel1_set_owner (tunnel, getuid ());
+  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_STARTING_SSH);
+  midway_object_skeleton_set_tunnel1 (object, tunnel);
+  g_dbus_object_manager_server_set_connection (server, helper_bus);
+  reply = g_dbus_connection_call_sync (helper_bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", MIDWAY_HELPER_BUS_NAME, 0),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
+
+  g_timer_start (timer);
+  while (midway_connection_get_tunnel (connection) == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
+    }
+  /* Both the signal and the answer have been handled. */
+  g_timer_start (timer);
+  while (g_timer_elapsed (timer, NULL) < 0.5)
+    g_main_context_iteration (NULL, FALSE);
+
+  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_UP);
+  g_timer_start (timer);
+  while (g_strcmp0 (midway_connection_get_state (connection), MIDWAY_STATE_UP) != 0)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
+    }
+  g_assert_cmpstr (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (midway_connection_get_tunnel (connection))), !=, NULL);
+
+  g_dbus_object_manager_server_unexport (server, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -265,6 +344,7 @@ main (int argc, char **argv)
     g_test_add_func ("/connect/credentials-from-keyring", test_connect);
   else
     g_test_add_func ("/connect/no-keyring", test_connect_no_keyring);
+  g_test_add_func ("/connect/helper-activated-by-connect", test_helper_activated_by_connect);
 
   return g_test_run ();
 }
