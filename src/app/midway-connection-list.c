@@ -133,8 +133,11 @@ forget_tunnel (MidwayConnectionList *self,
                const char           *path)
 {
   g_autoptr(MidwayTunnel1) announced = NULL;
+  g_autofree char *announced_path = NULL;
 
-  if (!g_hash_table_steal_extended (self->announced, path, NULL, (gpointer *) &announced))
+  /* Stolen, not removed: @path may be the table's own key. */
+  if (!g_hash_table_steal_extended (self->announced, path, (gpointer *) &announced_path,
+                                    (gpointer *) &announced))
     return;
   detach_tunnel (self, announced);
   g_signal_emit (self, signals[SIGNAL_TUNNEL_REMOVED], 0, announced);
