@@ -484,6 +484,12 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
   int_id = g_unix_signal_add (SIGINT, on_monitor_quit_signal, &monitor);
   term_id = g_unix_signal_add (SIGTERM, on_monitor_quit_signal, &monitor);
 
+  /* The manager's match rules went to the bus before its first call
+   * returned, so from here on no change is missed: a script that starts
+   * a monitor waits for this line (on stderr, where it stays out of the
+   * events) before it changes anything. */
+  g_printerr ("%s\n", _("Watching Midway's tunnels; Ctrl+C stops."));
+
   g_main_loop_run (loop);
 
   g_source_remove (int_id);
