@@ -48,6 +48,21 @@ unset DBUS_SESSION_BUS_ADDRESS
 n=0
 failed=0
 
+# within SECS CMD...: true as soon as CMD is, false if it is not within SECS
+# seconds.  What the tests wait for, instead of a fixed pause.
+within() {
+    local end=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        [ "$SECONDS" -lt "$end" ] || return 1
+        sleep 0.1
+    done
+}
+# monitor_listens FILE: the monitor writing its stderr to FILE says it listens.
+monitor_listens() {
+    within 10 grep -q "Watching Midway's tunnels" "$1"
+}
+
 pass() {
     n=$((n + 1))
     echo "ok $n - $1"
@@ -141,18 +156,19 @@ expect "up without a helper (and no way to start it) exits 1" 1 '[[ $err == *"he
 
 # ---- with the mock helper ------------------------------------------------------------
 
+helper_running() {
+    "$MIDWAYCTL" status --json 2>/dev/null | grep -q '"helper-running":true'
+}
 "$MOCK_HELPER" &
 mock_pid=$!
-for _ in $(seq 50); do
-    "$MIDWAYCTL" status --json 2>/dev/null | grep -q '"helper-running":true' && break
-    sleep 0.1
-done
+within 5 helper_running
 
 timeout 60 "$MIDWAYCTL" monitor --json >"$work/monitor.json" 2>"$work/monitor.err" &
 monitor_pid=$!
 timeout 60 "$MIDWAYCTL" monitor >"$work/monitor.txt" 2>&1 &
 monitor_text_pid=$!
-sleep 0.5
+monitor_listens "$work/monitor.err" && monitor_listens "$work/monitor.txt" \
+    || echo "# a monitor did not say it listens within 10 s"
 
 export SSH_AUTH_SOCK=$work/agent.sock
 run up Up
@@ -236,7 +252,10 @@ expect "down finds a tunnel by name after its profile was removed" 0 '[[ $out ==
 run down Slow --no-wait
 expect "down --no-wait returns once asked" 0 '[[ $out == *"Disconnecting “Slow”"* ]]'
 
-sleep 0.5
+# Flaky's tunnel went last of those that were waited for: once both monitors
+# have it, they have had every event before it.
+within 10 grep -q '"event":"tunnel-removed".*"profile-name":"Flaky"' "$work/monitor.json"
+within 10 grep -q '“Flaky”  tunnel removed' "$work/monitor.txt"
 kill -INT "$monitor_pid"
 wait "$monitor_pid"
 rc=$?
@@ -265,11 +284,11 @@ expect "monitor prints reason codes and words, one event a line" 0 \
 # The helper goes away: monitor says so, status says there are no tunnels.
 timeout 30 "$MIDWAYCTL" monitor >"$work/monitor2.txt" 2>&1 &
 monitor_pid=$!
-sleep 0.5
+monitor_listens "$work/monitor2.txt"
 kill "$mock_pid"
 wait "$mock_pid" 2>/dev/null
 mock_pid=
-sleep 0.5
+within 10 grep -q "helper stopped" "$work/monitor2.txt"
 kill -INT "$monitor_pid"
 wait "$monitor_pid"
 rc=$?
@@ -279,13 +298,13 @@ expect "monitor reports the helper stopping" 0 '[[ $out == *"helper stopped"* ]]
 # Lines reach a pipe as they happen, not when monitor exits.
 "$MOCK_HELPER" &
 mock_pid=$!
-sleep 0.5
+within 10 helper_running
 fifo=$work/fifo
 mkfifo "$fifo"
-timeout 30 "$MIDWAYCTL" monitor --json >"$fifo" &
+timeout 30 "$MIDWAYCTL" monitor --json >"$fifo" 2>"$work/monitor3.err" &
 monitor_pid=$!
 exec 5<"$fifo"
-sleep 0.5
+monitor_listens "$work/monitor3.err"
 SSH_AUTH_SOCK=/nonexistent timeout 30 "$MIDWAYCTL" up Up >/dev/null 2>&1 &
 if IFS= read -r -t 10 line <&5; then
     pass "monitor flushes each line to a pipe as it happens"

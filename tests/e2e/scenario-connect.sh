@@ -19,8 +19,10 @@ check "ConnectedSince is set" test "$(tunnel_prop alice office ConnectedSince)" 
 check "ping crosses the link" ping -c 3 -W 2 -I "$iface" 10.66.0.2
 
 # The byte counters follow the traffic (refreshed every 2 s).
-sleep 2.5
-check "RxBytes counts the ping replies" test "$(tunnel_prop alice office RxBytes)" -gt 0
+rx_bytes_counted() {
+    [ "$(tunnel_prop alice office RxBytes)" -gt 0 ]
+}
+check "RxBytes counts the ping replies" wait_for 5 rx_bytes_counted
 
 check "ssh runs as alice" test "$(ps -o user= -C ssh | sort -u)" = alice
 check "the helper's pppd runs as root" test "$(ps -o user= -p "$(local_pppd_pid)")" = root

@@ -8,9 +8,9 @@ check "alice imports a profile" write_profile alice office reconnect=true
 check "midwayctl up succeeds" as_user alice midwayctl up office --timeout 60
 
 # Everything the helper says from here on, as a client sees it.
-as_user alice midwayctl monitor >/tmp/monitor.log 2>&1 &
+as_user alice midwayctl monitor >/tmp/monitor.log 2>/tmp/monitor.err &
 monitor=$!
-sleep 1
+check "the monitor listens" wait_for 10 grep -q "Watching Midway's tunnels" /tmp/monitor.err
 
 check "the server's sshd session for mwsrv is there" srv pgrep -f '^sshd: mwsrv'
 srv pkill -KILL -f 'sshd: mwsrv'

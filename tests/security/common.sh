@@ -56,6 +56,14 @@ watch_samples() {
     grep -cx -- -- "$WATCH_LOG"
 }
 
+# watch_settle N: returns once the watcher has taken N more samples: a
+# process started late by what came before is seen however slow the guest
+# is (a fixed pause would give a loaded guest fewer samples).
+watch_settle() {
+    local target=$(( $(watch_samples) + $1 ))
+    wait_for 60 bash -c "[ \$(grep -cx -- -- '$WATCH_LOG') -ge $target ]"
+}
+
 # watch_saw COMM: some sample had a COMM process.
 watch_saw() {
     grep -qx -- "$1" "$WATCH_LOG"

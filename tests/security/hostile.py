@@ -561,6 +561,10 @@ def flood(n, stop_file, n_conns):
             key = Gio.DBusError.get_remote_error(e) or e.message
         results[key] = results.get(key, 0) + 1
         state["done"] += 1
+        # The helper has refused a first hundred: the flood is in full swing.
+        if state["done"] == 100:
+            with open(stop_file + ".busy", "w"):
+                pass
         refill()
 
     def send(conn):

@@ -92,9 +92,9 @@ check "alice imports a profile" write_profile alice office
 check "the helper is activated" dbus-send --system --print-reply \
     --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.StartServiceByName \
     string:io.github.midway_vpn.Midway.Helper uint32:0
-as_user alice midwayctl monitor --json >"$MONITOR_LOG" 2>&1 &
+as_user alice midwayctl monitor --json >"$MONITOR_LOG" 2>"$MONITOR_LOG.err" &
 monitor=$!
-sleep 1
+check "the monitor listens" wait_for 10 grep -q "Watching Midway's tunnels" "$MONITOR_LOG.err"
 check "the tunnel comes up" as_user alice midwayctl up office --timeout 60
 check "the monitor saw it come up" wait_for 5 saw 0 office up ""
 check "its profile reconnects" test "$(as_user alice midwayctl export office | sed -n 's/^reconnect=//p')" != false

@@ -7,12 +7,12 @@
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/security/common.sh"
 
-rm -f /tmp/flood-stop /tmp/flood-stop.started
+rm -f /tmp/flood-stop /tmp/flood-stop.started /tmp/flood-stop.busy
 # The flood goes on until bob has had his answers (and 1000 calls at least).
 hostile alice flood 1000 /tmp/flood-stop 10 >/tmp/flood.out 2>&1 &
 flood_pid=$!
 check "the flood started" wait_for 60 test -e /tmp/flood-stop.started
-sleep 1
+check "the helper has answered a hundred of them" wait_for 60 test -e /tmp/flood-stop.busy
 check "the flood is under way" kill -0 "$flood_pid"
 hostile bob prompt >/tmp/prompt.out 2>&1
 cat /tmp/prompt.out

@@ -24,7 +24,7 @@ watch_start
 hostile alice profiles "$bob_key" /home/alice/bob-key "$bob_sock" /home/alice/bob-sock \
     "$alice_sock" >/tmp/profiles.out 2>&1
 hostile alice raw-utf8 >>/tmp/profiles.out 2>&1
-sleep 1
+check "the watcher looked on after the last answer" watch_settle 50
 watch_stop
 grep -v $'^ok\t' /tmp/profiles.out
 record_cases /tmp/profiles.out
