@@ -2,9 +2,12 @@
  *
  * Every child is started in a new session, with the parent-death signal set
  * to SIGKILL so that a helper killed with SIGKILL takes ssh and pppd (and
- * so the ppp interface) down with it.  ssh runs as the calling user; the
- * privilege drop is verified in the child before exec, because a silently
- * failed setuid() would run ssh, its config and its ProxyCommand as root.
+ * so the ppp interface) down with it.
+ *
+ * The fork only execs, as root: a child that is to run as a user execs
+ * midway-helper-launch, which drops the privileges in its own image (see
+ * there for why).  GLib waits in the parent until its child has exec'd,
+ * so nothing in the fork may give the user a hold on it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -54,11 +57,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MidwayHelperProcess, midway_helper_process, G_TYPE_OBJECT)
 
-typedef struct {
-  MidwayHelperCredentials credentials;
-  pid_t                   parent;
-} ChildSetup;
-
 static void
 child_fail (const char *what)
 {
@@ -71,44 +69,53 @@ child_fail (const char *what)
   _exit (127);
 }
 
+/* Still root, and nothing the user could signal: the ids stay as they
+ * are until the launcher's exec. */
 static void
 child_setup (gpointer user_data)
 {
-  const ChildSetup *setup = user_data;
-  const MidwayHelperCredentials *c = &setup->credentials;
+  pid_t parent = GPOINTER_TO_INT (user_data);
 
   if (setsid () < 0)
     child_fail ("setsid");
-
-  if (c->drop_privileges)
-    {
-      uid_t ruid, euid, suid;
-      gid_t rgid, egid, sgid;
-
-      if (setgroups (c->n_groups, c->groups) != 0)
-        child_fail ("setgroups");
-      if (setresgid (c->gid, c->gid, c->gid) != 0)
-        child_fail ("setresgid");
-      if (setresuid (c->uid, c->uid, c->uid) != 0)
-        child_fail ("setresuid");
-
-      if (getresuid (&ruid, &euid, &suid) != 0 ||
-          ruid != c->uid || euid != c->uid || suid != c->uid)
-        child_fail ("uid check");
-      if (getresgid (&rgid, &egid, &sgid) != 0 ||
-          rgid != c->gid || egid != c->gid || sgid != c->gid)
-        child_fail ("gid check");
-      /* For an unprivileged target this must fail; if it succeeds,
-       * the drop did not happen. */
-      if (c->uid != 0 && setuid (0) == 0)
-        child_fail ("privileges could be regained");
-    }
-
-  /* After the credential change: changing ids clears the death signal. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0)
     child_fail ("prctl");
-  if (getppid () != setup->parent)
+  if (getppid () != parent)
     child_fail ("parent exited");
+}
+
+static void
+take_string (GStrvBuilder *builder,
+             char         *owned)
+{
+  g_strv_builder_add (builder, owned);
+  g_free (owned);
+}
+
+/* The launcher's command line for @spec: it becomes the user, checks the
+ * user's paths as the user, and execs spec->argv. */
+static GStrv
+build_launch_argv (const MidwayHelperSpawnSpec *spec)
+{
+  const MidwayHelperCredentials *c = spec->credentials;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GString) groups = g_string_new (NULL);
+
+  for (gsize i = 0; i < c->n_groups; i++)
+    g_string_append_printf (groups, "%s%u", i > 0 ? "," : "", (guint) c->groups[i]);
+
+  g_strv_builder_add (builder, MIDWAY_LIBEXECDIR "/midway-helper-launch");
+  take_string (builder, g_strdup_printf ("--parent=%d", (int) getpid ()));
+  take_string (builder, g_strdup_printf ("--uid=%u", (guint) c->uid));
+  take_string (builder, g_strdup_printf ("--gid=%u", (guint) c->gid));
+  take_string (builder, g_strdup_printf ("--groups=%s", groups->str));
+  if (spec->check_key_file != NULL)
+    take_string (builder, g_strdup_printf ("--key-file=%s", spec->check_key_file));
+  if (spec->check_agent_socket != NULL)
+    take_string (builder, g_strdup_printf ("--agent-socket=%s", spec->check_agent_socket));
+  g_strv_builder_add (builder, "--");
+  g_strv_builder_addv (builder, (const char **) spec->argv);
+  return g_strv_builder_end (builder);
 }
 
 static void maybe_emit_exited (MidwayHelperProcess *self);
@@ -270,7 +277,8 @@ midway_helper_process_spawn (const char                  *tag,
   g_autoptr(MidwayHelperProcess) self = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  ChildSetup *setup;
+  g_auto(GStrv) launch_argv = NULL;
+  const char * const *argv = spec->argv;
   const char *pid_string;
 
   g_return_val_if_fail (tag != NULL, NULL);
@@ -304,15 +312,20 @@ midway_helper_process_spawn (const char                  *tag,
       g_subprocess_launcher_take_fd (launcher, fd, spec->target_fds[i]);
     }
 
-  setup = g_new0 (ChildSetup, 1);
-  if (spec->credentials != NULL)
-    setup->credentials = *spec->credentials;
-  setup->parent = getpid ();
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, setup, g_free);
+  /* GSubprocess forks in the calling thread, the main thread here, which
+   * lives as long as the helper: the death signal is tied to the thread
+   * that forked. */
+  g_subprocess_launcher_set_child_setup (launcher, child_setup,
+                                         GINT_TO_POINTER ((int) getpid ()), NULL);
+  if (spec->credentials != NULL && spec->credentials->drop_privileges)
+    {
+      launch_argv = build_launch_argv (spec);
+      argv = (const char * const *) launch_argv;
+    }
 
   self = g_object_new (MIDWAY_TYPE_HELPER_PROCESS, NULL);
   self->tag = g_strdup (tag);
-  self->subprocess = g_subprocess_launcher_spawnv (launcher, spec->argv, error);
+  self->subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (self->subprocess == NULL)
     return NULL;
 

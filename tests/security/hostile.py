@@ -16,6 +16,9 @@ Every sub-command prints one line per case, "ok<TAB>case<TAB>detail" or
         at least N Connect calls (until STOP_FILE exists), pipelined on
         CONNECTIONS bus connections, 100 at a time (the system bus allows 128 pending replies per connection)
   hostile.py prompt       Version and one Connect, each timed
+  hostile.py steady SECONDS
+        GetManagedObjects and Connect (one profile, refused port) twice a
+        second for SECONDS, each answered within 1 s
   hostile.py introspect XML  the live API against the XML description
   hostile.py errors PATH  error names of failed calls
 The base profile reaches the guest's server (MIDWAY_SRV_ADDR) as mwsrv with
@@ -604,6 +607,33 @@ def prompt():
            f"{time.monotonic() - t:.2f} s {name} {result}")
 
 
+def steady(seconds):
+    """Issue 10 (H1): the helper answers every call promptly, whatever the
+    other users' children do.  A stalled call is cut off after 5 s."""
+    profile = base_profile(name=S("bob-steady"), port=U(9))
+    slow = []
+    n = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        tick = time.monotonic()
+        for what, method, params, iface, path in [
+                ("GetManagedObjects", "GetManagedObjects", None,
+                 "org.freedesktop.DBus.ObjectManager", ROOT),
+                ("Connect", "Connect",
+                 GLib.Variant.new_tuple(asv(list(profile.items())), asv([])), HELPER, ROOT)]:
+            t = time.monotonic()
+            name, result = call(method, params, path=path, iface=iface, timeout=5000)
+            took = time.monotonic() - t
+            n += 1
+            print(f"# {what} {took:.3f} s {name or 'ok'}", flush=True)
+            if name is not None or took >= 1.0:
+                slow.append(f"{what} {took:.2f} s {name or ''}")
+        time.sleep(max(0.0, 0.5 - (time.monotonic() - tick)))
+    report(n >= 2 * int(seconds), f"bob made his calls ({n})", "")
+    report(not slow, "every call answered within 1 s",
+           "; ".join(slow[:6]) + (f" (+{len(slow) - 6})" if len(slow) > 6 else ""))
+
+
 # --- The API ----------------------------------------------------------------
 
 
@@ -718,6 +748,8 @@ def main(argv):
         flood(int(argv[2]), argv[3], int(argv[4]))
     elif cmd == "prompt":
         prompt()
+    elif cmd == "steady":
+        steady(float(argv[2]))
     elif cmd == "introspect":
         introspect(argv[2])
     elif cmd == "monitor":
