@@ -1,15 +1,15 @@
 /* midway-helper-secrets.c
  *
- * Everything here comes from an unprivileged caller.  ssh runs as that
- * caller anyway, so a path of someone else's would fail in ssh; it is
- * refused here first so the user gets a clear error and nothing starts.
+ * Everything here comes from an unprivileged caller.  The helper looks at
+ * the text only: whether a key file or an agent socket is the caller's is
+ * checked as the caller, by midway-helper-launch before it execs ssh.
+ * Root looking would tell the caller about paths it cannot see.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "config.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -29,38 +29,6 @@ text_is_clean (const char *text,
   for (gsize i = 0; i < length; i++)
     if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
       return FALSE;
-  return TRUE;
-}
-
-static gboolean
-check_owned_by (const char  *key,
-                const char  *path,
-                uid_t        caller,
-                gboolean     want_socket,
-                GError     **error)
-{
-  struct stat st;
-
-  /* lstat: a symlink of the caller's pointing at someone else's socket or
-   * key would pass a stat() owner check on the wrong object. */
-  if (lstat (path, &st) != 0)
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
-                   _("%s: does not exist"), key);
-      return FALSE;
-    }
-  if (want_socket ? !S_ISSOCK (st.st_mode) : !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
-                   want_socket ? _("%s: is not a socket") : _("%s: is not a regular file"), key);
-      return FALSE;
-    }
-  if (st.st_uid != caller)
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
-                   _("%s: belongs to another user"), key);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -144,8 +112,6 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
                            _("%s: must be an absolute socket path"), key);
               return NULL;
             }
-          if (!check_owned_by (key, path, caller, TRUE, error))
-            return NULL;
           secrets->ssh_auth_sock = g_strdup (path);
         }
       else if (g_str_equal (key, MIDWAY_SECRET_PRIVATE_KEY) && !seen_key && auth == MIDWAY_AUTH_KEYRING_KEY)
@@ -209,20 +175,6 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
                    _("%s: is required for password authentication"), MIDWAY_SECRET_PASSWORD);
       return NULL;
     }
-  if (auth == MIDWAY_AUTH_KEY_FILE)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!check_owned_by (MIDWAY_FIELD_KEY_FILE, midway_profile_get_key_file (profile),
-                           caller, FALSE, &local_error))
-        {
-          /* The profile's field, not a credential: report it as the profile's. */
-          local_error->code = MIDWAY_ERROR_INVALID_PROFILE;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-
   return g_steal_pointer (&secrets);
 }
 

@@ -698,6 +698,9 @@ start_attempt (MidwayHelperTunnel *self,
   spec.credentials = &self->user->credentials;
   spec.stdin_fd = self->pty_master;
   spec.stdout_fd = self->pty_master;
+  if (midway_profile_get_auth (self->profile) == MIDWAY_AUTH_KEY_FILE)
+    spec.check_key_file = midway_profile_get_key_file (self->profile);
+  spec.check_agent_socket = self->secrets->ssh_auth_sock;
   self->ssh = midway_helper_process_spawn ("ssh", &spec, error);
   if (self->ssh == NULL)
     {
