@@ -15,6 +15,7 @@
 
 #include "midway-error.h"
 #include "midway-helper-secrets.h"
+#include "midway-helper-secure-memory.h"
 
 #define MAX_SECRET_LENGTH 1024
 #define MAX_PRIVATE_KEY_SIZE (64 * 1024)
@@ -61,7 +62,7 @@ check_secret_string (const char  *key,
                    _("%s: must not contain control characters"), key);
       return FALSE;
     }
-  *out = g_strndup (text, length);
+  *out = midway_helper_secure_strndup (text, length);
   return TRUE;
 }
 
@@ -136,7 +137,7 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
                            key, MAX_PRIVATE_KEY_SIZE);
               return NULL;
             }
-          secrets->private_key = g_bytes_new (data, size);
+          secrets->private_key = midway_helper_secure_bytes (data, size);
         }
       else if (g_str_equal (key, MIDWAY_SECRET_PASSPHRASE) && !seen_pass &&
                (auth == MIDWAY_AUTH_KEY_FILE || auth == MIDWAY_AUTH_KEYRING_KEY))
@@ -185,10 +186,6 @@ midway_helper_secrets_free (MidwayHelperSecrets *secrets)
     return;
   g_free (secrets->ssh_auth_sock);
   g_clear_pointer (&secrets->private_key, g_bytes_unref);
-  if (secrets->askpass_secret != NULL)
-    {
-      explicit_bzero (secrets->askpass_secret, strlen (secrets->askpass_secret));
-      g_free (secrets->askpass_secret);
-    }
+  midway_helper_secure_free (secrets->askpass_secret);
   g_free (secrets);
 }
