@@ -972,8 +972,9 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
   if (*midway_profile_get_host_key (self->profile) != '\0')
     {
       known_hosts = midway_argv_known_hosts_line (self->profile);
+      /* the user's alone: which server a user pins is nobody else's business */
       if (!midway_helper_runtime_dir_write_file (self->dir, MIDWAY_HELPER_KNOWN_HOSTS_FILE,
-                                                 known_hosts, strlen (known_hosts), FALSE, error))
+                                                 known_hosts, strlen (known_hosts), TRUE, error))
         {
           midway_helper_runtime_dir_remove (self->dir);
           return FALSE;
