@@ -3,7 +3,7 @@
  * Starts a program as a user, for midway-helper:
  *
  *   midway-helper-launch --parent=PID --uid=UID --gid=GID --groups=G,G,…
- *                        [--key-file=PATH] [--agent-socket=PATH]
+ *                        [--wait-fd=FD] [--key-file=PATH] [--agent-socket=PATH]
  *                        -- PROGRAM ARG…
  *
  * The helper forks and execs this at once, as root: it never changes its
@@ -12,6 +12,11 @@
  * the exec; once the fork had the user's uid, the user could stop it with
  * SIGSTOP and the helper with it.  Here the privileges are dropped in a
  * fresh image that holds nothing, that the helper does not wait for.
+ *
+ * With --wait-fd it first waits, as root (so the user cannot stop it),
+ * for a byte on FD: the helper sends it once this process is where it
+ * should run (a systemd scope of the user's, see midway-helper-scope.c),
+ * before anything of the user's could fork.
  *
  * The caller's paths are looked at after the drop, as the caller: root
  * would see (and tell) what the caller cannot.  Every failure of such a
@@ -142,6 +147,7 @@ main (int   argc,
       char *argv[])
 {
   const char *key_file = NULL, *agent_socket = NULL;
+  int wait_fd = -1;
   int have_uid = 0, have_gid = 0, have_groups = 0;
   pid_t parent = 0;
   uid_t uid = 0;
@@ -167,6 +173,8 @@ main (int   argc,
         gid = (gid_t) parse_id (arg + 6, "--gid"), have_gid = 1;
       else if (strncmp (arg, "--groups=", 9) == 0)
         n_groups = parse_groups (arg + 9, &groups), have_groups = 1;
+      else if (strncmp (arg, "--wait-fd=", 10) == 0)
+        wait_fd = (int) parse_id (arg + 10, "--wait-fd");
       else if (strncmp (arg, "--key-file=", 11) == 0)
         key_file = arg + 11;
       else if (strncmp (arg, "--agent-socket=", 15) == 0)
@@ -176,7 +184,19 @@ main (int   argc,
     }
   if (i >= argc || argv[i][0] != '/' || parent <= 1 || !have_uid || !have_gid || !have_groups)
     fail ("usage: midway-helper-launch --parent=PID --uid=UID --gid=GID --groups=LIST "
-          "[--key-file=PATH] [--agent-socket=PATH] -- /PROGRAM [ARG…]", NULL);
+          "[--wait-fd=FD] [--key-file=PATH] [--agent-socket=PATH] -- /PROGRAM [ARG…]", NULL);
+
+  if (wait_fd >= 0)
+    {
+      char go;
+      ssize_t n;
+
+      while ((n = read (wait_fd, &go, 1)) < 0 && errno == EINTR)
+        ;
+      if (n != 1)
+        fail ("the helper did not let the program start", NULL);
+      close (wait_fd);
+    }
 
   drop_privileges (uid, gid, groups, n_groups);
   free (groups);

@@ -25,6 +25,7 @@
 #include "midway-error.h"
 #include "midway-helper-line-reader.h"
 #include "midway-helper-process.h"
+#include "midway-helper-scope.h"
 
 /* A child may print without a newline for ever: keep lines bounded. */
 #define MAX_LINE 2048
@@ -38,6 +39,7 @@ struct _MidwayHelperProcess
   GSubprocess  *subprocess;
   GPid          pid;
   GCancellable *cancellable;
+  MidwayHelperScope *scope;     /* a child that runs as a user */
   MidwayHelperLineReader *readers[2];
   guint         n_readers;
   gboolean      reaped;
@@ -95,7 +97,8 @@ take_string (GStrvBuilder *builder,
 /* The launcher's command line for @spec: it becomes the user, checks the
  * user's paths as the user, and execs spec->argv. */
 static GStrv
-build_launch_argv (const MidwayHelperSpawnSpec *spec)
+build_launch_argv (const MidwayHelperSpawnSpec *spec,
+                   int                          wait_fd)
 {
   const MidwayHelperCredentials *c = spec->credentials;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -109,6 +112,7 @@ build_launch_argv (const MidwayHelperSpawnSpec *spec)
   take_string (builder, g_strdup_printf ("--uid=%u", (guint) c->uid));
   take_string (builder, g_strdup_printf ("--gid=%u", (guint) c->gid));
   take_string (builder, g_strdup_printf ("--groups=%s", groups->str));
+  take_string (builder, g_strdup_printf ("--wait-fd=%d", wait_fd));
   if (spec->check_key_file != NULL)
     take_string (builder, g_strdup_printf ("--key-file=%s", spec->check_key_file));
   if (spec->check_agent_socket != NULL)
@@ -208,6 +212,10 @@ on_wait (GObject      *source,
     }
 
   self->reaped = TRUE;
+  /* What it left behind in its scope (a ProxyCommand gone setsid) ends
+   * with it. */
+  if (self->scope != NULL)
+    midway_helper_scope_stop (self->scope);
   self->status = g_subprocess_get_if_exited (subprocess)
     ? g_subprocess_get_exit_status (subprocess)
     : -1;
@@ -225,6 +233,9 @@ midway_helper_process_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->kill_source, g_source_remove);
   g_clear_handle_id (&self->grace_source, g_source_remove);
+  if (self->scope != NULL)
+    midway_helper_scope_stop (self->scope);
+  g_clear_object (&self->scope);
 
   G_OBJECT_CLASS (midway_helper_process_parent_class)->dispose (object);
 }
@@ -280,6 +291,7 @@ midway_helper_process_spawn (const char                  *tag,
   g_auto(GStrv) launch_argv = NULL;
   const char * const *argv = spec->argv;
   const char *pid_string;
+  int release[2] = { -1, -1 };
 
   g_return_val_if_fail (tag != NULL, NULL);
   g_return_val_if_fail (spec != NULL && spec->argv != NULL && spec->argv[0] != NULL, NULL);
@@ -319,7 +331,20 @@ midway_helper_process_spawn (const char                  *tag,
                                          GINT_TO_POINTER ((int) getpid ()), NULL);
   if (spec->credentials != NULL && spec->credentials->drop_privileges)
     {
-      launch_argv = build_launch_argv (spec);
+      /* The launcher waits on this until midway-helper-scope lets it go. */
+      int wait_fd = 3;
+
+      for (gsize i = 0; i < spec->n_fds; i++)
+        wait_fd = MAX (wait_fd, spec->target_fds[i] + 1);
+      if (pipe2 (release, O_CLOEXEC) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_SPAWN_FAILED,
+                       "Could not create a pipe for %s: %s", tag, g_strerror (saved));
+          return NULL;
+        }
+      g_subprocess_launcher_take_fd (launcher, release[0], wait_fd);
+      launch_argv = build_launch_argv (spec, wait_fd);
       argv = (const char * const *) launch_argv;
     }
 
@@ -327,10 +352,21 @@ midway_helper_process_spawn (const char                  *tag,
   self->tag = g_strdup (tag);
   self->subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (self->subprocess == NULL)
-    return NULL;
+    {
+      if (release[1] >= 0)
+        close (release[1]);
+      return NULL;
+    }
 
   pid_string = g_subprocess_get_identifier (self->subprocess);
   self->pid = pid_string != NULL ? (GPid) g_ascii_strtoll (pid_string, NULL, 10) : 0;
+  if (release[1] >= 0 && self->pid > 0)
+    {
+      self->scope = midway_helper_scope_new (self->pid, spec->credentials->uid, release[1]);
+      midway_helper_scope_start (self->scope);
+    }
+  else if (release[1] >= 0)
+    close (release[1]);
 
   add_reader (self, g_subprocess_get_stderr_pipe (self->subprocess));
   add_reader (self, g_subprocess_get_stdout_pipe (self->subprocess));
@@ -379,6 +415,9 @@ midway_helper_process_kill (MidwayHelperProcess *self)
    * it is not reaped yet. */
   kill (-self->pid, SIGKILL);
   kill (self->pid, SIGKILL);
+  /* and whatever left the group with setsid, where systemd can tell */
+  if (self->scope != NULL)
+    midway_helper_scope_stop (self->scope);
 }
 
 static gboolean
