@@ -13,6 +13,7 @@
 
 #include "midway-reason.h"
 #include "midway-helper-diagnosis.h"
+#include "midway-helper-launch.h"
 
 #define SSH_EXIT_ERROR 255
 
@@ -85,6 +86,22 @@ midway_helper_diagnose (const MidwayHelperAttempt *attempt,
     {
       *message = g_strdup ("");
       return MIDWAY_REASON_STOPPED_BY_USER;
+    }
+
+  /* ssh never ran: the launcher said why.  Its status alone would be a
+   * remote command's; its line alone could be a ProxyCommand's. */
+  if (attempt->ssh_exited_first && attempt->ssh_status == MIDWAY_LAUNCH_EXIT_FAILED &&
+      strstr (err, MIDWAY_LAUNCH_PREFIX) != NULL)
+    {
+      g_autofree char *line = line_containing (err, MIDWAY_LAUNCH_PREFIX);
+      const char *what = strstr (line, MIDWAY_LAUNCH_PREFIX) + strlen (MIDWAY_LAUNCH_PREFIX);
+
+      *message = g_strdup (what);
+      /* The caller's own key file or agent socket is unusable: no retry
+       * would change that. */
+      if (g_str_has_prefix (what, "key-file: ") || g_str_has_prefix (what, "ssh-auth-sock: "))
+        return MIDWAY_REASON_SSH_AUTH_FAILED;
+      return MIDWAY_REASON_HELPER_ERROR;
     }
 
   /* pppd decided the peer was dead before ssh noticed anything. */

@@ -393,7 +393,9 @@ prepare_runtime_dir (const char  *runtime_dir,
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  if (g_mkdir_with_parents (runtime_dir, 0755) != 0 || g_chmod (runtime_dir, 0755) != 0)
+  /* 0711: a user opens the files ssh is told about, but cannot list
+   * whose tunnels there are. */
+  if (g_mkdir_with_parents (runtime_dir, 0711) != 0 || g_chmod (runtime_dir, 0711) != 0)
     {
       int saved = errno;
       g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,

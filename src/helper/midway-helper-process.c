@@ -2,9 +2,12 @@
  *
  * Every child is started in a new session, with the parent-death signal set
  * to SIGKILL so that a helper killed with SIGKILL takes ssh and pppd (and
- * so the ppp interface) down with it.  ssh runs as the calling user; the
- * privilege drop is verified in the child before exec, because a silently
- * failed setuid() would run ssh, its config and its ProxyCommand as root.
+ * so the ppp interface) down with it.
+ *
+ * The fork only execs, as root: a child that is to run as a user execs
+ * midway-helper-launch, which drops the privileges in its own image (see
+ * there for why).  GLib waits in the parent until its child has exec'd,
+ * so nothing in the fork may give the user a hold on it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,6 +25,7 @@
 #include "midway-error.h"
 #include "midway-helper-line-reader.h"
 #include "midway-helper-process.h"
+#include "midway-helper-scope.h"
 
 /* A child may print without a newline for ever: keep lines bounded. */
 #define MAX_LINE 2048
@@ -35,6 +39,7 @@ struct _MidwayHelperProcess
   GSubprocess  *subprocess;
   GPid          pid;
   GCancellable *cancellable;
+  MidwayHelperScope *scope;     /* a child that runs as a user */
   MidwayHelperLineReader *readers[2];
   guint         n_readers;
   gboolean      reaped;
@@ -54,11 +59,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MidwayHelperProcess, midway_helper_process, G_TYPE_OBJECT)
 
-typedef struct {
-  MidwayHelperCredentials credentials;
-  pid_t                   parent;
-} ChildSetup;
-
 static void
 child_fail (const char *what)
 {
@@ -71,44 +71,55 @@ child_fail (const char *what)
   _exit (127);
 }
 
+/* Still root, and nothing the user could signal: the ids stay as they
+ * are until the launcher's exec. */
 static void
 child_setup (gpointer user_data)
 {
-  const ChildSetup *setup = user_data;
-  const MidwayHelperCredentials *c = &setup->credentials;
+  pid_t parent = GPOINTER_TO_INT (user_data);
 
   if (setsid () < 0)
     child_fail ("setsid");
-
-  if (c->drop_privileges)
-    {
-      uid_t ruid, euid, suid;
-      gid_t rgid, egid, sgid;
-
-      if (setgroups (c->n_groups, c->groups) != 0)
-        child_fail ("setgroups");
-      if (setresgid (c->gid, c->gid, c->gid) != 0)
-        child_fail ("setresgid");
-      if (setresuid (c->uid, c->uid, c->uid) != 0)
-        child_fail ("setresuid");
-
-      if (getresuid (&ruid, &euid, &suid) != 0 ||
-          ruid != c->uid || euid != c->uid || suid != c->uid)
-        child_fail ("uid check");
-      if (getresgid (&rgid, &egid, &sgid) != 0 ||
-          rgid != c->gid || egid != c->gid || sgid != c->gid)
-        child_fail ("gid check");
-      /* For an unprivileged target this must fail; if it succeeds,
-       * the drop did not happen. */
-      if (c->uid != 0 && setuid (0) == 0)
-        child_fail ("privileges could be regained");
-    }
-
-  /* After the credential change: changing ids clears the death signal. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) != 0)
     child_fail ("prctl");
-  if (getppid () != setup->parent)
+  if (getppid () != parent)
     child_fail ("parent exited");
+}
+
+static void
+take_string (GStrvBuilder *builder,
+             char         *owned)
+{
+  g_strv_builder_add (builder, owned);
+  g_free (owned);
+}
+
+/* The launcher's command line for @spec: it becomes the user, checks the
+ * user's paths as the user, and execs spec->argv. */
+static GStrv
+build_launch_argv (const MidwayHelperSpawnSpec *spec,
+                   int                          wait_fd)
+{
+  const MidwayHelperCredentials *c = spec->credentials;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GString) groups = g_string_new (NULL);
+
+  for (gsize i = 0; i < c->n_groups; i++)
+    g_string_append_printf (groups, "%s%u", i > 0 ? "," : "", (guint) c->groups[i]);
+
+  g_strv_builder_add (builder, MIDWAY_LIBEXECDIR "/midway-helper-launch");
+  take_string (builder, g_strdup_printf ("--parent=%d", (int) getpid ()));
+  take_string (builder, g_strdup_printf ("--uid=%u", (guint) c->uid));
+  take_string (builder, g_strdup_printf ("--gid=%u", (guint) c->gid));
+  take_string (builder, g_strdup_printf ("--groups=%s", groups->str));
+  take_string (builder, g_strdup_printf ("--wait-fd=%d", wait_fd));
+  if (spec->check_key_file != NULL)
+    take_string (builder, g_strdup_printf ("--key-file=%s", spec->check_key_file));
+  if (spec->check_agent_socket != NULL)
+    take_string (builder, g_strdup_printf ("--agent-socket=%s", spec->check_agent_socket));
+  g_strv_builder_add (builder, "--");
+  g_strv_builder_addv (builder, (const char **) spec->argv);
+  return g_strv_builder_end (builder);
 }
 
 static void maybe_emit_exited (MidwayHelperProcess *self);
@@ -201,6 +212,10 @@ on_wait (GObject      *source,
     }
 
   self->reaped = TRUE;
+  /* What it left behind in its scope (a ProxyCommand gone setsid) ends
+   * with it. */
+  if (self->scope != NULL)
+    midway_helper_scope_stop (self->scope);
   self->status = g_subprocess_get_if_exited (subprocess)
     ? g_subprocess_get_exit_status (subprocess)
     : -1;
@@ -218,6 +233,9 @@ midway_helper_process_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->kill_source, g_source_remove);
   g_clear_handle_id (&self->grace_source, g_source_remove);
+  if (self->scope != NULL)
+    midway_helper_scope_stop (self->scope);
+  g_clear_object (&self->scope);
 
   G_OBJECT_CLASS (midway_helper_process_parent_class)->dispose (object);
 }
@@ -270,8 +288,10 @@ midway_helper_process_spawn (const char                  *tag,
   g_autoptr(MidwayHelperProcess) self = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDERR_PIPE;
-  ChildSetup *setup;
+  g_auto(GStrv) launch_argv = NULL;
+  const char * const *argv = spec->argv;
   const char *pid_string;
+  int release[2] = { -1, -1 };
 
   g_return_val_if_fail (tag != NULL, NULL);
   g_return_val_if_fail (spec != NULL && spec->argv != NULL && spec->argv[0] != NULL, NULL);
@@ -304,20 +324,49 @@ midway_helper_process_spawn (const char                  *tag,
       g_subprocess_launcher_take_fd (launcher, fd, spec->target_fds[i]);
     }
 
-  setup = g_new0 (ChildSetup, 1);
-  if (spec->credentials != NULL)
-    setup->credentials = *spec->credentials;
-  setup->parent = getpid ();
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, setup, g_free);
+  /* GSubprocess forks in the calling thread, the main thread here, which
+   * lives as long as the helper: the death signal is tied to the thread
+   * that forked. */
+  g_subprocess_launcher_set_child_setup (launcher, child_setup,
+                                         GINT_TO_POINTER ((int) getpid ()), NULL);
+  if (spec->credentials != NULL && spec->credentials->drop_privileges)
+    {
+      /* The launcher waits on this until midway-helper-scope lets it go. */
+      int wait_fd = 3;
+
+      for (gsize i = 0; i < spec->n_fds; i++)
+        wait_fd = MAX (wait_fd, spec->target_fds[i] + 1);
+      if (pipe2 (release, O_CLOEXEC) != 0)
+        {
+          int saved = errno;
+          g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_SPAWN_FAILED,
+                       "Could not create a pipe for %s: %s", tag, g_strerror (saved));
+          return NULL;
+        }
+      g_subprocess_launcher_take_fd (launcher, release[0], wait_fd);
+      launch_argv = build_launch_argv (spec, wait_fd);
+      argv = (const char * const *) launch_argv;
+    }
 
   self = g_object_new (MIDWAY_TYPE_HELPER_PROCESS, NULL);
   self->tag = g_strdup (tag);
-  self->subprocess = g_subprocess_launcher_spawnv (launcher, spec->argv, error);
+  self->subprocess = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (self->subprocess == NULL)
-    return NULL;
+    {
+      if (release[1] >= 0)
+        close (release[1]);
+      return NULL;
+    }
 
   pid_string = g_subprocess_get_identifier (self->subprocess);
   self->pid = pid_string != NULL ? (GPid) g_ascii_strtoll (pid_string, NULL, 10) : 0;
+  if (release[1] >= 0 && self->pid > 0)
+    {
+      self->scope = midway_helper_scope_new (self->pid, spec->credentials->uid, release[1]);
+      midway_helper_scope_start (self->scope);
+    }
+  else if (release[1] >= 0)
+    close (release[1]);
 
   add_reader (self, g_subprocess_get_stderr_pipe (self->subprocess));
   add_reader (self, g_subprocess_get_stdout_pipe (self->subprocess));
@@ -366,6 +415,9 @@ midway_helper_process_kill (MidwayHelperProcess *self)
    * it is not reaped yet. */
   kill (-self->pid, SIGKILL);
   kill (self->pid, SIGKILL);
+  /* and whatever left the group with setsid, where systemd can tell */
+  if (self->scope != NULL)
+    midway_helper_scope_stop (self->scope);
 }
 
 static gboolean

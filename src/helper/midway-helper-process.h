@@ -27,6 +27,10 @@ typedef struct {
   const int                     *source_fds;  /* extra fds, kept open in the child */
   const int                     *target_fds;  /* at these numbers */
   gsize                          n_fds;
+  /* With credentials: the caller's key file and agent socket, looked at
+   * as the caller before the program runs (NULL: none). */
+  const char                    *check_key_file;
+  const char                    *check_agent_socket;
 } MidwayHelperSpawnSpec;
 
 #define MIDWAY_TYPE_HELPER_PROCESS (midway_helper_process_get_type ())

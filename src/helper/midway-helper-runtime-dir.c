@@ -19,6 +19,7 @@
 
 #include "midway-error.h"
 #include "midway-helper-runtime-dir.h"
+#include "midway-helper-secure-memory.h"
 
 struct _MidwayHelperRuntimeDir
 {
@@ -155,16 +156,18 @@ midway_helper_runtime_dir_write_secrets (MidwayHelperRuntimeDir    *self,
       gsize size;
       const void *data = g_bytes_get_data (secrets->private_key, &size);
       gboolean newline = size > 0 && ((const char *) data)[size - 1] == '\n';
-      g_autoptr(GByteArray) key = g_byte_array_sized_new (size + 1);
+      char *key = midway_helper_secure_alloc (size + 1);
+      gboolean written;
 
       /* ssh refuses a PEM key without its final newline. */
-      g_byte_array_append (key, data, size);
+      memcpy (key, data, size);
       if (!newline)
-        g_byte_array_append (key, (const guint8 *) "\n", 1);
-      if (!midway_helper_runtime_dir_write_file (self, MIDWAY_HELPER_IDENTITY_FILE,
-                                                 key->data, key->len, TRUE, error))
+        key[size] = '\n';
+      written = midway_helper_runtime_dir_write_file (self, MIDWAY_HELPER_IDENTITY_FILE, key,
+                                                      newline ? size : size + 1, TRUE, error);
+      midway_helper_secure_free (key);
+      if (!written)
         return FALSE;
-      explicit_bzero (key->data, key->len);
     }
 
   if (secrets->askpass_secret != NULL &&

@@ -1,20 +1,21 @@
 /* midway-helper-secrets.c
  *
- * Everything here comes from an unprivileged caller.  ssh runs as that
- * caller anyway, so a path of someone else's would fail in ssh; it is
- * refused here first so the user gets a clear error and nothing starts.
+ * Everything here comes from an unprivileged caller.  The helper looks at
+ * the text only: whether a key file or an agent socket is the caller's is
+ * checked as the caller, by midway-helper-launch before it execs ssh.
+ * Root looking would tell the caller about paths it cannot see.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "config.h"
 
 #include <string.h>
-#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "midway-error.h"
 #include "midway-helper-secrets.h"
+#include "midway-helper-secure-memory.h"
 
 #define MAX_SECRET_LENGTH 1024
 #define MAX_PRIVATE_KEY_SIZE (64 * 1024)
@@ -29,38 +30,6 @@ text_is_clean (const char *text,
   for (gsize i = 0; i < length; i++)
     if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
       return FALSE;
-  return TRUE;
-}
-
-static gboolean
-check_owned_by (const char  *key,
-                const char  *path,
-                uid_t        caller,
-                gboolean     want_socket,
-                GError     **error)
-{
-  struct stat st;
-
-  /* lstat: a symlink of the caller's pointing at someone else's socket or
-   * key would pass a stat() owner check on the wrong object. */
-  if (lstat (path, &st) != 0)
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
-                   _("%s: does not exist"), key);
-      return FALSE;
-    }
-  if (want_socket ? !S_ISSOCK (st.st_mode) : !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
-                   want_socket ? _("%s: is not a socket") : _("%s: is not a regular file"), key);
-      return FALSE;
-    }
-  if (st.st_uid != caller)
-    {
-      g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
-                   _("%s: belongs to another user"), key);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -93,7 +62,7 @@ check_secret_string (const char  *key,
                    _("%s: must not contain control characters"), key);
       return FALSE;
     }
-  *out = g_strndup (text, length);
+  *out = midway_helper_secure_strndup (text, length);
   return TRUE;
 }
 
@@ -144,8 +113,6 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
                            _("%s: must be an absolute socket path"), key);
               return NULL;
             }
-          if (!check_owned_by (key, path, caller, TRUE, error))
-            return NULL;
           secrets->ssh_auth_sock = g_strdup (path);
         }
       else if (g_str_equal (key, MIDWAY_SECRET_PRIVATE_KEY) && !seen_key && auth == MIDWAY_AUTH_KEYRING_KEY)
@@ -170,7 +137,7 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
                            key, MAX_PRIVATE_KEY_SIZE);
               return NULL;
             }
-          secrets->private_key = g_bytes_new (data, size);
+          secrets->private_key = midway_helper_secure_bytes (data, size);
         }
       else if (g_str_equal (key, MIDWAY_SECRET_PASSPHRASE) && !seen_pass &&
                (auth == MIDWAY_AUTH_KEY_FILE || auth == MIDWAY_AUTH_KEYRING_KEY))
@@ -209,20 +176,6 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
                    _("%s: is required for password authentication"), MIDWAY_SECRET_PASSWORD);
       return NULL;
     }
-  if (auth == MIDWAY_AUTH_KEY_FILE)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!check_owned_by (MIDWAY_FIELD_KEY_FILE, midway_profile_get_key_file (profile),
-                           caller, FALSE, &local_error))
-        {
-          /* The profile's field, not a credential: report it as the profile's. */
-          local_error->code = MIDWAY_ERROR_INVALID_PROFILE;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-
   return g_steal_pointer (&secrets);
 }
 
@@ -233,10 +186,6 @@ midway_helper_secrets_free (MidwayHelperSecrets *secrets)
     return;
   g_free (secrets->ssh_auth_sock);
   g_clear_pointer (&secrets->private_key, g_bytes_unref);
-  if (secrets->askpass_secret != NULL)
-    {
-      explicit_bzero (secrets->askpass_secret, strlen (secrets->askpass_secret));
-      g_free (secrets->askpass_secret);
-    }
+  midway_helper_secure_free (secrets->askpass_secret);
   g_free (secrets);
 }

@@ -22,10 +22,10 @@ typedef struct {
   char   *askpass_secret; /* the passphrase or the password, whichever the auth needs */
 } MidwayHelperSecrets;
 
-/* Validates the Connect call's credentials a{sv} against @profile and the
- * caller: only the keys the profile's auth method uses, each checked
- * (sizes, characters, an agent socket that is a socket and the caller's).
- * Also checks a key-file profile's key file belongs to the caller. */
+/* Validates the Connect call's credentials a{sv} against @profile: only
+ * the keys the profile's auth method uses, each checked (sizes,
+ * characters, an absolute agent socket path).  Whose the paths are is
+ * checked later, as the caller (midway-helper-launch). */
 MidwayHelperSecrets *midway_helper_secrets_new_from_variant (GVariant       *credentials,
                                                              MidwayProfile  *profile,
                                                              uid_t           caller,

@@ -698,6 +698,9 @@ start_attempt (MidwayHelperTunnel *self,
   spec.credentials = &self->user->credentials;
   spec.stdin_fd = self->pty_master;
   spec.stdout_fd = self->pty_master;
+  if (midway_profile_get_auth (self->profile) == MIDWAY_AUTH_KEY_FILE)
+    spec.check_key_file = midway_profile_get_key_file (self->profile);
+  spec.check_agent_socket = self->secrets->ssh_auth_sock;
   self->ssh = midway_helper_process_spawn ("ssh", &spec, error);
   if (self->ssh == NULL)
     {
@@ -969,8 +972,9 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
   if (*midway_profile_get_host_key (self->profile) != '\0')
     {
       known_hosts = midway_argv_known_hosts_line (self->profile);
+      /* the user's alone: which server a user pins is nobody else's business */
       if (!midway_helper_runtime_dir_write_file (self->dir, MIDWAY_HELPER_KNOWN_HOSTS_FILE,
-                                                 known_hosts, strlen (known_hosts), FALSE, error))
+                                                 known_hosts, strlen (known_hosts), TRUE, error))
         {
           midway_helper_runtime_dir_remove (self->dir);
           return FALSE;

@@ -16,6 +16,12 @@ Every sub-command prints one line per case, "ok<TAB>case<TAB>detail" or
         at least N Connect calls (until STOP_FILE exists), pipelined on
         CONNECTIONS bus connections, 100 at a time (the system bus allows 128 pending replies per connection)
   hostile.py prompt       Version and one Connect, each timed
+  hostile.py paths KEY_FILE... -- AGENT_SOCKET...
+        Connect with each key file (key-file auth) and each agent socket
+        (agent auth), none of them usable: one message per field
+  hostile.py steady SECONDS
+        GetManagedObjects and Connect (one profile, refused port) twice a
+        second for SECONDS, each answered within 1 s
   hostile.py introspect XML  the live API against the XML description
   hostile.py errors PATH  error names of failed calls
 The base profile reaches the guest's server (MIDWAY_SRV_ADDR) as mwsrv with
@@ -239,11 +245,6 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
             ("/" + "k" * 4096, "is longer than 4096 bytes"),
             (big, "is 1 MiB")]:
         field("key-file", S(value), label)
-    field("key-file", S(bob_key), "is bob's key", "key-file: belongs to another user")
-    field("key-file", S(link_bob_key), "is a symlink to bob's key",
-          "key-file: is not a regular file")
-    field("key-file", S("/dev/null"), "is /dev/null", "key-file: is not a regular file")
-    field("key-file", S(f"{home}/.ssh/none"), "does not exist", "key-file: does not exist")
     field("key-file", GLib.Variant("ay", b"/tmp/x"), "has type ay")
 
     key_type, blob = os.environ["MIDWAY_SRV_HOST_KEY"].split(" ")
@@ -375,12 +376,6 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
     # Credentials.
     agent = dict(auth=S("agent"), key_file=S(""))
     cases += [
-        ("ssh-auth-sock is bob's agent socket", base_profile(**agent),
-         {"ssh-auth-sock": S(bob_sock)}, IA, "ssh-auth-sock: belongs to another user"),
-        ("ssh-auth-sock is a symlink to bob's socket", base_profile(**agent),
-         {"ssh-auth-sock": S(link_bob_sock)}, IA, "ssh-auth-sock: is not a socket"),
-        ("ssh-auth-sock is a regular file", base_profile(**agent),
-         {"ssh-auth-sock": S(f"{home}/.ssh/id_ed25519")}, IA, "ssh-auth-sock: is not a socket"),
         ("ssh-auth-sock is relative", base_profile(**agent),
          {"ssh-auth-sock": S("agent.sock")}, IA, "ssh-auth-sock: "),
         ("ssh-auth-sock has '/../'", base_profile(**agent),
@@ -608,6 +603,84 @@ def prompt():
            f"{time.monotonic() - t:.2f} s {name} {result}")
 
 
+def tunnel_prop(path, prop):
+    name, result = call("Get", GLib.Variant("(ss)", (TUNNEL, prop)), path=path,
+                        iface="org.freedesktop.DBus.Properties", timeout=5000)
+    return None if name is not None else result[0]
+
+
+def outcome(profile, creds=None):
+    """The message a Connect ends with: its error's, or the tunnel's
+    LastMessage once it has failed.  None when it came up or never ended."""
+    name, result = connect(profile, creds)
+    if name is not None:
+        return result
+    path = result[0]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        state = tunnel_prop(path, "State")
+        if state == "up":
+            call("Disconnect", None, path=path, iface=TUNNEL)
+            return None
+        if state in ("failed", "stopped"):
+            return f"{tunnel_prop(path, 'LastReason')}: {tunnel_prop(path, 'LastMessage')}"
+        time.sleep(0.1)
+    call("Disconnect", None, path=path, iface=TUNNEL)
+    return None
+
+
+def paths(args):
+    """Issue 10 (M1): whatever is wrong with a path of the caller's, and
+    whether the caller could see it or not, the answer is the same."""
+    split = args.index("--")
+    # One profile id: each failed tunnel is replaced by the next, so the
+    # per-user limit never answers instead.
+    same = S(str(uuid.uuid4()))
+    for field, values in [("key-file", args[:split]), ("ssh-auth-sock", args[split + 1:])]:
+        messages = {}
+        for value in values:
+            if field == "key-file":
+                profile = base_profile(id=same, key_file=S(value), name=S("paths"))
+                creds = None
+            else:
+                profile = base_profile(id=same, auth=S("agent"), key_file=S(""), name=S("paths"))
+                creds = {"ssh-auth-sock": S(value)}
+            message = outcome(profile, creds)
+            print(f"# {field} {value}: {message}", flush=True)
+            report(message is not None, f"{field} {value} is refused", message or "ACCEPTED")
+            messages[value] = message
+        distinct = set(messages.values())
+        report(len(values) >= 4 and len(distinct) == 1 and None not in distinct,
+               f"{field}: one message for all {len(values)} paths", " | ".join(map(str, distinct)))
+
+
+def steady(seconds):
+    """Issue 10 (H1): the helper answers every call promptly, whatever the
+    other users' children do.  A stalled call is cut off after 5 s."""
+    profile = base_profile(name=S("bob-steady"), port=U(9))
+    slow = []
+    n = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        tick = time.monotonic()
+        for what, method, params, iface, path in [
+                ("GetManagedObjects", "GetManagedObjects", None,
+                 "org.freedesktop.DBus.ObjectManager", ROOT),
+                ("Connect", "Connect",
+                 GLib.Variant.new_tuple(asv(list(profile.items())), asv([])), HELPER, ROOT)]:
+            t = time.monotonic()
+            name, result = call(method, params, path=path, iface=iface, timeout=5000)
+            took = time.monotonic() - t
+            n += 1
+            print(f"# {what} {took:.3f} s {name or 'ok'}", flush=True)
+            if name is not None or took >= 1.0:
+                slow.append(f"{what} {took:.2f} s {name or ''}")
+        time.sleep(max(0.0, 0.5 - (time.monotonic() - tick)))
+    report(n >= 2 * int(seconds), f"bob made his calls ({n})", "")
+    report(not slow, "every call answered within 1 s",
+           "; ".join(slow[:6]) + (f" (+{len(slow) - 6})" if len(slow) > 6 else ""))
+
+
 # --- The API ----------------------------------------------------------------
 
 
@@ -722,6 +795,10 @@ def main(argv):
         flood(int(argv[2]), argv[3], int(argv[4]))
     elif cmd == "prompt":
         prompt()
+    elif cmd == "paths":
+        paths(argv[2:])
+    elif cmd == "steady":
+        steady(float(argv[2]))
     elif cmd == "introspect":
         introspect(argv[2])
     elif cmd == "monitor":

@@ -92,6 +92,15 @@ same "ssh has alice's groups only" "$(id -G alice | tr ' ' '\n' | sort -n)" \
 check "ssh has no capabilities" \
     test "$(awk '/^CapEff:/ { print $2 }' "/proc/$ssh_pid/status")" = 0000000000000000
 
+# Issue 10 (L2): the runtime directory cannot be listed, and the pinned
+# host key is alice's to read, nobody else's.
+dir=/run/midway/tunnel-$serial
+check "/run/midway is root's, 0711" test "$(stat -c '%U %a' /run/midway)" = "root 711"
+check "$dir is root's, 0711" test "$(stat -c '%U %a' "$dir")" = "root 711"
+check "known_hosts is alice's, 0400" test "$(stat -c '%U %a' "$dir/known_hosts")" = "alice 400"
+check_fails "bob cannot list /run/midway" as_user bob ls /run/midway
+check_fails "bob cannot read alice's known_hosts" as_user bob cat "$dir/known_hosts"
+
 # The server's pppd runs in the same guest, started by sudo from the
 # remote command: exactly the words of the profile's command after sudo -n,
 # then the fixed ones.
