@@ -165,6 +165,7 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
     field("name", S("office\r"), "has a carriage return")
     field("name", S("a\x1b[31mred"), "has an escape sequence")
     field("name", S("\u202eevil"), "has a bidi override")
+    field("name", S("a\u009b31mred"), "has a C1 CSI")
     field("name", S(" office"), "starts with a space")
     field("name", S("n" * 65), "is 65 characters")
     field("name", S(big), "is 1 MiB")
@@ -397,6 +398,19 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
          "credentials: "),
         ("password with a newline", base_profile(auth=S("password"), key_file=S("")),
          {"password": S("secret\nplugin /tmp/x.so")}, IA, "password: "),
+        # C1 controls (CSI, NEL) act on a terminal as ESC does; the
+        # profile's name check already refused them, the secrets did not.
+        ("password with a C1 CSI", base_profile(auth=S("password"), key_file=S("")),
+         {"password": S("secret\u009b31mred")}, IA, "password: must not contain control"),
+        ("password with a C1 NEL", base_profile(auth=S("password"), key_file=S("")),
+         {"password": S("secret\u0085plugin /tmp/x.so")}, IA, "password: must not contain control"),
+        ("passphrase with a C1 CSI", base_profile(), {"passphrase": S("pass\u009b2J")}, IA,
+         "passphrase: must not contain control"),
+        ("password with a line separator", base_profile(auth=S("password"), key_file=S("")),
+         {"password": S("secret\u2028plugin")}, IA, "password: must not contain control"),
+        ("ssh-auth-sock has a C1 control", base_profile(**agent),
+         {"ssh-auth-sock": S(own_sock + "\u009b")}, IA,
+         "ssh-auth-sock: must be an absolute socket path"),
         ("password of 1 MiB", base_profile(auth=S("password"), key_file=S("")),
          {"password": S(big)}, IA, "password: "),
         ("password missing", base_profile(auth=S("password"), key_file=S("")), {}, IA,
