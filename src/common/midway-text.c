@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "midway-text.h"
 
 /* Controls (C0, DEL and C1), the line and paragraph separators, which end
@@ -57,4 +59,48 @@ midway_text_is_clean (const char *text,
       return FALSE;
 
   return TRUE;
+}
+
+/* What a child printed, made safe to show anywhere as one line: cut to
+ * max_length bytes (with "…" when cut), invalid UTF-8 repaired, a tab
+ * made a space and every other control or invisible format character
+ * a "?", so that an escape sequence arrives as inert text. */
+char *
+midway_text_sanitize_line (const char *text,
+                           gsize       max_length)
+{
+  g_autofree char *cut = NULL;
+  g_autofree char *valid = NULL;
+  GString *out;
+  gsize in_len;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* Cut before validating so a megabyte line costs no more than a short one. */
+  in_len = strnlen (text, max_length * 4);
+  cut = g_strndup (text, in_len);
+  valid = g_utf8_make_valid (cut, -1);
+  out = g_string_sized_new (MIN (in_len, max_length) + 1);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize before = out->len;
+
+      if (c == '\t')
+        g_string_append_c (out, ' ');
+      else if (midway_unichar_is_control (c) || midway_unichar_is_invisible_format (c))
+        g_string_append_c (out, '?');
+      else
+        g_string_append_unichar (out, c);
+
+      if (out->len > max_length)
+        {
+          g_string_truncate (out, before);
+          g_string_append (out, "…");
+          break;
+        }
+    }
+
+  return g_string_free (out, FALSE);
 }
