@@ -16,6 +16,9 @@ Every sub-command prints one line per case, "ok<TAB>case<TAB>detail" or
         at least N Connect calls (until STOP_FILE exists), pipelined on
         CONNECTIONS bus connections, 100 at a time (the system bus allows 128 pending replies per connection)
   hostile.py prompt       Version and one Connect, each timed
+  hostile.py flood-method PATH METHOD N CONNECTIONS ALLOWED
+                          N pipelined calls of a tunnel's METHOD
+  hostile.py oversized    one Connect of 1 MiB
   hostile.py introspect XML  the live API against the XML description
   hostile.py errors PATH  error names of failed calls
 The base profile reaches the guest's server (MIDWAY_SRV_ADDR) as mwsrv with
@@ -606,6 +609,57 @@ def flood(n, stop_file, n_conns):
            "all the others got LimitExceeded", str(results))
 
 
+def flood_method(path, method, n, n_conns, allowed):
+    """n pipelined calls of a tunnel's method over n_conns connections, at
+    most 100 unanswered at a time: the helper's limits on checks under way
+    (4 per connection, 8 per user) must answer some with LimitExceeded, and
+    everything else with @allowed (an error name, or "ok")."""
+    loop = GLib.MainLoop()
+    address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SYSTEM, None)
+    conns = [Gio.DBusConnection.new_for_address_sync(
+        address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None) for _ in range(n_conns)]
+    results = {}
+    state = {"sent": 0, "done": 0}
+
+    def on_reply(conn, res, _):
+        try:
+            conn.call_finish(res)
+            key = "ok"
+        except GLib.Error as e:
+            key = Gio.DBusError.get_remote_error(e) or e.message
+        results[key] = results.get(key, 0) + 1
+        state["done"] += 1
+        refill()
+
+    def refill():
+        while state["sent"] < n and state["sent"] - state["done"] < 100:
+            conns[state["sent"] % n_conns].call(BUS_NAME, path, TUNNEL, method, None, None,
+                                                Gio.DBusCallFlags.NONE, 60000, None,
+                                                on_reply, None)
+            state["sent"] += 1
+        if state["done"] == n:
+            loop.quit()
+
+    refill()
+    loop.run()
+    print(f"# {method} flood: {n} calls, results {results}", flush=True)
+    other = {k: v for k, v in results.items() if k not in (allowed, ERR + "LimitExceeded")}
+    report(not other, f"every {method} got {allowed} or LimitExceeded", str(other))
+    report(results.get(ERR + "LimitExceeded", 0) > 0,
+           f"the limit on checks under way held back some of the {n} {method} calls",
+           str(results))
+
+
+def oversized():
+    """A Connect of 1 MiB is refused for its size before polkit decides: a
+    caller polkit would refuse gets LimitExceeded, not NotAuthorized."""
+    name, result = connect(base_profile(name=S("n" * MIB)))
+    report(name == ERR + "LimitExceeded" and "larger than any valid profile" in str(result),
+           "a 1 MiB Connect is refused for its size, before polkit",
+           f"{name} {result}"[:200])
+
+
 def prompt():
     t = time.monotonic()
     name, result = call("Get", GLib.Variant("(ss)", (HELPER, "Version")),
@@ -730,6 +784,10 @@ def main(argv):
         vanish(int(argv[2]), float(argv[3]), argv[4])
     elif cmd == "flood":
         flood(int(argv[2]), argv[3], int(argv[4]))
+    elif cmd == "flood-method":
+        flood_method(argv[2], argv[3], int(argv[4]), int(argv[5]), argv[6])
+    elif cmd == "oversized":
+        oversized()
     elif cmd == "prompt":
         prompt()
     elif cmd == "introspect":
