@@ -76,7 +76,7 @@ refused self-peer peer-is-server "the peer's address $MIDWAY_SRV_ADDR is the SSH
 check_fails "a profile with a DNS server outside the tunnel is refused at import" \
     write_profile alice leak dns-servers=192.0.2.53
 check_fails "so is one with the ssh server as DNS server, full tunnel or not" \
-    write_profile alice leak full-tunnel=true dns-servers="$MIDWAY_SRV_ADDR"
+    write_profile alice leak-server full-tunnel=true dns-servers="$MIDWAY_SRV_ADDR"
 check "a profile with a DNS server and a negotiated peer address" \
     write_profile alice leak-late remote-address= dns-servers=10.66.0.9 \
     "remote-command=sudo -n pppd 10.66.0.2:"
