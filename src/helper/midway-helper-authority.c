@@ -120,7 +120,7 @@ midway_helper_authority_class_init (MidwayHelperAuthorityClass *klass)
 static void
 midway_helper_authority_init (MidwayHelperAuthority *self)
 {
-  /* The sender keys belong to the AuthorizeData that counted them. */
+  /* The sender keys are the table's own copies (see count_down()). */
   self->pending_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pending_users = g_hash_table_new (g_direct_hash, g_direct_equal);
 }
