@@ -22,6 +22,7 @@
 #include "midway-helper-secrets.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
+#include "midway-text.h"
 
 /* A user with this many tunnels (failed ones included) must stop or dismiss
  * one first; keeps a looping client from exhausting ptys and processes. */
@@ -33,6 +34,8 @@
  * calls is not held in memory while polkitd decides on each.  (How many
  * calls may wait for polkit at once: midway-helper-authority.c.) */
 #define MAX_CONNECT_SIZE (128 * 1024)
+/* The largest credential, a lent private key, and a little. */
+#define MAX_CREDENTIAL_SIZE (64 * 1024 + 64)
 
 struct _MidwayHelperManager
 {
@@ -221,6 +224,52 @@ on_connect_authorized (GObject      *source,
   maybe_emit_idle (self);
 }
 
+/* A request past MAX_CONNECT_SIZE is refused before polkit, but with the
+ * field named, as validation after polkit would have named it: the
+ * profile's own check, which reads sizes before content and touches no
+ * file, or the credential that alone is larger than any valid one.  This
+ * tells a caller polkit would refuse no more than that its oversized
+ * request is invalid, which it knows. */
+static void
+return_oversized (GDBusMethodInvocation *invocation)
+{
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(GVariant) profile_variant = g_variant_get_child_value (parameters, 0);
+  g_autoptr(GVariant) credentials = g_variant_get_child_value (parameters, 1);
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *next;
+
+  profile = midway_profile_new_from_variant (profile_variant, &error);
+  if (profile == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+
+  g_variant_iter_init (&iter, credentials);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &next))
+    {
+      g_autoptr(GVariant) value = next;
+
+      if (g_variant_get_size (value) > MAX_CREDENTIAL_SIZE)
+        {
+          g_autofree char *shown = midway_text_sanitize_line (key, 64);
+
+          g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
+                                                 _("%s: is too long"), shown);
+          return;
+        }
+    }
+
+  g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
+                                         _("The request is larger than any valid profile "
+                                           "and credentials (%u KiB)"),
+                                         (guint) (MAX_CONNECT_SIZE / 1024));
+}
+
 static gboolean
 on_handle_connect (MidwayHelper1         *iface,
                    GDBusMethodInvocation *invocation,
@@ -232,10 +281,7 @@ on_handle_connect (MidwayHelper1         *iface,
 
   if (g_variant_get_size (parameters) > MAX_CONNECT_SIZE)
     {
-      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
-                                             _("The request is larger than any valid profile "
-                                               "and credentials (%u KiB)"),
-                                             (guint) (MAX_CONNECT_SIZE / 1024));
+      return_oversized (invocation);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 

@@ -18,7 +18,7 @@ Every sub-command prints one line per case, "ok<TAB>case<TAB>detail" or
   hostile.py prompt       Version and one Connect, each timed
   hostile.py flood-method PATH METHOD N CONNECTIONS ALLOWED
                           N pipelined calls of a tunnel's METHOD
-  hostile.py oversized    one Connect of 1 MiB
+  hostile.py oversized    Connect calls of 1 MiB (as a caller polkit refuses)
   hostile.py introspect XML  the live API against the XML description
   hostile.py errors PATH  error names of failed calls
 The base profile reaches the guest's server (MIDWAY_SRV_ADDR) as mwsrv with
@@ -652,11 +652,22 @@ def flood_method(path, method, n, n_conns, allowed):
 
 
 def oversized():
-    """A Connect of 1 MiB is refused for its size before polkit decides: a
-    caller polkit would refuse gets LimitExceeded, not NotAuthorized."""
+    """A Connect of 1 MiB is refused at once, before polkit decides, still
+    with the field named: run as mallory, whom polkit refuses, the answer
+    is the field's error, not NotAuthorized."""
     name, result = connect(base_profile(name=S("n" * MIB)))
+    report(name == ERR + "InvalidProfile" and str(result).startswith("name: "),
+           "a Connect with a 1 MiB name is refused for the name, before polkit",
+           f"{name} {result}"[:200])
+    name, result = connect(base_profile(auth=S("password"), key_file=S("")),
+                           {"password": S("p" * MIB)})
+    report(name == ERR + "InvalidArgument" and str(result).startswith("password: "),
+           "a Connect with a 1 MiB password is refused for the password, before polkit",
+           f"{name} {result}"[:200])
+    pieces = {key: S("y" * (40 * 1024)) for key in ("a", "b", "c", "d")}
+    name, result = connect(base_profile(), pieces)
     report(name == ERR + "LimitExceeded" and "larger than any valid profile" in str(result),
-           "a 1 MiB Connect is refused for its size, before polkit",
+           "a Connect of 160 KiB in pieces is refused for its size, before polkit",
            f"{name} {result}"[:200])
 
 
