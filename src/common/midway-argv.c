@@ -419,6 +419,16 @@ midway_argv_build_pppd (MidwayProfile         *profile,
                            /* The peer is the user's own server, reached
                             * through an ssh session that authenticated it. */
                            "noauth",
+                           /* ...and we never authenticate to it either: a
+                            * peer that asks for PAP, CHAP, MS-CHAP or EAP
+                            * would otherwise get an answer made from root's
+                            * /etc/ppp/{pap,chap}-secrets.  The link then
+                            * fails to negotiate instead. */
+                           "refuse-pap",
+                           "refuse-chap",
+                           "refuse-mschap",
+                           "refuse-mschap-v2",
+                           "refuse-eap",
                            /* A pty has no modem lines or hardware flow control. */
                            "local",
                            "nocrtscts",

@@ -26,6 +26,7 @@
 
 #include "midway-error.h"
 #include "midway-profile-private.h"
+#include "midway-text.h"
 
 /* The key types OpenSSH writes in known_hosts; certificates and
  * @cert-authority lines are deliberately out of scope. */
@@ -65,25 +66,13 @@ midway_profile_field_error (GError                **error,
 }
 
 /* Characters that must never reach a label, a log line or a terminal:
- * controls, line and paragraph separators, and invisible format characters
- * (bidi overrides can make one name display as another).  ZWJ and ZWNJ are
- * format characters too, but several scripts and emoji need them and they
- * cannot reorder text. */
+ * the shared control-character rule (midway-text.c), and invisible
+ * format characters (bidi overrides can make one name display as
+ * another). */
 static gboolean
 unichar_is_unsafe (gunichar c)
 {
-  switch (g_unichar_type (c))
-    {
-    case G_UNICODE_CONTROL:
-    case G_UNICODE_LINE_SEPARATOR:
-    case G_UNICODE_PARAGRAPH_SEPARATOR:
-    case G_UNICODE_SURROGATE:
-      return TRUE;
-    case G_UNICODE_FORMAT:
-      return c != 0x200C && c != 0x200D;
-    default:
-      return FALSE;
-    }
+  return midway_unichar_is_control (c) || midway_unichar_is_invisible_format (c);
 }
 
 /* A short, printable rendering of untrusted bytes for an error message:

@@ -116,6 +116,10 @@ gboolean  midway_profile_unknown_field_error (GError                **error,
 char     *midway_profile_escape_excerpt      (const char             *data,
                                               gsize                   length);
 
+/* midway-profile-reach.c: "dns-servers" against the rest of the profile. */
+gboolean  midway_profile_check_dns_reach     (MidwayProfile          *self,
+                                              GError                **error);
+
 /* midway-profile-keyfile.c: the text form of one field, as in a key file
  * or a text entry.  parse_text() returns a floating reference. */
 GVariant *midway_profile_field_parse_text    (const MidwayFieldSpec  *spec,

@@ -596,6 +596,11 @@ midway_profile_validate (MidwayProfile  *self,
   if (*local_address != '\0' && strcmp (local_address, remote_address) == 0)
     return midway_profile_field_error (error, &fields[FIELD_REMOTE_ADDRESS],
                                        _("must differ from the local address"));
+  /* The kernel's route to the peer would take the ssh session's own
+   * packets into the link it carries: up for a moment, then dead. */
+  if (*remote_address != '\0' && strcmp (remote_address, midway_profile_get_host (self)) == 0)
+    return midway_profile_field_error (error, &fields[FIELD_REMOTE_ADDRESS],
+                                       _("must not be the SSH server’s own address (host)"));
 
   if (!midway_profile_get_ipv6 (self) && strchr (midway_profile_get_routes (self), ':') != NULL)
     return midway_profile_field_error (error, &fields[FIELD_ROUTES],
@@ -606,7 +611,7 @@ midway_profile_validate (MidwayProfile  *self,
     return midway_profile_field_error (error, &fields[FIELD_DNS_SERVERS],
                                        _("IPv6 servers need “ipv6” to be true"));
 
-  return TRUE;
+  return midway_profile_check_dns_reach (self, error);
 }
 
 gboolean

@@ -160,4 +160,15 @@ gboolean          midway_profile_parse_network        (const char     *text,
 
 const char       *midway_auth_method_to_string        (MidwayAuthMethod method);
 
+/* midway-profile-reach.c: whether the tunnel carries traffic to an address. */
+typedef enum {
+  MIDWAY_REACH_TUNNEL,    /* through the tunnel */
+  MIDWAY_REACH_OUTSIDE,   /* past it, in the clear */
+  MIDWAY_REACH_UNKNOWN,   /* only if it turns out to be the peer's address */
+} MidwayReach;
+
+MidwayReach       midway_profile_reach_of             (MidwayProfile  *self,
+                                                       const char     *server,
+                                                       const char     *peer_address);
+
 G_END_DECLS

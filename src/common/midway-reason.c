@@ -51,6 +51,17 @@ static const MidwayReasonEntry reasons[] = {
   { MIDWAY_REASON_NETWORK_CHANGED,
     N_("The network changed or the computer woke from sleep"),
     TRUE },
+  /* The three below are the peer's doing or the profile's, and the same
+   * again on the next attempt: never retried. */
+  { MIDWAY_REASON_ADDRESS_IN_USE,
+    N_("The server assigned an address that is already in use on this computer’s network"),
+    FALSE },
+  { MIDWAY_REASON_PEER_IS_SERVER,
+    N_("The server’s end of the link has the SSH server’s own address, which would cut off the connection"),
+    FALSE },
+  { MIDWAY_REASON_DNS_OUTSIDE_TUNNEL,
+    N_("A DNS server of the profile is not reached through the tunnel"),
+    FALSE },
 };
 
 typedef struct {

@@ -29,6 +29,9 @@ G_BEGIN_DECLS
 #define MIDWAY_REASON_STOPPED_BY_USER        "stopped-by-user"
 #define MIDWAY_REASON_HELPER_ERROR           "helper-error"
 #define MIDWAY_REASON_NETWORK_CHANGED        "network-changed"
+#define MIDWAY_REASON_ADDRESS_IN_USE         "address-in-use"
+#define MIDWAY_REASON_PEER_IS_SERVER         "peer-is-server"
+#define MIDWAY_REASON_DNS_OUTSIDE_TUNNEL     "dns-outside-tunnel"
 
 /* Translated, for people: "The server’s host key has changed". Unknown codes
  * (a newer helper) get a generic sentence rather than NULL. */

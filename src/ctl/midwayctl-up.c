@@ -15,6 +15,7 @@
 
 #include "midway-dbus-generated.h"
 #include "midway-reason.h"
+#include "midway-text.h"
 #include "midwayctl.h"
 
 /* A password or passphrase, without its newline: the helper's limit. */
@@ -33,16 +34,6 @@ restore_termios_and_die (int signum)
     tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved_termios);
   signal (signum, SIG_DFL);
   raise (signum);
-}
-
-static gboolean
-has_control_characters (const char *text,
-                        gsize       length)
-{
-  for (gsize i = 0; i < length; i++)
-    if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
-      return TRUE;
-  return FALSE;
 }
 
 /* One line from stdin.  Read byte by byte with read(2), so that no copy
@@ -125,7 +116,7 @@ read_secret (const char  *prompt,
     /* It crosses the bus as a D-Bus string, which must be UTF-8. */
     g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_FAILED,
                  _("The secret on standard input is not valid UTF-8"));
-  else if (has_control_characters (buffer, length))
+  else if (!midway_text_is_clean (buffer, length))
     /* ssh gets it as one line through askpass; the helper refuses these. */
     g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_FAILED,
                  _("The secret on standard input contains control characters"));

@@ -5,6 +5,13 @@
  * that leaves the bus during the check makes the check fail; any failure,
  * whatever its cause, is a refusal (CVE-2021-3560).
  *
+ * Every method's check passes through here, so here is where the number
+ * of checks under way is bounded, per caller and per user: a check holds
+ * its call (and the call its message) until polkitd answers, and polkitd
+ * answers in order, so an unbounded flood of any method -- Disconnect and
+ * GetLog as much as Connect -- would hold memory without end and queue
+ * every other user's check behind it.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "config.h"
@@ -15,11 +22,19 @@
 #include "midway-error.h"
 #include "midway-helper-authority.h"
 
+/* Checks under way per caller (bus connection). */
+#define MAX_PENDING_PER_SENDER 4
+/* The same per user: a user can open as many bus connections as it likes. */
+#define MAX_PENDING_PER_USER 8
+
 struct _MidwayHelperAuthority
 {
   GObject          parent_instance;
 
   PolkitAuthority *polkit;
+  GHashTable      *pending_senders;  /* unique name → checks under way */
+  GHashTable      *pending_users;    /* uid → checks under way */
+  guint            n_pending;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHelperAuthority, midway_helper_authority, G_TYPE_OBJECT)
@@ -30,6 +45,8 @@ typedef struct {
   char                  *other_action_id;
   uid_t                  owner;
   uid_t                  caller;
+  char                  *counted_sender; /* set while counted */
+  gboolean               counted_user;   /* caller counted in pending_users */
 } AuthorizeData;
 
 static void
@@ -38,7 +55,48 @@ authorize_data_free (AuthorizeData *data)
   g_clear_object (&data->invocation);
   g_free (data->action_id);
   g_free (data->other_action_id);
+  g_free (data->counted_sender);
   g_free (data);
+}
+
+/* g_hash_table_insert() keeps the stored key and frees the one passed
+ * (a copy, for the sender table), so keys stay the table's own. */
+static void
+count_down (GHashTable *table,
+            gpointer    key,
+            gboolean    string_key)
+{
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (table, key));
+
+  if (count <= 1)
+    g_hash_table_remove (table, key);
+  else
+    g_hash_table_insert (table, string_key ? g_strdup (key) : key, GUINT_TO_POINTER (count - 1));
+}
+
+/* Before the task returns: the caller's callback may start the next check. */
+static void
+release (MidwayHelperAuthority *self,
+         AuthorizeData         *data)
+{
+  if (data->counted_user)
+    count_down (self->pending_users, GUINT_TO_POINTER (data->caller), FALSE);
+  data->counted_user = FALSE;
+  if (data->counted_sender != NULL)
+    {
+      count_down (self->pending_senders, data->counted_sender, TRUE);
+      g_clear_pointer (&data->counted_sender, g_free);
+      self->n_pending--;
+    }
+}
+
+static void
+return_refusal (GTask      *task,
+                int         code,
+                const char *message)
+{
+  release (g_task_get_source_object (task), g_task_get_task_data (task));
+  g_task_return_new_error (task, MIDWAY_ERROR, code, "%s", message);
 }
 
 static void
@@ -47,6 +105,8 @@ midway_helper_authority_finalize (GObject *object)
   MidwayHelperAuthority *self = MIDWAY_HELPER_AUTHORITY (object);
 
   g_clear_object (&self->polkit);
+  g_clear_pointer (&self->pending_senders, g_hash_table_unref);
+  g_clear_pointer (&self->pending_users, g_hash_table_unref);
 
   G_OBJECT_CLASS (midway_helper_authority_parent_class)->finalize (object);
 }
@@ -60,6 +120,9 @@ midway_helper_authority_class_init (MidwayHelperAuthorityClass *klass)
 static void
 midway_helper_authority_init (MidwayHelperAuthority *self)
 {
+  /* The sender keys are the table's own copies (see count_down()). */
+  self->pending_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending_users = g_hash_table_new (g_direct_hash, g_direct_equal);
 }
 
 MidwayHelperAuthority *
@@ -88,18 +151,20 @@ on_check_done (GObject      *source,
   if (auth == NULL)
     {
       g_debug ("polkit check for %s failed: %s", data->action_id, error->message);
-      g_task_return_new_error (task, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
-                               _("Not authorized: the authorization check failed"));
+      return_refusal (task, MIDWAY_ERROR_NOT_AUTHORIZED,
+                      _("Not authorized: the authorization check failed"));
       return;
     }
 
   if (!polkit_authorization_result_get_is_authorized (auth))
     {
-      g_task_return_new_error (task, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
-                               _("Not authorized to perform %s"), data->action_id);
+      g_autofree char *message = g_strdup_printf (_("Not authorized to perform %s"), data->action_id);
+
+      return_refusal (task, MIDWAY_ERROR_NOT_AUTHORIZED, message);
       return;
     }
 
+  release (g_task_get_source_object (task), data);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -118,24 +183,34 @@ on_credentials (GObject      *source,
   PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
   const char *action_id;
   guint32 uid;
+  guint count;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
     {
       /* Most likely the caller has already left the bus. */
-      g_task_return_new_error (task, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
-                               _("Not authorized: the caller could not be identified"));
+      return_refusal (task, MIDWAY_ERROR_NOT_AUTHORIZED,
+                      _("Not authorized: the caller could not be identified"));
       return;
     }
 
   credentials = g_variant_get_child_value (reply, 0);
-  if (!g_variant_lookup (credentials, "UnixUserID", "u", &uid))
+  if (!g_variant_lookup (credentials, "UnixUserID", "u", &uid) || uid == G_MAXUINT32)
     {
-      g_task_return_new_error (task, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
-                               _("Not authorized: the caller has no user id"));
+      return_refusal (task, MIDWAY_ERROR_NOT_AUTHORIZED,
+                      _("Not authorized: the caller has no user id"));
       return;
     }
   data->caller = (uid_t) uid;
+
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending_users, GUINT_TO_POINTER (uid)));
+  if (count >= MAX_PENDING_PER_USER)
+    {
+      return_refusal (task, MIDWAY_ERROR_LIMIT_EXCEEDED, _("Too many calls under way"));
+      return;
+    }
+  g_hash_table_insert (self->pending_users, GUINT_TO_POINTER (uid), GUINT_TO_POINTER (count + 1));
+  data->counted_user = TRUE;
 
   action_id = data->action_id;
   if (data->other_action_id != NULL && data->caller != data->owner)
@@ -166,6 +241,8 @@ midway_helper_authority_authorize_async (MidwayHelperAuthority  *self,
 {
   g_autoptr(GTask) task = NULL;
   AuthorizeData *data;
+  const char *sender;
+  guint count;
 
   g_return_if_fail (MIDWAY_IS_HELPER_AUTHORITY (self));
   g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
@@ -180,6 +257,18 @@ midway_helper_authority_authorize_async (MidwayHelperAuthority  *self,
   data->owner = owner;
   data->caller = (uid_t) -1;
   g_task_set_task_data (task, data, (GDestroyNotify) authorize_data_free);
+
+  sender = g_dbus_method_invocation_get_sender (invocation);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending_senders, sender));
+  if (count >= MAX_PENDING_PER_SENDER)
+    {
+      g_task_return_new_error (task, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
+                               "%s", _("Too many calls under way"));
+      return;
+    }
+  g_hash_table_insert (self->pending_senders, g_strdup (sender), GUINT_TO_POINTER (count + 1));
+  data->counted_sender = g_strdup (sender);
+  self->n_pending++;
 
   g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
                           "org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -205,4 +294,13 @@ midway_helper_authority_authorize_finish (MidwayHelperAuthority  *self,
   if (caller_uid != NULL)
     *caller_uid = data->caller;
   return TRUE;
+}
+
+/* Checks under way: the helper is not idle while one is. */
+guint
+midway_helper_authority_get_n_pending (MidwayHelperAuthority *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_AUTHORITY (self), 0);
+
+  return self->n_pending;
 }

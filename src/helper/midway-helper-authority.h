@@ -33,6 +33,8 @@ void                   midway_helper_authority_authorize_async  (MidwayHelperAut
                                                                  uid_t                   owner,
                                                                  GAsyncReadyCallback     callback,
                                                                  gpointer                user_data);
+/* Checks under way, for everything that waits for them to end. */
+guint                  midway_helper_authority_get_n_pending    (MidwayHelperAuthority  *self);
 gboolean               midway_helper_authority_authorize_finish (MidwayHelperAuthority  *self,
                                                                  GAsyncResult           *result,
                                                                  uid_t                  *caller_uid,

@@ -14,8 +14,11 @@
 #include "midway-reason.h"
 #include "midway-helper-diagnosis.h"
 #include "midway-helper-launch.h"
+#include "midway-text.h"
 
 #define SSH_EXIT_ERROR 255
+/* Bytes of LastMessage: one line of ssh's, not a transcript. */
+#define MESSAGE_MAX_LENGTH 240
 
 typedef struct {
   const char *needle;
@@ -74,13 +77,11 @@ line_containing (const char *text,
   return g_strstrip (g_strndup (start, end != NULL ? (gsize) (end - start) : strlen (start)));
 }
 
-const char *
-midway_helper_diagnose (const MidwayHelperAttempt *attempt,
-                        char                     **message)
+static const char *
+diagnose (const MidwayHelperAttempt *attempt,
+          char                     **message)
 {
   const char *err = attempt->ssh_stderr != NULL ? attempt->ssh_stderr : "";
-
-  g_return_val_if_fail (message != NULL, MIDWAY_REASON_HELPER_ERROR);
 
   if (attempt->stopped_by_user)
     {
@@ -158,4 +159,23 @@ midway_helper_diagnose (const MidwayHelperAttempt *attempt,
   *message = g_strdup_printf ("pppd exit status %d, ssh exit status %d",
                               attempt->pppd_status, attempt->ssh_status);
   return MIDWAY_REASON_HELPER_ERROR;
+}
+
+const char *
+midway_helper_diagnose (const MidwayHelperAttempt *attempt,
+                        char                     **message)
+{
+  g_autofree char *raw = NULL;
+  const char *reason;
+
+  g_return_val_if_fail (attempt != NULL, MIDWAY_REASON_HELPER_ERROR);
+  g_return_val_if_fail (message != NULL, MIDWAY_REASON_HELPER_ERROR);
+
+  /* The message becomes LastMessage and StateChanged's argument, which
+   * every account on the system bus can read and every client prints:
+   * what the server or ssh wrote arrives as one short, inert line, never
+   * as escape sequences for someone's terminal. */
+  reason = diagnose (attempt, &raw);
+  *message = midway_text_sanitize_line (raw, MESSAGE_MAX_LENGTH);
+  return reason;
 }

@@ -11,7 +11,10 @@
  *    and DefaultRoute, so every query goes through it.
  *
  *  - resolvconf(8) (openresolv or Debian's resolvconf), fed on stdin under
- *    the interface name "<ifname>.midway" and deleted with -d on down: the
+ *    a record named "<ifname>.midway-<N>", N new for each application,
+ *    and deleted with -d on down.  ppp interface names are reused at
+ *    once: a record named after the interface alone would let a late
+ *    `resolvconf -d` of one link delete the next link's servers.  The
  *    tool regenerates /etc/resolv.conf from what its other sources gave,
  *    which is the file as it was.  A full tunnel is marked exclusive
  *    (IF_EXCLUSIVE, openresolv's -x; Debian's resolvconf ignores it) so
@@ -58,6 +61,7 @@ struct _MidwayHelperDns
 
   /* Set from apply() until remove(). */
   char            *ifname;
+  char            *record;      /* resolvconf's name for this application */
   GCancellable    *cancellable;
   GStrv            servers;
   GStrv            domains;
@@ -70,6 +74,8 @@ struct _MidwayHelperDns
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHelperDns, midway_helper_dns, G_TYPE_OBJECT)
+
+static guint record_serial;
 
 static const char * const resolvconf_paths[] = {
   "/usr/sbin/resolvconf",
@@ -213,8 +219,7 @@ spawn_resolvconf (MidwayHelperDns  *self,
                   GError          **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *record = g_strdup_printf ("%s.midway", self->ifname);
-  const char *argv[] = { path, verb, record, NULL };
+  const char *argv[] = { path, verb, self->record, NULL };
   const char * const clean_env[] = {
     "PATH=" SPAWN_PATH, "LC_ALL=C", exclusive ? "IF_EXCLUSIVE=1" : NULL, NULL
   };
@@ -313,6 +318,7 @@ on_resolvconf_added (GObject      *source,
       self->delete_after_add = FALSE;
       delete_resolvconf (self);
       g_clear_pointer (&self->ifname, g_free);
+      g_clear_pointer (&self->record, g_free);
       return;
     }
 
@@ -320,8 +326,8 @@ on_resolvconf_added (GObject      *source,
     {
       g_autofree char *summary = g_strjoinv (" ", self->servers);
 
-      midway_helper_log_appendf (self->log, "helper", "DNS through resolvconf as %s.midway: %s",
-                                 self->ifname, summary);
+      midway_helper_log_appendf (self->log, "helper", "DNS through resolvconf as %s: %s",
+                                 self->record, summary);
     }
 }
 
@@ -481,6 +487,10 @@ midway_helper_dns_apply (MidwayHelperDns *self,
   g_strfreev (self->domains);
   self->domains = *search == '\0' ? g_new0 (char *, 1) : g_strsplit (search, ",", -1);
   self->ifname = g_strdup (ifname);
+  /* Unique for the helper's life; a killed helper's records are stale
+   * with their interfaces anyway. */
+  g_free (self->record);
+  self->record = g_strdup_printf ("%s.midway-%u", ifname, ++record_serial);
   self->backend = BACKEND_NONE;
   self->delete_after_add = FALSE;
 
@@ -526,6 +536,7 @@ midway_helper_dns_remove (MidwayHelperDns *self)
 
   self->backend = BACKEND_NONE;
   g_clear_pointer (&self->ifname, g_free);
+  g_clear_pointer (&self->record, g_free);
 }
 
 /* GObject ------------------------------------------------------------------- */
@@ -551,6 +562,7 @@ midway_helper_dns_finalize (GObject *object)
   MidwayHelperDns *self = MIDWAY_HELPER_DNS (object);
 
   g_free (self->ifname);
+  g_free (self->record);
   g_strfreev (self->servers);
   g_strfreev (self->domains);
 

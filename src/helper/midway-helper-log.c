@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "midway-helper-log.h"
+#include "midway-text.h"
 
 struct _MidwayHelperLog
 {
@@ -58,42 +59,6 @@ midway_helper_log_new (guint max_lines,
   return self;
 }
 
-static char *
-sanitize (const char *text,
-          gsize       max_length)
-{
-  g_autofree char *valid = NULL;
-  g_autofree char *cut = NULL;
-  GString *out;
-  gsize in_len = strnlen (text, max_length * 4);
-
-  /* Cut before validating so a megabyte line costs no more than a short one. */
-  cut = g_strndup (text, in_len);
-  valid = g_utf8_make_valid (cut, -1);
-  out = g_string_sized_new (MIN (in_len, max_length) + 1);
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      gsize before = out->len;
-
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 ||
-          (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
-        g_string_append_c (out, c == '\t' ? ' ' : '?');
-      else
-        g_string_append_unichar (out, c);
-
-      if (out->len > max_length)
-        {
-          g_string_truncate (out, before);
-          g_string_append (out, "…");
-          break;
-        }
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 void
 midway_helper_log_append (MidwayHelperLog *self,
                           const char      *source,
@@ -108,7 +73,7 @@ midway_helper_log_append (MidwayHelperLog *self,
   g_return_if_fail (text != NULL);
 
   stamp = g_date_time_format (now, "%H:%M:%S");
-  clean = sanitize (text, self->max_line_length);
+  clean = midway_text_sanitize_line (text, self->max_line_length);
   g_queue_push_tail (&self->lines, g_strdup_printf ("%s %s: %s", stamp, source, clean));
 
   while (self->lines.length > self->max_lines)

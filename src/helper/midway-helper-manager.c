@@ -22,18 +22,20 @@
 #include "midway-helper-secrets.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
+#include "midway-text.h"
 
 /* A user with this many tunnels (failed ones included) must stop or dismiss
  * one first; keeps a looping client from exhausting ptys and processes. */
 #define MAX_TUNNELS_PER_USER 8
 #define MAX_TUNNELS 64
-/* Calls waiting for polkit, per caller: a flood of Connect calls from one
- * client must not starve everybody else. */
-#define MAX_PENDING_PER_SENDER 4
-/* The same per user: a user can open as many bus connections as it likes,
- * and polkitd answers in order, so without this one user's flood queues
- * every other user's check behind it. */
-#define MAX_PENDING_PER_USER 8
+/* The largest Connect a valid profile and credentials can make: every
+ * field at its longest is about 17 KiB, a lent private key at most 64 KiB.
+ * Anything larger is refused before polkit, so that a flood of 32 MiB
+ * calls is not held in memory while polkitd decides on each.  (How many
+ * calls may wait for polkit at once: midway-helper-authority.c.) */
+#define MAX_CONNECT_SIZE (128 * 1024)
+/* The largest credential, a lent private key, and a little. */
+#define MAX_CREDENTIAL_SIZE (64 * 1024 + 64)
 
 struct _MidwayHelperManager
 {
@@ -45,8 +47,6 @@ struct _MidwayHelperManager
   MidwayHelperAuthority    *authority;
   char                     *runtime_dir;
   GPtrArray                *tunnels;     /* MidwayHelperTunnel */
-  GHashTable               *pending;     /* sender → count of calls in polkit */
-  GHashTable               *pending_users; /* uid → count of calls in polkit */
   guint                     next_serial;
   MidwayHelperNetmon       *netmon;      /* one watch for every tunnel */
 };
@@ -128,41 +128,6 @@ count_tunnels_of (MidwayHelperManager *self,
     if (midway_helper_tunnel_get_owner (g_ptr_array_index (self->tunnels, i)) == owner)
       n++;
   return n;
-}
-
-static void
-pending_release (MidwayHelperManager *self,
-                 const char          *sender)
-{
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending, sender));
-
-  if (count <= 1)
-    g_hash_table_remove (self->pending, sender);
-  else
-    g_hash_table_insert (self->pending, g_strdup (sender), GUINT_TO_POINTER (count - 1));
-  maybe_emit_idle (self);
-}
-
-/* The uid the call was counted under, +1 so that 0 means "not counted". */
-#define PENDING_UID_KEY "midway-pending-uid"
-
-static void
-pending_user_release (MidwayHelperManager   *self,
-                      GDBusMethodInvocation *invocation)
-{
-  guint counted = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (invocation), PENDING_UID_KEY));
-  gpointer key;
-  guint count;
-
-  if (counted == 0)
-    return;
-  key = GUINT_TO_POINTER (counted - 1);
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending_users, key));
-  if (count <= 1)
-    g_hash_table_remove (self->pending_users, key);
-  else
-    g_hash_table_insert (self->pending_users, key, GUINT_TO_POINTER (count - 1));
-  g_object_set_data (G_OBJECT (invocation), PENDING_UID_KEY, NULL);
 }
 
 static gboolean
@@ -247,58 +212,62 @@ on_connect_authorized (GObject      *source,
   g_autofree char *path = NULL;
   uid_t caller;
 
-  pending_user_release (self, invocation);
-  pending_release (self, g_dbus_method_invocation_get_sender (invocation));
-
   if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error) ||
       !connect_authorized (self, invocation, caller, &path, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      maybe_emit_idle (self);
+      return;
+    }
+
+  midway_helper1_complete_connect (self->iface, invocation, path);
+  maybe_emit_idle (self);
+}
+
+/* A request past MAX_CONNECT_SIZE is refused before polkit, but with the
+ * field named, as validation after polkit would have named it: the
+ * profile's own check, which reads sizes before content and touches no
+ * file, or the credential that alone is larger than any valid one.  This
+ * tells a caller polkit would refuse no more than that its oversized
+ * request is invalid, which it knows. */
+static void
+return_oversized (GDBusMethodInvocation *invocation)
+{
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(GVariant) profile_variant = g_variant_get_child_value (parameters, 0);
+  g_autoptr(GVariant) credentials = g_variant_get_child_value (parameters, 1);
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *next;
+
+  profile = midway_profile_new_from_variant (profile_variant, &error);
+  if (profile == NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
 
-  midway_helper1_complete_connect (self->iface, invocation, path);
-}
-
-/* The uid found here only counts the call; polkit decides on its own
- * look-up of the caller. */
-static void
-on_connect_caller_known (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GDBusMethodInvocation) invocation = user_data;
-  MidwayHelperManager *self = g_object_get_data (G_OBJECT (invocation), "midway-manager");
-  g_autoptr(GVariant) reply = NULL;
-  guint32 uid;
-  guint count;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
-  if (reply == NULL)
+  g_variant_iter_init (&iter, credentials);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &next))
     {
-      /* Most likely the caller has already left the bus. */
-      pending_release (self, g_dbus_method_invocation_get_sender (invocation));
-      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
-                                             _("Not authorized: the caller could not be identified"));
-      return;
-    }
-  g_variant_get (reply, "(u)", &uid);
+      g_autoptr(GVariant) value = next;
 
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending_users, GUINT_TO_POINTER (uid)));
-  if (count >= MAX_PENDING_PER_USER || uid == G_MAXUINT32)
-    {
-      pending_release (self, g_dbus_method_invocation_get_sender (invocation));
-      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
-                                             _("Too many calls under way"));
-      return;
-    }
-  g_hash_table_insert (self->pending_users, GUINT_TO_POINTER (uid), GUINT_TO_POINTER (count + 1));
-  g_object_set_data (G_OBJECT (invocation), PENDING_UID_KEY, GUINT_TO_POINTER (uid + 1));
+      if (g_variant_get_size (value) > MAX_CREDENTIAL_SIZE)
+        {
+          g_autofree char *shown = midway_text_sanitize_line (key, 64);
 
-  /* The callback gets a reference of its own; ours goes with g_autoptr. */
-  midway_helper_authority_authorize_async (self->authority, invocation, MIDWAY_ACTION_CONNECT,
-                                           NULL, (uid_t) -1, on_connect_authorized,
-                                           g_object_ref (invocation));
+          g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
+                                                 _("%s: is too long"), shown);
+          return;
+        }
+    }
+
+  g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
+                                         _("The request is larger than any valid profile "
+                                           "and credentials (%u KiB)"),
+                                         (guint) (MAX_CONNECT_SIZE / 1024));
 }
 
 static gboolean
@@ -308,25 +277,21 @@ on_handle_connect (MidwayHelper1         *iface,
                    GVariant              *credentials,
                    MidwayHelperManager   *self)
 {
-  const char *sender = g_dbus_method_invocation_get_sender (invocation);
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->pending, sender));
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
 
-  if (count >= MAX_PENDING_PER_SENDER)
+  if (g_variant_get_size (parameters) > MAX_CONNECT_SIZE)
     {
-      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED,
-                                             _("Too many calls under way"));
+      return_oversized (invocation);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-  g_hash_table_insert (self->pending, g_strdup (sender), GUINT_TO_POINTER (count + 1));
 
   g_object_set_data_full (G_OBJECT (invocation), "midway-manager",
                           g_object_ref (self), g_object_unref);
-  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
-                          "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetConnectionUnixUser",
-                          g_variant_new ("(s)", sender), G_VARIANT_TYPE ("(u)"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_connect_caller_known,
-                          g_object_ref (invocation));
+  /* The callback gets a reference of its own; the handler's goes with
+   * the invocation's completion. */
+  midway_helper_authority_authorize_async (self->authority, invocation, MIDWAY_ACTION_CONNECT,
+                                           NULL, (uid_t) -1, on_connect_authorized,
+                                           g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -356,8 +321,6 @@ midway_helper_manager_finalize (GObject *object)
   MidwayHelperManager *self = MIDWAY_HELPER_MANAGER (object);
 
   g_clear_pointer (&self->tunnels, g_ptr_array_unref);
-  g_clear_pointer (&self->pending, g_hash_table_unref);
-  g_clear_pointer (&self->pending_users, g_hash_table_unref);
   g_free (self->runtime_dir);
 
   G_OBJECT_CLASS (midway_helper_manager_parent_class)->finalize (object);
@@ -380,8 +343,6 @@ static void
 midway_helper_manager_init (MidwayHelperManager *self)
 {
   self->tunnels = g_ptr_array_new_with_free_func (g_object_unref);
-  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->pending_users = g_hash_table_new (g_direct_hash, g_direct_equal);
 }
 
 /* A helper killed with SIGKILL leaves its runtime directories behind (its
@@ -477,7 +438,7 @@ midway_helper_manager_is_idle (MidwayHelperManager *self)
 {
   g_return_val_if_fail (MIDWAY_IS_HELPER_MANAGER (self), FALSE);
 
-  if (g_hash_table_size (self->pending) > 0)
+  if (self->authority != NULL && midway_helper_authority_get_n_pending (self->authority) > 0)
     return FALSE;
   for (guint i = 0; i < self->tunnels->len; i++)
     if (midway_helper_tunnel_is_active (g_ptr_array_index (self->tunnels, i)))

@@ -44,6 +44,8 @@ struct _MidwayHelperNetmon
 
   GDBusConnection      *bus;
   guint                 sleep_subscription;
+  guint                 logind_watch;
+  char                 *logind_owner; /* logind's unique name, while it runs */
   int                   fd;
   guint                 fd_source;
   char                 *buffer;
@@ -303,6 +305,15 @@ on_prepare_for_sleep (GDBusConnection *connection,
   MidwayHelperNetmon *self = user_data;
   gboolean going_to_sleep;
 
+  /* Any account may send a signal straight to the helper with logind's
+   * member and path; only GLib releases with the fix for CVE-2024-34397
+   * drop it for a subscription to the well-known name.  Checked here
+   * against the name's owner as well, whatever GLib does. */
+  if (self->logind_owner == NULL || g_strcmp0 (sender, self->logind_owner) != 0)
+    {
+      g_debug ("PrepareForSleep from %s ignored: not logind", sender ? sender : "(no sender)");
+      return;
+    }
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
     return;
   g_variant_get (parameters, "(b)", &going_to_sleep);
@@ -310,6 +321,28 @@ on_prepare_for_sleep (GDBusConnection *connection,
    * nap, and a reconnect now would be cut off by the sleep itself. */
   if (!going_to_sleep)
     midway_helper_netmon_notify (self, MIDWAY_HELPER_NETMON_RESUMED);
+}
+
+static void
+on_logind_appeared (GDBusConnection *connection,
+                    const char      *name,
+                    const char      *name_owner,
+                    gpointer         user_data)
+{
+  MidwayHelperNetmon *self = user_data;
+
+  g_free (self->logind_owner);
+  self->logind_owner = g_strdup (name_owner);
+}
+
+static void
+on_logind_vanished (GDBusConnection *connection,
+                    const char      *name,
+                    gpointer         user_data)
+{
+  MidwayHelperNetmon *self = user_data;
+
+  g_clear_pointer (&self->logind_owner, g_free);
 }
 
 /* GObject -------------------------------------------------------------------- */
@@ -324,6 +357,7 @@ midway_helper_netmon_dispose (GObject *object)
   if (self->bus != NULL && self->sleep_subscription != 0)
     g_dbus_connection_signal_unsubscribe (self->bus, self->sleep_subscription);
   self->sleep_subscription = 0;
+  g_clear_handle_id (&self->logind_watch, g_bus_unwatch_name);
   g_clear_object (&self->bus);
 
   G_OBJECT_CLASS (midway_helper_netmon_parent_class)->dispose (object);
@@ -335,6 +369,7 @@ midway_helper_netmon_finalize (GObject *object)
   MidwayHelperNetmon *self = MIDWAY_HELPER_NETMON (object);
 
   g_free (self->buffer);
+  g_free (self->logind_owner);
 
   G_OBJECT_CLASS (midway_helper_netmon_parent_class)->finalize (object);
 }
@@ -374,16 +409,20 @@ midway_helper_netmon_new (GDBusConnection *system_bus)
 
   if (system_bus != NULL)
     {
-      /* Matched on logind's well-known name, so only logind's owner can
-       * send it; with no logind (a container, the test guest) it simply
-       * never comes.  No reference: dispose unsubscribes, and GDBus does
-       * not deliver to a subscription that is gone. */
+      /* Matched on logind's well-known name, and on_prepare_for_sleep()
+       * takes it only from the name's current owner; with no logind (a
+       * container, the test guest) it simply never comes.  No
+       * references: dispose unsubscribes and unwatches, and GDBus does
+       * not call back for either once they are gone. */
       self->bus = g_object_ref (system_bus);
       self->sleep_subscription =
         g_dbus_connection_signal_subscribe (system_bus, LOGIND_NAME, LOGIND_MANAGER,
                                             "PrepareForSleep", LOGIND_PATH, NULL,
                                             G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep,
                                             self, NULL);
+      self->logind_watch =
+        g_bus_watch_name_on_connection (system_bus, LOGIND_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                        on_logind_appeared, on_logind_vanished, self, NULL);
     }
 
   return self;

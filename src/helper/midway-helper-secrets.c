@@ -16,22 +16,11 @@
 #include "midway-error.h"
 #include "midway-helper-secrets.h"
 #include "midway-helper-secure-memory.h"
+#include "midway-text.h"
 
 #define MAX_SECRET_LENGTH 1024
 #define MAX_PRIVATE_KEY_SIZE (64 * 1024)
 #define MAX_SOCKET_PATH 107  /* sun_path less its NUL */
-
-static gboolean
-text_is_clean (const char *text,
-               gsize       length)
-{
-  if (!g_utf8_validate_len (text, length, NULL))
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
-      return FALSE;
-  return TRUE;
-}
 
 static gboolean
 check_secret_string (const char  *key,
@@ -56,7 +45,7 @@ check_secret_string (const char  *key,
       return FALSE;
     }
   /* askpass hands it to ssh as one line. */
-  if (!text_is_clean (text, length))
+  if (!midway_text_is_clean (text, length))
     {
       g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
                    _("%s: must not contain control characters"), key);
@@ -107,7 +96,7 @@ midway_helper_secrets_new_from_variant (GVariant       *credentials,
             }
           path = g_variant_get_string (value, &length);
           if (length == 0 || length > MAX_SOCKET_PATH || !g_path_is_absolute (path) ||
-              !text_is_clean (path, length) || strstr (path, "/../") != NULL)
+              !midway_text_is_clean (path, length) || strstr (path, "/../") != NULL)
             {
               g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
                            _("%s: must be an absolute socket path"), key);

@@ -344,6 +344,24 @@ midway_helper_server_path_record (MidwayHelperServerPath *self)
 }
 
 gboolean
+midway_helper_server_path_is_server (MidwayHelperServerPath *self,
+                                     const char             *address)
+{
+  g_autoptr(GInetAddress) wanted = NULL;
+
+  g_return_val_if_fail (MIDWAY_IS_HELPER_SERVER_PATH (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  wanted = g_inet_address_new_from_string (address);
+  if (wanted == NULL)
+    return FALSE;
+  for (GList *l = self->addresses; l != NULL; l = l->next)
+    if (g_inet_address_equal (l->data, wanted))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 midway_helper_server_path_is_offline (MidwayHelperServerPath *self)
 {
   MidwayHelperPath path;

@@ -62,6 +62,10 @@ void                    midway_helper_server_path_start      (MidwayHelperServer
 /* Records the path now with the addresses known: when the link comes up,
  * before the tunnel's own routes go in. */
 void                    midway_helper_server_path_record     (MidwayHelperServerPath *self);
+/* TRUE when address is one of the server's, as far as they are known
+ * (not for a host only the user's ssh_config resolves). */
+gboolean                midway_helper_server_path_is_server  (MidwayHelperServerPath *self,
+                                                              const char             *address);
 /* TRUE when the server's addresses are known and none has a route. */
 gboolean                midway_helper_server_path_is_offline (MidwayHelperServerPath *self);
 /* Looks at the path now and decides, see midway_helper_path_decide(). */

@@ -26,6 +26,7 @@
 #include "midway-dbus-generated.h"
 #include "midway-error.h"
 #include "midway-reason.h"
+#include "midway-helper-address-check.h"
 #include "midway-helper-block.h"
 #include "midway-helper-diagnosis.h"
 #include "midway-helper-line-reader.h"
@@ -81,6 +82,8 @@ struct _MidwayHelperTunnel
   gboolean                peer_seen;
   gboolean                link_up;
   gboolean                ssh_exited_first;
+  const char             *refusal;    /* a reason code: the link was refused at ip-up */
+  char                   *refusal_message;
   int                     link_down_status; /* pppd's reason, from the plugin; -1 before */
   char                   *ifname;
   MidwayHelperRoutes     *routes;     /* the link's routes */
@@ -245,6 +248,71 @@ is_ipv4_address (const char *text)
   return address != NULL && g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4;
 }
 
+/* Ends the attempt for good: what the peer gave would be the same again. */
+static gboolean
+refuse_link (MidwayHelperTunnel *self,
+             const char         *reason,
+             char               *message)
+{
+  midway_helper_log_appendf (self->log, "helper", "link refused: %s", message);
+  self->refusal = reason;
+  g_free (self->refusal_message);
+  self->refusal_message = message;
+  midway_helper_process_kill (self->pppd);
+  midway_helper_process_kill (self->ssh);
+  return FALSE;
+}
+
+/* What the peer negotiated, before anything is done with it.  pppd has
+ * already put the addresses on the link; refusing kills it, and the
+ * kernel takes them away with the interface. */
+static gboolean
+check_link (MidwayHelperTunnel *self,
+            const char         *ifname,
+            const char         *local,
+            const char         *remote)
+{
+  g_auto(GStrv) servers = NULL;
+  const char *dns_servers;
+
+  /* The kernel's route to the peer would carry the ssh session's own
+   * packets into the link they carry: it would come up, then die as
+   * peer-not-responding, again on every reconnect. */
+  if (g_str_equal (remote, midway_profile_get_host (self->profile)) ||
+      midway_helper_server_path_is_server (self->server_path, remote))
+    return refuse_link (self, MIDWAY_REASON_PEER_IS_SERVER,
+                        g_strdup_printf ("the peer's address %s is the SSH server's own: "
+                                         "its route would take the SSH connection into the link",
+                                         remote));
+
+  /* An address the profile names is the user's choice. */
+  if (*midway_profile_get_local_address (self->profile) == '\0')
+    {
+      g_autoptr(GArray) addresses = midway_helper_if_addresses_get ();
+      g_autofree char *why = NULL;
+
+      if (!midway_helper_local_address_is_free (local, ifname,
+                                                (const MidwayHelperIfAddress *) (gpointer) addresses->data,
+                                                addresses->len, &why))
+        return refuse_link (self, MIDWAY_REASON_ADDRESS_IN_USE,
+                            g_strdup_printf ("the peer assigned %s", why));
+    }
+
+  /* The profile alone could not decide for a negotiated peer address;
+   * with it known, every server must be reached through the link. */
+  dns_servers = midway_profile_get_dns_servers (self->profile);
+  servers = g_strsplit (dns_servers, ",", -1);
+  for (guint i = 0; *dns_servers != '\0' && servers[i] != NULL; i++)
+    if (midway_profile_reach_of (self->profile, servers[i], remote) != MIDWAY_REACH_TUNNEL ||
+        midway_helper_server_path_is_server (self->server_path, servers[i]))
+      return refuse_link (self, MIDWAY_REASON_DNS_OUTSIDE_TUNNEL,
+                          g_strdup_printf ("DNS server %s is not reached through the tunnel "
+                                           "(peer %s): queries would go out in the clear",
+                                           servers[i], remote));
+
+  return TRUE;
+}
+
 static void
 on_link_up (MidwayHelperTunnel *self,
             const char         *ifname,
@@ -259,6 +327,9 @@ on_link_up (MidwayHelperTunnel *self,
       midway_helper_log_append (self->log, "helper", "malformed ip-up report ignored");
       return;
     }
+
+  if (!check_link (self, ifname, local, remote))
+    return;
 
   g_free (self->ifname);
   self->ifname = g_strdup (ifname);
@@ -400,6 +471,12 @@ attempt_finished (MidwayHelperTunnel *self)
     : midway_helper_process_get_status (self->pppd);
   attempt.ssh_stderr = tail->str;
   reason = midway_helper_diagnose (&attempt, &message);
+  if (self->refusal != NULL && !self->stopping)
+    {
+      reason = self->refusal;
+      g_free (message);
+      message = g_strdup (self->refusal_message);
+    }
 
   midway_helper_log_appendf (self->log, "helper", "attempt ended: ssh status %d, pppd status %d",
                              attempt.ssh_status, attempt.pppd_status);
@@ -624,6 +701,8 @@ start_attempt (MidwayHelperTunnel *self,
   self->link_up = FALSE;
   self->ssh_exited_first = FALSE;
   self->link_down_status = -1;
+  self->refusal = NULL;
+  g_clear_pointer (&self->refusal_message, g_free);
 
   self->network_reconnect = FALSE;
   g_clear_pointer (&self->network_why, g_free);
@@ -853,6 +932,7 @@ midway_helper_tunnel_finalize (GObject *object)
   g_clear_pointer (&self->secrets, midway_helper_secrets_free);
   g_free (self->ifname);
   g_free (self->network_why);
+  g_free (self->refusal_message);
   g_free (self->ipparam);
   g_clear_object (&self->dir);
 

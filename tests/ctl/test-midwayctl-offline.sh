@@ -375,6 +375,10 @@ expect "up of an agent profile with --secret-stdin exits 2" 2 '[[ $err == *"agen
 run_input "" up Password --secret-stdin
 expect "up --secret-stdin with nothing on standard input exits 1" 1 '[[ $err == *"No secret"* ]]'
 
+# The helper's one control-character rule, C1 (here CSI, U+009B) included.
+run_input $'hunter\u009b2J\n' up Password --secret-stdin
+expect "up --secret-stdin with a C1 control exits 1" 1 '[[ $err == *"control characters"* ]]'
+
 run up "No Such Profile"
 expect "up of an unknown profile exits 3" 3 '[[ $err == *"No profile named"* ]]'
 

@@ -108,6 +108,53 @@ check "resolv.conf is byte for byte what it was" \
     wait_for 10 cmp -s /etc/resolv.conf /run/resolv.conf.before
 dns_down
 
+# Part 4: two tunnels in turn on ppp0 keep their own records.  The
+# first one's `resolvconf -d` is held back until the second is up on the
+# same interface name, as a slow resolvconf on a loaded machine would
+# do; once it runs, the second tunnel's server must still be there.
+ip route del default via "$MIDWAY_SRV_ADDR"
+mv /usr/sbin/resolvconf /usr/sbin/resolvconf.real
+cat >/usr/sbin/resolvconf <<'WRAPPER'
+#!/bin/sh
+if [ "$1" = -d ] && [ -e /run/midway-test-hold ]; then
+    echo "$2" >/run/midway-test-held
+    while [ -e /run/midway-test-hold ]; do sleep 0.1; done
+    /usr/sbin/resolvconf.real "$@"
+    rc=$?
+    echo "$rc" >/run/midway-test-released
+    exit "$rc"
+fi
+exec /usr/sbin/resolvconf.real "$@"
+WRAPPER
+chmod 0755 /usr/sbin/resolvconf
+SECOND_DNS=10.66.0.6
+check "alice imports a first profile with DNS" write_profile alice first \
+    dns-servers="$TUNNEL_DNS"
+check "and a second one, other addresses and server" write_profile alice second \
+    local-address=10.66.0.5 remote-address="$SECOND_DNS" dns-servers="$SECOND_DNS"
+check "the first tunnel comes up" as_user alice midwayctl up first --timeout 60
+check "on ppp0" test "$(tunnel_prop alice first Interface)" = ppp0
+check "resolv.conf gets the first tunnel's server" \
+    wait_for 10 grep -q "^nameserver $TUNNEL_DNS\$" /etc/resolv.conf
+touch /run/midway-test-hold
+check "the first tunnel goes down" as_user alice midwayctl down first
+check "its resolvconf -d is held back" wait_for 10 test -s /run/midway-test-held
+check "ppp0 is gone" wait_for 10 no_ppp_interface
+check "the second tunnel comes up" as_user alice midwayctl up second --timeout 60
+check "on ppp0 again" test "$(tunnel_prop alice second Interface)" = ppp0
+check "resolv.conf gets the second tunnel's server" \
+    wait_for 10 grep -q "^nameserver $SECOND_DNS\$" /etc/resolv.conf
+rm -f /run/midway-test-hold
+check "the first tunnel's late resolvconf -d ran" wait_for 10 test -s /run/midway-test-released
+check "it succeeded (record $(cat /run/midway-test-held))" \
+    test "$(cat /run/midway-test-released)" = 0
+check "the second tunnel's server is still in resolv.conf" \
+    grep -q "^nameserver $SECOND_DNS\$" /etc/resolv.conf
+check "the second tunnel goes down" as_user alice midwayctl down second
+check "resolv.conf is byte for byte what it was" \
+    wait_for 10 cmp -s /etc/resolv.conf /run/resolv.conf.before
+mv /usr/sbin/resolvconf.real /usr/sbin/resolvconf
+
 echo "--- dnsmasq"; cat /run/midway-test-dnsmasq.log 2>/dev/null
 echo "--- resolv.conf"; cat /etc/resolv.conf
 echo "--- ip-up environment"; cat "$IP_UP_ENV" 2>/dev/null

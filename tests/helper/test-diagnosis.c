@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "midway-reason.h"
@@ -94,6 +96,16 @@ static const Case cases[] = {
       .ssh_stderr = "midway-helper-launch: key-file: not found, or not a regular file of yours\n"
                     "ssh: connect to host 192.0.2.2 port 2222: Connection refused\n" },
     MIDWAY_REASON_SERVER_UNREACHABLE, NULL },
+  /* LastMessage is readable by every account and printed by every
+   * client: what the server wrote arrives as inert text. */
+  { "escape sequences from the remote command arrive clean",
+    { .ssh_exited_first = TRUE, .ssh_status = 1, .pppd_status = 5,
+      .ssh_stderr = "\x1b]0;owned\x07\x1b[2J\xc2\x9b" "31mno pppd\xe2\x80\xae here\r\n" },
+    MIDWAY_REASON_REMOTE_PPPD_FAILED, "?]0;owned??[2J?31mno pppd? here" },
+  { "an ssh line with escapes arrives clean",
+    { .ssh_exited_first = TRUE, .ssh_status = 255, .pppd_status = 5,
+      .ssh_stderr = "\x1b[1mmwsrv@192.0.2.2: Permission denied (publickey).\x1b[0m\n" },
+    MIDWAY_REASON_SSH_AUTH_FAILED, "?[1mmwsrv@192.0.2.2: Permission denied (publickey).?[0m" },
   { "pppd could not start locally",
     { .ssh_status = -1, .pppd_status = 2, .ssh_stderr = "" },
     MIDWAY_REASON_HELPER_ERROR, NULL },
@@ -110,6 +122,25 @@ test_case (gconstpointer data)
   g_assert_nonnull (message);
   if (c->message != NULL)
     g_assert_cmpstr (message, ==, c->message);
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  for (const char *p = message; *p != '\0'; p = g_utf8_next_char (p))
+    g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
+}
+
+/* However long ssh's last line, LastMessage stays one short line. */
+static void
+test_long_line (void)
+{
+  g_autofree char *line = g_strnfill (100000, 'x');
+  g_autofree char *err = g_strdup_printf ("%s\n", line);
+  MidwayHelperAttempt attempt = { .ssh_exited_first = TRUE, .ssh_status = 1,
+                                  .pppd_status = 5, .ssh_stderr = err };
+  g_autofree char *message = NULL;
+
+  g_assert_cmpstr (midway_helper_diagnose (&attempt, &message), ==,
+                   MIDWAY_REASON_REMOTE_PPPD_FAILED);
+  g_assert_cmpuint (strlen (message), <=, 256);
+  g_assert_true (g_str_has_suffix (message, "…"));
 }
 
 int
@@ -122,6 +153,8 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/diagnosis/%s", cases[i].name);
       g_test_add_data_func (path, &cases[i], test_case);
     }
+
+  g_test_add_func ("/diagnosis/long line", test_long_line);
 
   return g_test_run ();
 }

@@ -22,6 +22,9 @@ Every sub-command prints one line per case, "ok<TAB>case<TAB>detail" or
   hostile.py steady SECONDS
         GetManagedObjects and Connect (one profile, refused port) twice a
         second for SECONDS, each answered within 1 s
+  hostile.py flood-method PATH METHOD N CONNECTIONS ALLOWED
+                          N pipelined calls of a tunnel's METHOD
+  hostile.py oversized    Connect calls of 1 MiB (as a caller polkit refuses)
   hostile.py introspect XML  the live API against the XML description
   hostile.py errors PATH  error names of failed calls
 The base profile reaches the guest's server (MIDWAY_SRV_ADDR) as mwsrv with
@@ -171,6 +174,7 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
     field("name", S("office\r"), "has a carriage return")
     field("name", S("a\x1b[31mred"), "has an escape sequence")
     field("name", S("\u202eevil"), "has a bidi override")
+    field("name", S("a\u009b31mred"), "has a C1 CSI")
     field("name", S(" office"), "starts with a space")
     field("name", S("n" * 65), "is 65 characters")
     field("name", S(big), "is 1 MiB")
@@ -392,6 +396,19 @@ def profile_cases(bob_key, link_bob_key, bob_sock, link_bob_sock, own_sock):
          "credentials: "),
         ("password with a newline", base_profile(auth=S("password"), key_file=S("")),
          {"password": S("secret\nplugin /tmp/x.so")}, IA, "password: "),
+        # C1 controls (CSI, NEL) act on a terminal as ESC does; the
+        # profile's name check already refused them, the secrets did not.
+        ("password with a C1 CSI", base_profile(auth=S("password"), key_file=S("")),
+         {"password": S("secret\u009b31mred")}, IA, "password: must not contain control"),
+        ("password with a C1 NEL", base_profile(auth=S("password"), key_file=S("")),
+         {"password": S("secret\u0085plugin /tmp/x.so")}, IA, "password: must not contain control"),
+        ("passphrase with a C1 CSI", base_profile(), {"passphrase": S("pass\u009b2J")}, IA,
+         "passphrase: must not contain control"),
+        ("password with a line separator", base_profile(auth=S("password"), key_file=S("")),
+         {"password": S("secret\u2028plugin")}, IA, "password: must not contain control"),
+        ("ssh-auth-sock has a C1 control", base_profile(**agent),
+         {"ssh-auth-sock": S(own_sock + "\u009b")}, IA,
+         "ssh-auth-sock: must be an absolute socket path"),
         ("password of 1 MiB", base_profile(auth=S("password"), key_file=S("")),
          {"password": S(big)}, IA, "password: "),
         ("password missing", base_profile(auth=S("password"), key_file=S("")), {}, IA,
@@ -589,6 +606,68 @@ def flood(n, stop_file, n_conns):
     report(1 <= len(paths) <= 8, "at most 8 of them got a tunnel", str(len(paths)))
     report(results.get(ERR + "LimitExceeded", 0) >= total - 8,
            "all the others got LimitExceeded", str(results))
+
+
+def flood_method(path, method, n, n_conns, allowed):
+    """n pipelined calls of a tunnel's method over n_conns connections, at
+    most 100 unanswered at a time: the helper's limits on checks under way
+    (4 per connection, 8 per user) must answer some with LimitExceeded, and
+    everything else with @allowed (an error name, or "ok")."""
+    loop = GLib.MainLoop()
+    address = Gio.dbus_address_get_for_bus_sync(Gio.BusType.SYSTEM, None)
+    conns = [Gio.DBusConnection.new_for_address_sync(
+        address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT |
+        Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION, None, None) for _ in range(n_conns)]
+    results = {}
+    state = {"sent": 0, "done": 0}
+
+    def on_reply(conn, res, _):
+        try:
+            conn.call_finish(res)
+            key = "ok"
+        except GLib.Error as e:
+            key = Gio.DBusError.get_remote_error(e) or e.message
+        results[key] = results.get(key, 0) + 1
+        state["done"] += 1
+        refill()
+
+    def refill():
+        while state["sent"] < n and state["sent"] - state["done"] < 100:
+            conns[state["sent"] % n_conns].call(BUS_NAME, path, TUNNEL, method, None, None,
+                                                Gio.DBusCallFlags.NONE, 60000, None,
+                                                on_reply, None)
+            state["sent"] += 1
+        if state["done"] == n:
+            loop.quit()
+
+    refill()
+    loop.run()
+    print(f"# {method} flood: {n} calls, results {results}", flush=True)
+    other = {k: v for k, v in results.items() if k not in (allowed, ERR + "LimitExceeded")}
+    report(not other, f"every {method} got {allowed} or LimitExceeded", str(other))
+    report(results.get(ERR + "LimitExceeded", 0) > 0,
+           f"the limit on checks under way held back some of the {n} {method} calls",
+           str(results))
+
+
+def oversized():
+    """A Connect of 1 MiB is refused at once, before polkit decides, still
+    with the field named: run as mallory, whom polkit refuses, the answer
+    is the field's error, not NotAuthorized."""
+    name, result = connect(base_profile(name=S("n" * MIB)))
+    report(name == ERR + "InvalidProfile" and str(result).startswith("name: "),
+           "a Connect with a 1 MiB name is refused for the name, before polkit",
+           f"{name} {result}"[:200])
+    name, result = connect(base_profile(auth=S("password"), key_file=S("")),
+                           {"password": S("p" * MIB)})
+    report(name == ERR + "InvalidArgument" and str(result).startswith("password: "),
+           "a Connect with a 1 MiB password is refused for the password, before polkit",
+           f"{name} {result}"[:200])
+    pieces = {key: S("y" * (40 * 1024)) for key in ("a", "b", "c", "d")}
+    name, result = connect(base_profile(), pieces)
+    report(name == ERR + "LimitExceeded" and "larger than any valid profile" in str(result),
+           "a Connect of 160 KiB in pieces is refused for its size, before polkit",
+           f"{name} {result}"[:200])
 
 
 def prompt():
@@ -793,6 +872,10 @@ def main(argv):
         vanish(int(argv[2]), float(argv[3]), argv[4])
     elif cmd == "flood":
         flood(int(argv[2]), argv[3], int(argv[4]))
+    elif cmd == "flood-method":
+        flood_method(argv[2], argv[3], int(argv[4]), int(argv[5]), argv[6])
+    elif cmd == "oversized":
+        oversized()
     elif cmd == "prompt":
         prompt()
     elif cmd == "paths":

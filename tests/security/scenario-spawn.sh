@@ -46,7 +46,8 @@ check "the helper's ssh runs ($ssh_pid)" test -n "$ssh_pid"
 pppd_argv=$(proc_words "/proc/$pppd_pid/cmdline")
 tty=$(sed -n 2p <<<"$pppd_argv")
 check "pppd's tty is a pty ($tty)" grep -qE '^/dev/pts/[0-9]+$' <<<"$tty"
-expected=$(printf '%s\n' /usr/sbin/pppd "$tty" nodetach noauth local nocrtscts silent \
+expected=$(printf '%s\n' /usr/sbin/pppd "$tty" nodetach noauth \
+    refuse-pap refuse-chap refuse-mschap refuse-mschap-v2 refuse-eap local nocrtscts silent \
     noccp nodefaultroute noreplacedefaultroute noproxyarp hide-password \
     mtu 1400 mru 1400 lcp-echo-interval 2 lcp-echo-failure 2 \
     ipparam "midway-$serial" linkname "midway-$serial" plugin "$plugin" \

@@ -56,9 +56,11 @@
   "-o", "VerifyHostKeyDNS=no"
 
 #define SSH_TAIL "nodetach", "notty", "noauth"
+/* Never authenticate to the peer with root's /etc/ppp secrets. */
+#define REFUSE_AUTH "refuse-pap", "refuse-chap", "refuse-mschap", "refuse-mschap-v2", "refuse-eap"
 
 #define PPPD_HEAD \
-  PPPD, "/dev/pts/7", "nodetach", "noauth", "local", "nocrtscts", "silent", \
+  PPPD, "/dev/pts/7", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent", \
   "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password"
 
 #define PPPD_LINK \
@@ -156,7 +158,11 @@ assert_pppd_safe (char * const *argv)
     "record", "logfile", "notty", "socket", "sync", "persist", "defaultroute",
     "replacedefaultroute", "proxyarp", "debug", "dump", NULL
   };
+  static const char * const required[] = { REFUSE_AUTH, NULL };
   guint n_plugins = 0;
+
+  for (guint i = 0; required[i] != NULL; i++)
+    g_assert_true (g_strv_contains ((const char * const *) argv, required[i]));
 
   for (guint i = 1; argv[i] != NULL; i++)
     {
@@ -591,7 +597,7 @@ static void
 test_pppd_link_settings (void)
 {
   static const char * const expected[] = {
-    PPPD, "/dev/pts/12", "nodetach", "noauth", "local", "nocrtscts", "silent",
+    PPPD, "/dev/pts/12", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent",
     "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
     "mtu", "576", "mru", "576",
     "lcp-echo-interval", "300", "lcp-echo-failure", "29",
@@ -624,7 +630,7 @@ static void
 test_ipv6 (void)
 {
   static const char * const expected_pppd[] = {
-    PPPD, "/dev/pts/12", "nodetach", "noauth", "local", "nocrtscts", "silent",
+    PPPD, "/dev/pts/12", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent",
     "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
     "mtu", "1400", "mru", "1400",
     "lcp-echo-interval", "10", "lcp-echo-failure", "2",
@@ -670,7 +676,7 @@ static void
 test_dns (void)
 {
   static const char * const expected_pppd[] = {
-    PPPD, "/dev/pts/12", "nodetach", "noauth", "local", "nocrtscts", "silent",
+    PPPD, "/dev/pts/12", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent",
     "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
     "mtu", "1400", "mru", "1400",
     "lcp-echo-interval", "10", "lcp-echo-failure", "2",

@@ -636,6 +636,9 @@ test_field_examples (void)
       /* IPv6 networks are only valid on an IPv6 tunnel. */
       if (g_str_equal (example->key, "routes") || g_str_equal (example->key, "dns-servers"))
         set_ok (profile, "ipv6", "true");
+      /* A DNS server must be reached through the tunnel (test_dns_reach). */
+      if (g_str_equal (example->key, "dns-servers"))
+        set_ok (profile, "full-tunnel", "true");
 
       g_test_message ("%s = “%s” (%s)", example->key, example->text,
                       example->valid ? "valid" : "invalid");
@@ -1515,14 +1518,21 @@ test_cross_field (void)
   set_ok (profile, "ipv6", "false");
 
   /* So do IPv6 DNS servers. */
+  set_ok (profile, "routes", "10.66.0.0/24,fd00:66::/64");
   set_ok (profile, "dns-servers", "10.66.0.2,fd00:66::2");
+  g_assert_false (midway_profile_validate (profile, &error));
+  assert_message (error, "routes: IPv6 networks need “ipv6” to be true");
+  g_clear_error (&error);
+  set_ok (profile, "routes", "10.66.0.0/24");
   g_assert_false (midway_profile_validate (profile, &error));
   assert_message (error, "dns-servers: IPv6 servers need “ipv6” to be true");
   g_clear_error (&error);
+  set_ok (profile, "routes", "10.66.0.0/24,fd00:66::/64");
   set_ok (profile, "ipv6", "true");
   g_assert_true (midway_profile_validate (profile, NULL));
   g_assert_cmpstr (midway_profile_get_dns_servers (profile), ==, "10.66.0.2,fd00:66::2");
   set_ok (profile, "dns-servers", "");
+  set_ok (profile, "routes", "");
   set_ok (profile, "ipv6", "false");
   set_ok (profile, "dns-search", "corp.example.com");
   set_ok (profile, "peer-dns", "true");
@@ -1699,6 +1709,74 @@ test_files (void)
   g_rmdir (dir);
 }
 
+/* The documented rule for "dns-servers": the peer's address, an address
+ * in "routes", anything with "full-tunnel", never the ssh server. */
+static void
+test_dns_reach (void)
+{
+  g_autoptr(MidwayProfile) profile = new_full_profile ();
+  g_autoptr(GError) error = NULL;
+
+  /* remote-address is 10.0.0.2 */
+  set_ok (profile, "dns-servers", "10.0.0.2");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  g_assert_cmpint (midway_profile_reach_of (profile, "10.0.0.2", "10.0.0.2"), ==, MIDWAY_REACH_TUNNEL);
+
+  /* A public resolver, asked in the clear by every program. */
+  set_ok (profile, "dns-servers", "10.0.0.2,192.0.2.53");
+  g_assert_false (midway_profile_validate (profile, &error));
+  assert_message (error, "dns-servers: “192.0.2.53” is not reached through the tunnel: a server "
+                         "must be the peer’s address (remote-address) or in “routes”, and not the SSH server");
+  g_clear_error (&error);
+  set_ok (profile, "routes", "192.0.2.0/24");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  set_ok (profile, "routes", "192.0.2.0/25,10.99.0.0/16");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  set_ok (profile, "routes", "192.0.2.64/26");
+  g_assert_false (midway_profile_validate (profile, NULL));
+  set_ok (profile, "routes", "");
+  set_ok (profile, "full-tunnel", "true");
+  g_assert_true (midway_profile_validate (profile, NULL));
+
+  /* The ssh server stays outside even a full tunnel. */
+  set_ok (profile, "host", "192.0.2.53");
+  g_assert_false (midway_profile_validate (profile, &error));
+  g_assert_true (g_str_has_prefix (error->message, "dns-servers: “192.0.2.53” is not reached"));
+  g_clear_error (&error);
+  set_ok (profile, "host", "vpn.example.com");
+  set_ok (profile, "full-tunnel", "false");
+
+  /* A negotiated peer: only the link can tell. */
+  set_ok (profile, "dns-servers", "10.0.0.9");
+  set_ok (profile, "local-address", "");
+  set_ok (profile, "remote-address", "");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  g_assert_cmpint (midway_profile_reach_of (profile, "10.0.0.9", ""), ==, MIDWAY_REACH_UNKNOWN);
+  g_assert_cmpint (midway_profile_reach_of (profile, "10.0.0.9", "10.0.0.9"), ==, MIDWAY_REACH_TUNNEL);
+  g_assert_cmpint (midway_profile_reach_of (profile, "10.0.0.9", "10.0.0.2"), ==, MIDWAY_REACH_OUTSIDE);
+
+  /* IPv6 has no peer address to name: routes or a full tunnel. */
+  set_ok (profile, "ipv6", "true");
+  set_ok (profile, "dns-servers", "fd00:66::2");
+  g_assert_false (midway_profile_validate (profile, NULL));
+  set_ok (profile, "routes", "fd00:66::/64");
+  g_assert_true (midway_profile_validate (profile, NULL));
+}
+
+/* The peer's route would take the ssh session into the link it carries. */
+static void
+test_remote_is_server (void)
+{
+  g_autoptr(MidwayProfile) profile = new_full_profile ();
+  g_autoptr(GError) error = NULL;
+
+  set_ok (profile, "host", "192.0.2.2");
+  g_assert_true (midway_profile_validate (profile, NULL));
+  set_ok (profile, "remote-address", "192.0.2.2");
+  g_assert_false (midway_profile_validate (profile, &error));
+  assert_message (error, "remote-address: must not be the SSH server’s own address (host)");
+}
+
 static void
 test_parse_network (void)
 {
@@ -1752,6 +1830,8 @@ main (int   argc,
   g_test_add_func ("/profile/copy-equal", test_copy_equal);
   g_test_add_func ("/profile/files", test_files);
   g_test_add_func ("/profile/parse-network", test_parse_network);
+  g_test_add_func ("/profile/dns-reach", test_dns_reach);
+  g_test_add_func ("/profile/remote-is-server", test_remote_is_server);
 
   return g_test_run ();
 }
