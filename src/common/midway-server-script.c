@@ -185,8 +185,11 @@ join_checked (const char *const  *items,
     {
       if (!valid (items[n]))
         {
-          invalid (error, _("%s: “%s” is not a canonical IPv4 %s"), what, items[n],
-                   valid == is_canonical_ipv4 ? _("address") : _("network (such as 192.168.1.0/24)"));
+          if (valid == is_canonical_ipv4)
+            invalid (error, _("%s: “%s” is not a canonical IPv4 address"), what, items[n]);
+          else
+            invalid (error, _("%s: “%s” is not a canonical IPv4 network (such as 192.168.1.0/24)"),
+                     what, items[n]);
           return NULL;
         }
       if (n > 0)

@@ -443,6 +443,15 @@ take_lines (MidwayServerSetup   *self,
 {
   char *newline;
 
+  /* Before the shell says it is ready, anything but text is something
+   * else talking (a forced pppd sends PPP frames and waits): no use
+   * waiting for a line. */
+  if (!s->ready)
+    for (gsize i = 0; i < s->out->len; i++)
+      if (!g_ascii_isprint (s->out->str[i]) && s->out->str[i] != '\n')
+        return session_fail (s, error,
+                             _("The server did not start the setup shell: the key that signed in may be restricted to pppd (give another with --identity)"));
+
   while ((newline = memchr (s->out->str, '\n', s->out->len)) != NULL)
     {
       g_autofree char *line = g_strndup (s->out->str, newline - s->out->str);

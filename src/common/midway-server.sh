@@ -122,7 +122,10 @@ case $MW_KEY in
 esac
 
 MW_PEERS=/etc/ppp/peers/midway-$MW_USER
-MW_SUDOERS=/etc/sudoers.d/midway-$MW_USER
+# sudo reads the drop-ins in name order and the last matching rule wins:
+# "zz-" keeps an account's broader rule with a password (a drop-in of an
+# administrator's) from overriding this one.
+MW_SUDOERS=/etc/sudoers.d/zz-midway-$MW_USER
 MW_CLIENT_FILE=$MW_CLIENTS/$MW_USER
 MW_PPPD_ARGS="call midway-$MW_USER nodetach notty noauth"
 [ "$MW_IPV6" = yes ] && MW_PPPD_ARGS="$MW_PPPD_ARGS +ipv6"
@@ -356,7 +359,7 @@ check) if [ -n "$line" ]; then have && echo ok || echo missing; else ours && ech
 setup)
     if have && [ "$(awk -v p="$prefix" "index(\$0, p) == 1" "$f" | wc -l)" -eq 1 ]; then echo ok; exit 0; fi
     mkdir -p "$home/.ssh" && chmod 0700 "$home/.ssh" || exit 1
-    { printf "%s\n" "$line"; [ -f "$f" ] && awk -v p="$prefix" "index(\$0, p) != 1" "$f"; } >"$f.midway-new" &&
+    { printf "%s\n" "$line"; if [ -f "$f" ]; then awk -v p="$prefix" "index(\$0, p) != 1" "$f"; fi; } >"$f.midway-new" &&
         chmod 0600 "$f.midway-new" && mv -f "$f.midway-new" "$f" && echo changed ;;
 remove)
     if ! ours; then echo ok; exit 0; fi
@@ -418,7 +421,11 @@ backend() {
         echo nft; return
     fi
     for ipt in iptables iptables-legacy; do
-        if command -v $ipt >/dev/null 2>&1 && $ipt -t nat -S POSTROUTING >/dev/null 2>&1; then
+        # Listing works even where adding cannot (iptables-nft without
+        # the nf_tables ip family): only making a chain tells.
+        command -v $ipt >/dev/null 2>&1 || continue
+        if $ipt -t nat -N MIDWAY-PROBE 2>/dev/null; then
+            $ipt -t nat -X MIDWAY-PROBE
             echo "$ipt"; return
         fi
     done
@@ -505,7 +512,7 @@ if [ "$MW_ACTION" = check ]; then
         else missing firewall-boot "$MW_FIREWALL, $MW_UNIT or its link is missing or differs"; fi
         _rules=$(sh "$MW_FIREWALL" status 2>/dev/null)
         case $_rules in
-            *"$c_remote"*) step firewall ok ;;
+            *" $c_remote "*|*" $c_remote/32 "*) step firewall ok ;;
             *) missing firewall "the firewall has no Midway rule for $c_remote" ;;
         esac
     fi

@@ -155,7 +155,10 @@ print_report (MidwayServerReport *report)
     {
       const MidwayServerStep *step = &g_array_index (report->steps, MidwayServerStep, i);
 
-      g_print ("  %-40s %s\n", midway_server_step_describe (step->name),
+      const char *what = midway_server_step_describe (step->name);
+
+      /* Padded by display width: the German descriptions are not ASCII. */
+      g_print ("  %s%*s %s\n", what, (int) (40 - MIN (40, midwayctl_text_width (what))), "",
                midway_server_step_status_describe (step->status));
     }
   if (report->server_address != NULL)
