@@ -1,0 +1,89 @@
+# shellcheck shell=bash
+# Issue 11 scenarios (midwayctl server): server accounts that start bare,
+# a LAN behind the server with no route back to any client, and an
+# "internet" host beyond it.  Sourced after common.sh.
+
+LAN_NET=10.99.0.0/24
+LAN_HOST=10.99.0.5
+INET_HOST=203.0.113.5
+SUDO_PW=midway-admin-pw
+
+# make_server_account NAME CLIENT: an account on the server with a
+# password, full sudo with that password (an administrator's account), and
+# CLIENT's personal key (~/.ssh/id_ed25519) in its authorized_keys.
+# Nothing of Midway's.
+make_server_account() {
+    local name=$1 client=$2 home
+    useradd --create-home --user-group --shell /bin/bash "$name" &&
+    echo "$name:$SUDO_PW" | chpasswd &&
+    echo "$name ALL=(ALL:ALL) ALL" >"/etc/sudoers.d/test-$name" &&
+    chmod 0440 "/etc/sudoers.d/test-$name" &&
+    home=$(getent passwd "$name" | cut -d: -f6) &&
+    install -d -m 0700 -o "$name" -g "$name" "$home/.ssh" &&
+    install -m 0600 -o "$name" -g "$name" "/home/$client/.ssh/id_ed25519.pub" "$home/.ssh/authorized_keys"
+}
+
+# make_vpn_key CLIENT: the key the client's profile signs in with; the
+# server learns it from setup.
+make_vpn_key() {
+    as_user "$1" ssh-keygen -q -t ed25519 -N '' -C "$1-vpn" -f "/home/$1/.ssh/id_vpn"
+}
+
+# server_profile CLIENT NAME ACCOUNT [KEY=VALUE...]: a profile with no
+# addresses and the default remote command, as a user would start.
+server_profile() {
+    local client=$1 name=$2 account=$3
+    shift 3
+    write_profile "$client" "$name" user="$account" key-file="/home/$client/.ssh/id_vpn" \
+        local-address= remote-address= "$@"
+}
+
+# server_cmd CLIENT ACTION PROFILE [ARGS...]: midwayctl server, signing in
+# with the client's personal key and the sudo password on stdin.
+server_cmd() {
+    local client=$1
+    shift
+    echo "$SUDO_PW" | as_user "$client" midwayctl server "$@" \
+        --identity "/home/$client/.ssh/id_ed25519" --password-stdin
+}
+
+# lan and inet namespaces behind srv.  Neither has a route to the
+# tunnel addresses: only masquerading on the server gets replies back.
+setup_server_networks() {
+    ip netns add lan &&
+    ip link add vlan0 type veth peer name vlan1 &&
+    ip link set vlan0 netns srv && ip link set vlan1 netns lan &&
+    srv ip addr add 10.99.0.1/24 dev vlan0 && srv ip link set vlan0 up &&
+    ip netns exec lan ip addr add "$LAN_HOST/24" dev vlan1 &&
+    ip netns exec lan ip link set vlan1 up && ip netns exec lan ip link set lo up &&
+    ip netns add inet &&
+    ip link add vinet0 type veth peer name vinet1 &&
+    ip link set vinet0 netns srv && ip link set vinet1 netns inet &&
+    srv ip addr add 203.0.113.1/24 dev vinet0 && srv ip link set vinet0 up &&
+    ip netns exec inet ip addr add "$INET_HOST/24" dev vinet1 &&
+    ip netns exec inet ip link set vinet1 up && ip netns exec inet ip link set lo up
+}
+
+# Every file, directory and link under /etc with its mode, owner and
+# content, for comparisons before and after.
+etc_state() {
+    find /etc -xdev -printf '%p %y %m %U %G %l\n' | sort
+    find /etc -xdev -type f -print0 | sort -z | xargs -0 sha256sum
+}
+
+# The server's forwarding and Midway's iptables chains.
+srv_forwarding() {
+    srv cat /proc/sys/net/ipv4/ip_forward
+}
+srv_midway_chains() {
+    srv iptables-legacy -t nat -S MIDWAY-POSTROUTING 2>/dev/null
+}
+
+profile_field() { # CLIENT PROFILE KEY
+    as_user "$1" midwayctl export "$2" | sed -n "s/^$3=//p"
+}
+
+# lacks REGEX TEXT: TEXT has no line matching REGEX.
+lacks() {
+    ! grep -Eq -- "$1" <<<"$2"
+}
