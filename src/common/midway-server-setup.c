@@ -33,6 +33,7 @@
 #include "midway-argv.h"
 #include "midway-error.h"
 #include "midway-server-setup.h"
+#include "midway-ssh-key.h"
 
 #define SUDO_PROMPT "midway-sudo-password:"
 #define READY_LINE "midway-server-ready"
@@ -179,6 +180,51 @@ midway_server_setup_build_script (MidwayServerSetup  *self,
 
   g_return_val_if_fail (MIDWAY_IS_SERVER_SETUP (self), NULL);
   return midway_server_script_build (&params, error);
+}
+
+char *
+midway_server_public_key_for_profile (MidwayProfile *profile,
+                                      GBytes        *keyring_private_key)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) words = NULL;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE (profile), NULL);
+
+  switch (midway_profile_get_auth (profile))
+    {
+    case MIDWAY_AUTH_KEY_FILE:
+      {
+        g_autofree char *path = g_strconcat (midway_profile_get_key_file (profile), ".pub", NULL);
+
+        if (!g_file_get_contents (path, &text, NULL, NULL))
+          return NULL;
+        break;
+      }
+    case MIDWAY_AUTH_KEYRING_KEY:
+      {
+        g_autoptr(MidwaySshKey) key = NULL;
+
+        if (keyring_private_key == NULL)
+          return NULL;
+        key = midway_ssh_key_new_from_private_data (keyring_private_key, NULL);
+        if (key == NULL)
+          return NULL;
+        text = g_strdup (midway_ssh_key_get_public_line (key));
+        break;
+      }
+    case MIDWAY_AUTH_AGENT:
+    case MIDWAY_AUTH_PASSWORD:
+    default:
+      /* The agent may hold any number of keys: which one the server
+       * accepts is not ours to guess. */
+      return NULL;
+    }
+
+  words = g_strsplit_set (g_strstrip (text), " \t", 3);
+  if (g_strv_length (words) < 2)
+    return NULL;
+  return g_strdup_printf ("%s %s", words[0], words[1]);
 }
 
 gboolean

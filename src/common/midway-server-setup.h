@@ -58,6 +58,12 @@ MidwayServerReport *midway_server_setup_run_finish          (MidwayServerSetup  
  * for a person to read, never interpreted. */
 const char         *midway_server_setup_get_server_messages (MidwayServerSetup    *self);
 
+/* "TYPE BASE64" of the key the profile signs in with: a key-file's FILE.pub,
+ * or the public half of @keyring_private_key for a keyring-key profile.
+ * NULL when it cannot be known (agent or password sign-in, no .pub). */
+char               *midway_server_public_key_for_profile    (MidwayProfile        *profile,
+                                                             GBytes               *keyring_private_key);
+
 /* The profile as setup leaves it (remote command "sudo -n pppd call
  * midway-USER", addresses left to the server), or as remove leaves it. */
 gboolean            midway_server_setup_apply_to_profile    (MidwayServerSetup    *self,

@@ -15,55 +15,9 @@
 #include <glib/gi18n.h>
 
 #include "midway-server-setup.h"
-#include "midway-ssh-key.h"
 #include "midwayctl.h"
 
 #define MAX_PASSWORD 1024
-
-/* "TYPE BASE64" of a key-file profile's FILE.pub, or of the keyring's
- * key; NULL (no error) when the profile signs in through the agent, whose
- * keys setup cannot tell apart. */
-static char *
-profile_public_key (MidwayProfile  *profile,
-                    GError        **error)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) words = NULL;
-
-  switch (midway_profile_get_auth (profile))
-    {
-    case MIDWAY_AUTH_KEY_FILE:
-      {
-        g_autofree char *path = g_strconcat (midway_profile_get_key_file (profile), ".pub", NULL);
-
-        if (!g_file_get_contents (path, &text, NULL, NULL))
-          return NULL;
-        break;
-      }
-    case MIDWAY_AUTH_KEYRING_KEY:
-      {
-        g_autoptr(GBytes) data = midwayctl_keyring_lookup_private_key (profile, error);
-        g_autoptr(MidwaySshKey) key = NULL;
-
-        if (data == NULL)
-          return NULL;
-        key = midway_ssh_key_new_from_private_data (data, NULL);
-        if (key == NULL)
-          return NULL;
-        text = g_strdup (midway_ssh_key_get_public_line (key));
-        break;
-      }
-    case MIDWAY_AUTH_AGENT:
-    case MIDWAY_AUTH_PASSWORD:
-    default:
-      return NULL;
-    }
-
-  words = g_strsplit_set (g_strstrip (text), " \t", 3);
-  if (g_strv_length (words) < 2)
-    return NULL;
-  return g_strdup_printf ("%s %s", words[0], words[1]);
-}
 
 /* One line: from standard input with --password-stdin, else from the
  * terminal without echo.  Never from argv or the environment. */
@@ -197,6 +151,7 @@ midwayctl_cmd_server (int argc, char **argv, GError **error)
   g_autofree char *public_key = NULL;
   g_autoptr(MidwayServerSetup) setup = NULL;
   g_autoptr(GBytes) password = NULL;
+  g_autoptr(GBytes) keyring_key = NULL;
   g_autoptr(MidwayProfile) updated = NULL;
   MidwayServerAction action;
   MidwayctlStored *stored;
@@ -245,14 +200,18 @@ midwayctl_cmd_server (int argc, char **argv, GError **error)
   midway_server_setup_set_lans (setup, (const char *const *) lans);
   midway_server_setup_set_gateway (setup, gateway);
   midway_server_setup_set_dns (setup, (const char *const *) dns);
-  if (action != MIDWAY_SERVER_ACTION_REMOVE)
+  if (midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY)
     {
-      public_key = profile_public_key (profile, &local_error);
+      keyring_key = midwayctl_keyring_lookup_private_key (profile, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
           return FALSE;
         }
+    }
+  if (action != MIDWAY_SERVER_ACTION_REMOVE)
+    {
+      public_key = midway_server_public_key_for_profile (profile, keyring_key);
       midway_server_setup_set_public_key (setup, public_key);
     }
   if (identity != NULL)
@@ -261,14 +220,8 @@ midwayctl_cmd_server (int argc, char **argv, GError **error)
 
       midway_server_setup_set_identity_file (setup, absolute);
     }
-  else if (midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY && !print)
-    {
-      g_autoptr(GBytes) key = midwayctl_keyring_lookup_private_key (profile, error);
-
-      if (key == NULL)
-        return FALSE;
-      midway_server_setup_set_identity_data (setup, key);
-    }
+  else if (keyring_key != NULL)
+    midway_server_setup_set_identity_data (setup, keyring_key);
 
   updated = midway_profile_copy (profile);
   if (!midway_server_setup_apply_to_profile (setup, updated, error))
