@@ -182,6 +182,32 @@ midway_server_setup_build_script (MidwayServerSetup  *self,
   return midway_server_script_build (&params, error);
 }
 
+typedef struct {
+  char  *data;
+  gsize  length;
+} Secret;
+
+static void
+secret_wipe (gpointer user_data)
+{
+  Secret *secret = user_data;
+
+  explicit_bzero (secret->data, secret->length);
+  g_free (secret->data);
+  g_free (secret);
+}
+
+GBytes *
+midway_server_password_new (const char *text,
+                            gsize       length)
+{
+  Secret *secret = g_new0 (Secret, 1);
+
+  secret->data = g_memdup2 (text, length);
+  secret->length = length;
+  return g_bytes_new_with_free_func (secret->data, length, secret_wipe, secret);
+}
+
 char *
 midway_server_public_key_for_profile (MidwayProfile *profile,
                                       GBytes        *keyring_private_key)

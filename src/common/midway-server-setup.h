@@ -58,6 +58,10 @@ MidwayServerReport *midway_server_setup_run_finish          (MidwayServerSetup  
  * for a person to read, never interpreted. */
 const char         *midway_server_setup_get_server_messages (MidwayServerSetup    *self);
 
+/* A copy of a password whose memory is wiped when the last reference goes. */
+GBytes             *midway_server_password_new              (const char           *text,
+                                                             gsize                 length);
+
 /* "TYPE BASE64" of the key the profile signs in with: a key-file's FILE.pub,
  * or the public half of @keyring_private_key for a keyring-key profile.
  * NULL when it cannot be known (agent or password sign-in, no .pub). */

@@ -67,7 +67,7 @@ read_password (const char  *prompt,
     g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
                  _("The sudo password is longer than %d bytes"), MAX_PASSWORD);
   if (length > 0 && length <= MAX_PASSWORD)
-    password = g_bytes_new (buffer, length);
+    password = midway_server_password_new (buffer, length);
   explicit_bzero (buffer, sizeof buffer);
   return password;
 }
