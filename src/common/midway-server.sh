@@ -485,6 +485,26 @@ esac
 EOF
 }
 
+# Forwarding, the firewall and its boot service, once no account needs
+# them: forwarding goes back to what it was before the first setup.
+forwarding_down() {
+    if [ -f "$MW_SYSCTL" ]; then
+        _before=$(sed -n 's/^forwarding-before=\([01]\)$/\1/p' "$MW_POOL_FILE" 2>/dev/null)
+        drop_file forwarding-file "$MW_SYSCTL"
+        if [ "${_before:-0}" = 0 ] && [ "$(forward_now)" = 1 ]; then
+            if echo 0 >/proc/sys/net/ipv4/ip_forward; then step forwarding removed
+            else failed forwarding "cannot turn IPv4 forwarding off"; fi
+        fi
+    fi
+    if [ -f "$MW_FIREWALL" ]; then
+        sh "$MW_FIREWALL" stop
+        step firewall removed
+    fi
+    drop_file firewall-boot-link "$MW_UNIT_LINK"
+    drop_file firewall-boot "$MW_UNIT"
+    drop_file firewall-script "$MW_FIREWALL"
+}
+
 # ---------------------------------------------------------------- check
 if [ "$MW_ACTION" = check ]; then
     if read_pool; then say "pool $pool"; step pool ok; else missing pool "no address pool in $MW_POOL_FILE"; fi
@@ -526,21 +546,7 @@ if [ "$MW_ACTION" = remove ]; then
     drop_file peers "$MW_PEERS"
     drop_file address "$MW_CLIENT_FILE"
     if ! others_forward "$MW_USER"; then
-        if [ -f "$MW_SYSCTL" ]; then
-            _before=$(sed -n 's/^forwarding-before=\([01]\)$/\1/p' "$MW_POOL_FILE" 2>/dev/null)
-            drop_file forwarding-file "$MW_SYSCTL"
-            if [ "${_before:-0}" = 0 ] && [ "$(forward_now)" = 1 ]; then
-                if echo 0 >/proc/sys/net/ipv4/ip_forward; then step forwarding removed
-                else failed forwarding "cannot turn IPv4 forwarding off"; fi
-            fi
-        fi
-        if [ -f "$MW_FIREWALL" ]; then
-            sh "$MW_FIREWALL" stop
-            step firewall removed
-        fi
-        drop_file firewall-boot-link "$MW_UNIT_LINK"
-        drop_file firewall-boot "$MW_UNIT"
-        drop_file firewall-script "$MW_FIREWALL"
+        forwarding_down
     elif [ -f "$MW_FIREWALL" ]; then
         if _b=$(sh "$MW_FIREWALL" start); then step firewall changed; say "firewall $_b"
         else failed firewall "the firewall rules of the other accounts could not be loaded"; fi
@@ -651,6 +657,12 @@ if [ -n "$MW_LANS" ] || [ "$MW_GATEWAY" = yes ] || others_forward "$MW_USER"; th
         stop_here firewall "the firewall rules could not be loaded (nftables or iptables with NAT)"
     fi
 else
-    step forwarding skipped
+    # A re-run without --lan or --gateway takes back what an earlier run
+    # of this account's set up.
+    if [ -f "$MW_SYSCTL" ] || [ -f "$MW_FIREWALL" ]; then
+        forwarding_down
+    else
+        step forwarding skipped
+    fi
 fi
 finish
