@@ -39,6 +39,10 @@
 #define READY_LINE "midway-server-ready"
 #define REMOTE_COMMAND "sudo -S -p " SUDO_PROMPT " /bin/sh -c 'echo " READY_LINE " && exec /bin/sh -s'"
 #define RUN_TIMEOUT_S 180
+/* ssh's own ConnectTimeout is 15 s; sudo answers a password within a few
+ * seconds.  A server that takes the password and then says nothing is
+ * not waited for until the end. */
+#define READY_TIMEOUT_S 45
 #define MAX_STDERR (64 * 1024)
 #define MAX_LINE 512
 
@@ -598,6 +602,7 @@ run_session (MidwayServerSetup  *self,
   g_autoptr(GString) err = g_string_new (NULL);
   Session s = { 0, -1, -1, -1, out, err, FALSE, 0 };
   gint64 deadline = g_get_monotonic_time () + RUN_TIMEOUT_S * G_USEC_PER_SEC;
+  gint64 ready_deadline = g_get_monotonic_time () + READY_TIMEOUT_S * G_USEC_PER_SEC;
   gboolean ok = FALSE;
   GPollFD cancel_fd = { -1, 0, 0 };
   int status = 0;
@@ -626,6 +631,11 @@ run_session (MidwayServerSetup  *self,
       if (left <= 0)
         {
           session_fail (&s, error, _("The server did not finish within 3 minutes"));
+          goto out;
+        }
+      if (!s.ready && g_get_monotonic_time () >= ready_deadline)
+        {
+          session_fail (&s, error, _("The server did not start the setup within 45 seconds (ssh or sudo did not answer)"));
           goto out;
         }
       if (poll (fds, 3, (int) MIN (left, 1000)) < 0 && errno != EINTR)

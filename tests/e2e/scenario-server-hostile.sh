@@ -15,7 +15,7 @@ check "alice imports a profile for it" server_profile alice evil srvevil
 
 # The forced command plays back /run/evil/out and /run/evil/err, and keeps
 # what it read on stdin.
-mkdir -p /run/evil && chmod 0755 /run/evil
+mkdir -p /run/evil && chmod 0755 /run/evil && chown srvevil /run/evil
 cat >/usr/local/bin/midway-evil <<'SH'
 #!/bin/sh
 cat /run/evil/err >&2
@@ -32,14 +32,24 @@ profile_before=$(sha256sum "$profile_file")
 marker=/tmp/midway-hostile-marker
 touch "$marker"
 
-# hostile NAME: the output in /run/evil/out must fail the run and change
+# The forced command ran and kept its standard input, and the password is
+# not in it.
+password_not_sent() {
+    ls /run/evil/stdin-of-* >/dev/null 2>&1 && ! grep -q "$SUDO_PW" /run/evil/stdin-of-*
+}
+
+# hostile NAME [SECS]: the output in /run/evil/out must fail the run and change
 # nothing on the client.
 hostile() {
-    local name=$1 out rc
+    local name=$1 limit=${2:-20} out rc start
     rm -f /run/evil/stdin-of-*
+    start=${EPOCHREALTIME%[.,]*}
     out=$(server_cmd alice setup evil --lan 10.99.0.0/24 2>&1); rc=$?
     echo "$out"
     check "$name: setup fails" test "$rc" -eq 1
+    # Not after the 3-minute limit: the forced command keeps its session
+    # open, waiting for input that never comes.
+    check "$name: and stops within $limit s" test $(( ${EPOCHREALTIME%[.,]*} - start )) -lt "$limit"
     check "$name: the profile is unchanged" test "$(sha256sum "$profile_file")" = "$profile_before"
     check "$name: nothing ran on the client" test ! -e /tmp/pwned
     check "$name: no file written in alice's home or /tmp" \
@@ -49,7 +59,7 @@ hostile() {
 
 printf 'midway-server-ready\nmidway-server begin 1\nmidway-server step sudoers changed; touch /tmp/pwned\nmidway-server end ok\n' >/run/evil/out
 hostile "shell code in a record"
-check "the password was never sent without sudo's prompt" bash -c "! grep -q '$SUDO_PW' /run/evil/stdin-of-*"
+check "the password was never sent without sudo's prompt" password_not_sent
 
 printf 'midway-server-ready\nmidway-server begin 1\nmidway-server step pppd ok\e]0;owned\a\nmidway-server end ok\n' >/run/evil/out
 hostile "a terminal escape in a record"
@@ -62,13 +72,15 @@ hostile "an unknown record"
 
 printf '\x7e\xff\x7d\x23\xc0\x21\x7d\x21\x7d\x21\x7d\x20' >/run/evil/out
 hostile "PPP frames (a key restricted to pppd)"
-check "the password was never sent to the forced pppd" bash -c "! grep -q '$SUDO_PW' /run/evil/stdin-of-*"
+check "the password was never sent to the forced pppd" password_not_sent
 
 : >/run/evil/out
 printf 'midway-sudo-password:Sorry, try again.\nmidway-sudo-password:' >/run/evil/err
 hostile "two sudo prompts"
 
-# \e[2J in ssh's or sudo's words is shown escaped, not acted on.
+# \e[2J in ssh's or sudo's words is shown escaped, not acted on.  This
+# server takes the password and then says nothing: the client gives up
+# after 45 s rather than 3 minutes.
 printf 'midway-sudo-password:\e[2Jsudo: 3 incorrect password attempts\n' >/run/evil/err
-hostile "an escape sequence on stderr"
+hostile "an escape sequence on stderr, then silence" 60
 finish
