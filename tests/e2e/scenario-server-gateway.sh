@@ -40,6 +40,15 @@ check "the internet host has no route back to the tunnel" \
     bash -c "! ip netns exec inet ip route get $client >/dev/null 2>&1"
 check "the tunnel goes down" as_user alice midwayctl down full
 
+# The same account without --gateway: its rules and forwarding go again.
+out=$(server_cmd alice setup full 2>&1); rc=$?
+echo "$out"
+check "setup again without --gateway succeeds" test "$rc" -eq 0
+check "it takes the masquerading back" \
+    bash -c "! ip netns exec srv iptables-legacy -t nat -S | grep -q MIDWAY"
+check "and forwarding" test "$(srv_forwarding)" = 0
+check "and the boot service" test ! -e /etc/systemd/system/midway-firewall.service
+
 out=$(server_cmd alice remove full 2>&1); rc=$?
 echo "$out"
 check "remove succeeds" test "$rc" -eq 0
