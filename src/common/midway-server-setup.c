@@ -271,6 +271,11 @@ midway_server_setup_apply_to_profile (MidwayServerSetup  *self,
   command = self->action == MIDWAY_SERVER_ACTION_SETUP
               ? midway_server_remote_command (midway_profile_get_user (self->profile))
               : g_strdup ("sudo -n pppd");
+  /* The DNS servers the peers file offers (ms-dns) are only asked for
+   * with peer-dns. */
+  if (self->action == MIDWAY_SERVER_ACTION_SETUP && self->dns != NULL && self->dns[0] != NULL &&
+      !midway_profile_set_from_string (profile, MIDWAY_FIELD_PEER_DNS, "true", error))
+    return FALSE;
   /* The server's peers file gives both addresses; a client that asked
    * for others would only be refused by its pppd. */
   return midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND, command, error) &&

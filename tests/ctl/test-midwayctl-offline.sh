@@ -453,6 +453,7 @@ expect "server setup --print writes the script and updates the profile" 0 \
     '[[ $out == *"MW_KEY='"'"'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF midway-alice'"'"'"* ]]' \
     '[[ $err == *"remote command “sudo -n pppd call midway-alice”"* ]]' \
     'grep -qx "remote-command=sudo -n pppd call midway-alice" "$srv_file"' \
+    'grep -qx "peer-dns=true" "$srv_file"' \
     '! grep -q "^local-address=10" "$srv_file" && ! grep -q "^remote-address=10" "$srv_file"'
 printf '%s\n' "$out" >"$work/setup.sh"
 if sh -n "$work/setup.sh" 2>"$work/sh-n"; then
