@@ -540,9 +540,11 @@ take_lines (MidwayServerSetup   *self,
       g_string_erase (s->out, 0, newline - s->out->str + 1);
       if (!s->ready)
         {
+          /* Text, not PPP: something in the account's login (a forced
+           * command, a start-up file that prints) spoke before sudo's shell. */
           if (!g_str_equal (line, READY_LINE))
             return session_fail (s, error,
-                                 _("The server did not start the setup shell: the key that signed in may be restricted to pppd (give another with --identity)"));
+                                 _("The server printed something else before the setup shell started (a forced command or a login script of the account?); the script was not sent"));
           s->ready = TRUE;
           /* The script ends with "} </dev/null": once sh has read it, its
            * standard input is done with. */
