@@ -87,3 +87,48 @@ profile_field() { # CLIENT PROFILE KEY
 lacks() {
     ! grep -Eq -- "$1" <<<"$2"
 }
+
+# A second bare server: a network namespace (srv2) of its own on its own
+# link to the client, and a mount namespace of its own in which /etc is a
+# copy of the guest's as it is now and /home an empty tmpfs, so that what
+# happens there leaves the first server's /etc and homes alone.  Its sshd
+# has a host key of its own; behind it sits LAN2.
+SRV2_ADDR=198.51.100.2
+SRV2_DIR=/run/midway-srv2
+LAN2_NET=10.98.0.0/24
+LAN2_HOST=10.98.0.5
+
+srv2() {
+    nsenter --mount="$SRV2_DIR/mnt" --net=/run/netns/srv2 "$@"
+}
+
+make_second_server() {
+    # unshare --mount=FILE needs FILE on a mount that does not propagate.
+    mkdir -p "$SRV2_DIR" && mount --bind "$SRV2_DIR" "$SRV2_DIR" &&
+    mount --make-private "$SRV2_DIR" && touch "$SRV2_DIR/mnt" &&
+    mkdir -p "$SRV2_DIR/etc" "$SRV2_DIR/sshd" && cp -a /etc/. "$SRV2_DIR/etc/" &&
+    unshare --mount="$SRV2_DIR/mnt" --propagation private \
+        sh -c 'mount --bind "$1/etc" /etc && mount -t tmpfs -o mode=0755 tmpfs /home' sh "$SRV2_DIR" &&
+    ip netns add srv2 &&
+    ip link add veth2 type veth peer name veth3 netns srv2 &&
+    ip addr add 198.51.100.1/24 dev veth2 && ip link set veth2 up &&
+    ip -n srv2 link set lo up && ip -n srv2 addr add "$SRV2_ADDR/24" dev veth3 &&
+    ip -n srv2 link set veth3 up &&
+    ip netns add lan2 &&
+    ip link add vlan2 type veth peer name vlan3 &&
+    ip link set vlan2 netns srv2 && ip link set vlan3 netns lan2 &&
+    ip -n srv2 addr add 10.98.0.1/24 dev vlan2 && ip -n srv2 link set vlan2 up &&
+    ip -n lan2 addr add "$LAN2_HOST/24" dev vlan3 &&
+    ip -n lan2 link set vlan3 up && ip -n lan2 link set lo up &&
+    ssh-keygen -q -t ed25519 -N '' -C '' -f "$SRV2_DIR/sshd/ssh_host_ed25519_key" &&
+    sed -e "s|^ListenAddress .*|ListenAddress $SRV2_ADDR|" \
+        -e "s|^HostKey .*|HostKey $SRV2_DIR/sshd/ssh_host_ed25519_key|" \
+        -e "s|^PidFile .*|PidFile $SRV2_DIR/sshd/sshd.pid|" \
+        "$SSHD_DIR/sshd_config" >"$SRV2_DIR/sshd/sshd_config" &&
+    srv2 /usr/sbin/sshd -f "$SRV2_DIR/sshd/sshd_config" -E "$MIDWAY_LOG_DIR/sshd-srv2.log" &&
+    wait_for 20 bash -c "ip netns exec srv2 ss -Hltn 'sport = :22' | grep -q ."
+}
+
+srv2_host_key() {
+    cut -d' ' -f1,2 "$SRV2_DIR/sshd/ssh_host_ed25519_key.pub"
+}
