@@ -47,6 +47,7 @@ static const struct {
   { "peers",              N_("pppd’s peers file") },
   { "sudoers",            N_("the sudoers drop-in") },
   { "authorized-key",     N_("the key’s authorized_keys line") },
+  { "ssh-files",          N_("the ~/.ssh setup made for the key") },
   { "forwarding-file",    N_("the forwarding sysctl drop-in") },
   { "forwarding",         N_("IPv4 forwarding") },
   { "firewall-script",    N_("the firewall script") },

@@ -206,10 +206,11 @@ step account ok
 [ "$status" -eq 0 ] || finish
 
 # ------------------------------------------------------ the client files
-# read_client FILE: sets c_index, c_local, c_remote, c_lans, c_gateway;
-# fails on anything but the lines this script writes.
+# read_client FILE: sets c_index, c_local, c_remote, c_lans, c_gateway,
+# c_made_dir and c_made_keys; fails on anything but the lines this script
+# writes.
 read_client() {
-    c_index=; c_local=; c_remote=; c_lans=; c_gateway=no
+    c_index=; c_local=; c_remote=; c_lans=; c_gateway=no; c_made_dir=no; c_made_keys=no
     while IFS= read -r _line; do
         case $_line in
             '#'*|'') ;;
@@ -219,6 +220,8 @@ read_client() {
             lan=*) c_lans="$c_lans ${_line#lan=}" ;;
             gateway=*) c_gateway=${_line#gateway=} ;;
             dns=*) ;;
+            created=ssh-dir) c_made_dir=yes ;;
+            created=authorized-keys) c_made_keys=yes ;;
             *) return 1 ;;
         esac
     done <"$1"
@@ -306,6 +309,10 @@ client_content() {
     for _l in $MW_LANS; do printf 'lan=%s\n' "$_l"; done
     printf 'gateway=%s\n' "$MW_GATEWAY"
     for _dns in $MW_DNS; do printf 'dns=%s\n' "$_dns"; done
+    # What setup made in the account's home, for remove to take away.
+    [ "$c_made_dir" = yes ] && printf 'created=ssh-dir\n'
+    [ "$c_made_keys" = yes ] && printf 'created=authorized-keys\n'
+    return 0
 }
 
 sysctl_content() {
@@ -367,6 +374,35 @@ remove)
         chmod --reference="$f" "$f.midway-new" && mv -f "$f.midway-new" "$f" && echo removed ;;
 esac
 '
+
+# The account's ~/.ssh and authorized_keys, if setup made them and they
+# hold nothing else now, go again; run as the account like the edit.
+# Prints what it removed.
+SSH_CLEAN='
+set -u
+home=$1 made_keys=$2 made_dir=$3
+f=$home/.ssh/authorized_keys
+if [ "$made_keys" = yes ] && [ -f "$f" ] && [ ! -L "$f" ] && [ ! -s "$f" ]; then
+    rm -f "$f" || exit 1
+    echo authorized-keys
+fi
+if [ "$made_dir" = yes ] && [ -d "$home/.ssh" ] && [ ! -L "$home/.ssh" ] &&
+   [ -z "$(ls -A "$home/.ssh")" ]; then
+    rmdir "$home/.ssh" || exit 1
+    echo ssh-dir
+fi
+'
+
+ssh_files_down() {
+    if [ "$c_made_keys" = no ] && [ "$c_made_dir" = no ]; then
+        step ssh-files ok; return
+    fi
+    if _r=$(as_account sh -c "$SSH_CLEAN" sh "$MW_HOME" "$c_made_keys" "$c_made_dir" 2>/dev/null); then
+        if [ -n "$_r" ]; then step ssh-files removed; else step ssh-files ok; fi
+    else
+        failed ssh-files "cannot remove the $MW_HOME/.ssh setup made"
+    fi
+}
 
 key_step() { # MODE
     _r=$(as_account sh -c "$KEY_EDIT" sh "$1" "$MW_HOME" "$MW_KEY_OPTIONS " "$MW_KEY_LINE" 2>/dev/null)
@@ -541,7 +577,10 @@ fi
 
 # --------------------------------------------------------------- remove
 if [ "$MW_ACTION" = remove ]; then
+    c_made_dir=no; c_made_keys=no
+    [ -f "$MW_CLIENT_FILE" ] && read_client "$MW_CLIENT_FILE"
     key_step remove
+    ssh_files_down
     drop_file sudoers "$MW_SUDOERS"
     drop_file peers "$MW_PEERS"
     drop_file address "$MW_CLIENT_FILE"
@@ -601,6 +640,12 @@ else
         c_index=$((c_index + 1))
     done
     [ "$c_index" -le 126 ] || stop_here address "the pool $pool has no free pair left"
+    c_made_dir=no; c_made_keys=no
+fi
+# Kept from the first run, which is the one that made them.
+if [ -n "$MW_KEY" ]; then
+    [ -e "$MW_HOME/.ssh" ] || [ -L "$MW_HOME/.ssh" ] || c_made_dir=yes
+    [ -e "$MW_HOME/.ssh/authorized_keys" ] || [ -L "$MW_HOME/.ssh/authorized_keys" ] || c_made_keys=yes
 fi
 c_local=$(int2ip $((_base + 2 * c_index)))
 c_remote=$(int2ip $((_base + 2 * c_index + 1)))

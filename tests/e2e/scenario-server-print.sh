@@ -4,13 +4,16 @@
 # second bare server (a network and an /etc of its own; no ssh, no sudo
 # involved), gives the same working result and leaves the first server's
 # /etc alone; `remove --print` run the same way leaves the second
-# server's /etc as it was.
+# server's /etc and the account's home as they were.
 . "$MIDWAY_UML_LIB"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/server-common.sh"
 
 srv2_etc_state() {
     srv2 bash -c "$(declare -f etc_state); etc_state"
+}
+srv2_ssh_state() {
+    srv2 bash -c "$(declare -f ssh_state); ssh_state /home/srvalice"
 }
 
 check "a second bare server with its own network, /etc and LAN" make_second_server
@@ -24,6 +27,7 @@ check "alice imports her profile for the second server" server_profile alice off
     host="$SRV2_ADDR" host-key="$(srv2_host_key)" routes="$LAN2_NET"
 first_etc=$(etc_state)
 etc_before=$(srv2_etc_state)
+ssh_before=$(srv2_ssh_state)
 
 # print_script FILE ARGS...: midwayctl server ARGS as alice, into FILE.
 print_script() {
@@ -62,6 +66,8 @@ check "remove --print writes the removal script" print_script /tmp/midway-remove
 check "root runs it" srv2 sh /tmp/midway-remove.sh
 check "its /etc is as before setup" test "$(srv2_etc_state)" = "$etc_before"
 diff <(echo "$etc_before") <(srv2_etc_state)
+check "the account has no ~/.ssh again, as before setup" test "$(srv2_ssh_state)" = "$ssh_before"
+srv2_ssh_state
 check "forwarding is off again" test "$(srv2 cat /proc/sys/net/ipv4/ip_forward)" = 0
 check "the first server's /etc is still untouched" test "$(etc_state)" = "$first_etc"
 finish

@@ -18,7 +18,7 @@ check "bob imports his" server_profile bob lab srvbob routes="$LAN_NET"
 check_fails "before setup the server forwards nothing" test "$(srv_forwarding)" = 1
 
 etc_before=$(etc_state)
-keys_before=$(cat /home/srvalice/.ssh/authorized_keys)
+ssh_before=$(ssh_state /home/srvalice)
 
 out=$(server_cmd alice setup office --lan "$LAN_NET" 2>&1); rc=$?
 echo "$out"
@@ -107,7 +107,8 @@ echo "$out"
 check "alice's remove succeeds" test "$rc" -eq 0
 check "/etc is as before setup (file list, modes, contents)" test "$(etc_state)" = "$etc_before"
 diff <(echo "$etc_before") <(etc_state)
-check "alice's authorized_keys is as before" test "$(cat /home/srvalice/.ssh/authorized_keys)" = "$keys_before"
+# ~/.ssh and authorized_keys were there before: only Midway's line goes.
+check "alice's ~/.ssh is as before (entries, modes, contents)" test "$(ssh_state /home/srvalice)" = "$ssh_before"
 check "the server forwards no more" test "$(srv_forwarding)" = 0
 check "Midway's chains are gone" bash -c "! ip netns exec srv iptables-legacy -t nat -S MIDWAY-POSTROUTING"
 check "and their jump" bash -c "! ip netns exec srv iptables-legacy -t nat -S POSTROUTING | grep -q MIDWAY"

@@ -132,3 +132,11 @@ make_second_server() {
 srv2_host_key() {
     cut -d' ' -f1,2 "$SRV2_DIR/sshd/ssh_host_ed25519_key.pub"
 }
+
+# An account's ~/.ssh: every entry with mode and owner, and the files'
+# contents (nothing when there is no ~/.ssh).
+ssh_state() { # HOME
+    [ -e "$1/.ssh" ] || return 0
+    find "$1/.ssh" -printf '%p %y %m %U %G %l\n' | sort
+    find "$1/.ssh" -type f -print0 | sort -z | xargs -0 -r sha256sum
+}
