@@ -326,21 +326,17 @@ run_action (GtkWidget  *widget,
 }
 
 static void
-copy_script_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+copy_script (MidwayServerDialog *self,
+             GBytes             *keyring_key)
 {
-  MidwayServerDialog *self = MIDWAY_SERVER_DIALOG (widget);
   g_autoptr(MidwayServerSetup) setup = NULL;
   g_autoptr(MidwayProfile) updated = NULL;
   g_autofree char *script = NULL;
   g_autoptr(GError) error = NULL;
 
-  clear_steps (self);
-  /* The keyring key's public half is not at hand here: a key-file
-   * profile's line goes into the script, a keyring one is added by
-   * setup over ssh or by hand. */
-  setup = make_setup (self, MIDWAY_SERVER_ACTION_SETUP, NULL);
+  /* The keyring key is used for its public half only: the script gets
+   * the same authorized_keys line as a run over ssh. */
+  setup = make_setup (self, MIDWAY_SERVER_ACTION_SETUP, keyring_key);
   script = midway_server_setup_build_script (setup, FALSE, &error);
   updated = midway_profile_copy (self->profile);
   if (script == NULL || !midway_server_setup_apply_to_profile (setup, updated, &error))
@@ -348,10 +344,52 @@ copy_script_action (GtkWidget  *widget,
       show_status (self, error->message);
       return;
     }
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), script);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), script);
   show_status (self, _("The script is on the clipboard: run it as root on the server (sh FILE). The profile now uses what it sets up."));
   g_set_object (&self->profile, updated);
   g_signal_emit (self, signals[SIGNAL_PROFILE_CHANGED], 0, updated);
+}
+
+static void
+copy_key_lookup_done (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MidwayServerDialog) self = user_data;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  key = midway_secret_store_lookup_finish (MIDWAY_SECRET_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (error != NULL)
+    {
+      show_status (self, error->message);
+      return;
+    }
+  /* With nothing in the keyring the script still does the rest; the
+   * key's line is then the administrator's to add. */
+  copy_script (self, key);
+}
+
+static void
+copy_script_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  MidwayServerDialog *self = MIDWAY_SERVER_DIALOG (widget);
+
+  clear_steps (self);
+  if (midway_profile_get_auth (self->profile) == MIDWAY_AUTH_KEYRING_KEY)
+    {
+      set_busy (self, TRUE);
+      midway_secret_store_lookup_async (self->store, midway_profile_get_id (self->profile),
+                                        MIDWAY_SECRET_PRIVATE_KEY, self->cancellable,
+                                        copy_key_lookup_done, g_object_ref (self));
+      return;
+    }
+  copy_script (self, NULL);
 }
 
 static void

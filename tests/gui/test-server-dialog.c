@@ -18,7 +18,9 @@
 #include "midway-connection-list.h"
 #include "midway-profile-dialog.h"
 #include "midway-profile-editor.h"
+#include "midway-secret-store.h"
 #include "midway-server-dialog.h"
+#include "midway-ssh-key.h"
 
 #define PUBLIC_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF"
 
@@ -66,14 +68,15 @@ not_busy (gpointer data)
   return !midway_server_dialog_is_busy (data);
 }
 
-/* A profile for HOST:PORT signing in with a key file whose .pub exists,
- * shown in a profiles dialog; the "Set Up Server…" action saves it and
- * opens the assistant. */
+/* A profile for HOST:PORT signing in with AUTH (key-file: a key file
+ * whose .pub exists), shown in a profiles dialog; the "Set Up Server…"
+ * action saves it and opens the assistant. */
 static MidwayServerDialog *
-open_assistant (MidwayProfileDialog **dialog_out,
-                MidwayProfile       **profile_out,
-                const char           *host,
-                const char           *port)
+open_assistant_with (MidwayProfileDialog **dialog_out,
+                     MidwayProfile       **profile_out,
+                     const char           *host,
+                     const char           *port,
+                     const char           *auth)
 {
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
@@ -91,8 +94,9 @@ open_assistant (MidwayProfileDialog **dialog_out,
   g_assert_true (midway_profile_set_from_string (profile, "host", host, &error));
   g_assert_true (midway_profile_set_from_string (profile, "port", port, &error));
   g_assert_true (midway_profile_set_from_string (profile, "user", "alice", &error));
-  g_assert_true (midway_profile_set_from_string (profile, "auth", "key-file", &error));
-  g_assert_true (midway_profile_set_from_string (profile, "key-file", key, &error));
+  g_assert_true (midway_profile_set_from_string (profile, "auth", auth, &error));
+  if (g_str_equal (auth, "key-file"))
+    g_assert_true (midway_profile_set_from_string (profile, "key-file", key, &error));
   g_assert_true (midway_profile_set_from_string (profile, "local-address", "10.66.0.1", &error));
   g_assert_true (midway_profile_set_from_string (profile, "remote-address", "10.66.0.2", &error));
   g_assert_no_error (error);
@@ -110,6 +114,15 @@ open_assistant (MidwayProfileDialog **dialog_out,
   *dialog_out = dialog;
   *profile_out = g_steal_pointer (&profile);
   return server_dialog;
+}
+
+static MidwayServerDialog *
+open_assistant (MidwayProfileDialog **dialog_out,
+                MidwayProfile       **profile_out,
+                const char           *host,
+                const char           *port)
+{
+  return open_assistant_with (dialog_out, profile_out, host, port, "key-file");
 }
 
 static void
@@ -203,6 +216,65 @@ test_copy_script (void)
 }
 
 static void
+store_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+stored (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* A keyring-key profile: the script carries the line for the public half
+ * of the key in the keyring, as a run over ssh would put in place. */
+static void
+test_copy_script_keyring (void)
+{
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(GBytes) private_key = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autofree char *expected = NULL;
+  MidwayProfileDialog *dialog = NULL;
+  MidwayServerDialog *server_dialog;
+  ClipboardRead read = { NULL, FALSE };
+
+  server_dialog = open_assistant_with (&dialog, &profile, "vpn.example.org", "22", "keyring-key");
+  key = midway_ssh_key_generate_ed25519 ("laptop", &error);
+  g_assert_no_error (error);
+  private_key = midway_ssh_key_dup_private_data (key);
+  midway_secret_store_store_async (store, midway_profile_get_id (profile), "Office",
+                                   MIDWAY_SECRET_PRIVATE_KEY, private_key, NULL, store_done, &result);
+  iterate_until (stored, &result, 30);
+  g_assert_true (midway_secret_store_store_finish (store, result, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server_dialog), "server.copy-script", NULL));
+  iterate_until (not_busy, server_dialog, 30);
+  g_assert_cmpstr (gtk_label_get_text (midway_server_dialog_get_status (server_dialog)), ==,
+                   "The script is on the clipboard: run it as root on the server (sh FILE). The profile now uses what it sets up.");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (server_dialog)), NULL,
+                                 clipboard_read_done, &read);
+  iterate_until (read_done, &read, 10);
+  g_assert_nonnull (read.text);
+  words = g_strsplit (midway_ssh_key_get_public_line (key), " ", 3);
+  expected = g_strdup_printf ("\nMW_KEY='%s %s midway-alice'\n", words[0], words[1]);
+  g_assert_nonnull (strstr (read.text, expected));
+  g_assert_nonnull (strstr (read.text, "\nMW_USER='alice'\n"));
+  /* The public half only: nothing of the private key. */
+  g_assert_null (strstr (read.text, "PRIVATE KEY"));
+  g_free (read.text);
+
+  gtk_window_destroy (GTK_WINDOW (server_dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
 test_unreachable (void)
 {
   g_autoptr(MidwayProfile) profile = NULL;
@@ -244,6 +316,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/server-dialog/refused-input", test_refused_input);
   g_test_add_func ("/server-dialog/copy-script", test_copy_script);
+  g_test_add_func ("/server-dialog/copy-script-keyring", test_copy_script_keyring);
   g_test_add_func ("/server-dialog/unreachable", test_unreachable);
 
   return g_test_run ();
