@@ -116,11 +116,9 @@ make_setup (MidwayServerDialog *self,
       midway_server_setup_set_lans (setup, (const char *const *) lans);
       midway_server_setup_set_gateway (setup, gtk_switch_get_active (self->gateway_switch));
     }
-  if (action != MIDWAY_SERVER_ACTION_REMOVE)
-    {
-      public_key = midway_server_public_key_for_profile (self->profile, keyring_key);
-      midway_server_setup_set_public_key (setup, public_key);
-    }
+  /* For remove too: the key names the client's pair and files. */
+  public_key = midway_server_public_key_for_profile (self->profile, keyring_key);
+  midway_server_setup_set_public_key (setup, public_key);
   if (*identity != '\0')
     midway_server_setup_set_identity_file (setup, identity);
   else if (keyring_key != NULL)

@@ -220,16 +220,44 @@ script_body (void)
   return body;
 }
 
-char *
-midway_server_peer_name (const char *user)
+/* 8 hex digits of the SHA-256 of the key's blob, or NULL without a
+ * public key ("TYPE BASE64"). */
+static char *
+key_id (const char *public_key)
 {
-  return g_strdup_printf ("midway-%s", user);
+  g_auto(GStrv) words = NULL;
+  g_autofree guchar *blob = NULL;
+  g_autofree char *digest = NULL;
+  gsize length = 0;
+
+  if (public_key == NULL)
+    return NULL;
+  words = g_strsplit (public_key, " ", 3);
+  if (words[0] == NULL || words[1] == NULL)
+    return NULL;
+  blob = g_base64_decode (words[1], &length);
+  digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, blob, length);
+  return g_strndup (digest, 8);
 }
 
 char *
-midway_server_remote_command (const char *user)
+midway_server_peer_name (const char *user,
+                         const char *public_key)
 {
-  return g_strdup_printf ("sudo -n pppd call midway-%s", user);
+  g_autofree char *id = key_id (public_key);
+
+  if (id == NULL)
+    return g_strdup_printf ("midway-%s", user);
+  return g_strdup_printf ("midway-%s-%s", user, id);
+}
+
+char *
+midway_server_remote_command (const char *user,
+                              const char *public_key)
+{
+  g_autofree char *peer = midway_server_peer_name (user, public_key);
+
+  return g_strdup_printf ("sudo -n pppd call %s", peer);
 }
 
 char *
@@ -241,6 +269,7 @@ midway_server_script_build (const MidwayServerParams  *params,
   g_autofree char *lans = NULL;
   g_autofree char *dns = NULL;
   g_autofree char *key = NULL;
+  g_autofree char *id = NULL;
   const char *action;
 
   g_return_val_if_fail (params != NULL, NULL);
@@ -265,6 +294,7 @@ midway_server_script_build (const MidwayServerParams  *params,
       if (!check_public_key (params->public_key, error))
         return NULL;
       key = g_strdup_printf ("%s midway-%s", params->public_key, params->user);
+      id = key_id (params->public_key);
     }
 
   g_string_append (out, "#!/bin/sh\n");
@@ -281,6 +311,7 @@ midway_server_script_build (const MidwayServerParams  *params,
   append_assignment (out, "MW_GATEWAY", params->gateway ? "yes" : "no");
   append_assignment (out, "MW_DNS", dns);
   append_assignment (out, "MW_KEY", key != NULL ? key : "");
+  append_assignment (out, "MW_KEY_ID", id != NULL ? id : "");
   append_assignment (out, "MW_IPV6", params->ipv6 ? "yes" : "no");
   append_assignment (out, "MW_VIA_SUDO", params->via_sudo ? "yes" : "no");
   /* The braces make the shell read the whole script before it runs any

@@ -34,10 +34,15 @@ char       *midway_server_script_build         (const MidwayServerParams *params
 
 const char *midway_server_action_to_string     (MidwayServerAction        action);
 
-/* The names the script uses for the account's files and command line. */
-char       *midway_server_peer_name            (const char               *user);
-/* "sudo -n pppd call midway-USER": the profile's remote command after setup. */
-char       *midway_server_remote_command       (const char               *user);
+/* The name the script gives the files and pppd command line of one
+ * client: "midway-USER-KEYID" for a known public key (KEYID: the first 8
+ * hex digits of the SHA-256 of its blob), so that each client key of an
+ * account has its own address pair; "midway-USER" without one. */
+char       *midway_server_peer_name            (const char               *user,
+                                                const char               *public_key);
+/* "sudo -n pppd call " and that name: the profile's remote command after setup. */
+char       *midway_server_remote_command       (const char               *user,
+                                                const char               *public_key);
 
 typedef enum {
   MIDWAY_SERVER_STEP_OK,

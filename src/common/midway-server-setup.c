@@ -269,7 +269,7 @@ midway_server_setup_apply_to_profile (MidwayServerSetup  *self,
   if (self->action == MIDWAY_SERVER_ACTION_CHECK)
     return TRUE;
   command = self->action == MIDWAY_SERVER_ACTION_SETUP
-              ? midway_server_remote_command (midway_profile_get_user (self->profile))
+              ? midway_server_remote_command (midway_profile_get_user (self->profile), self->public_key)
               : g_strdup ("sudo -n pppd");
   /* The DNS servers the peers file offers (ms-dns) are only asked for
    * with peer-dns. */

@@ -9,7 +9,7 @@
 #   midway-server begin 1                 the protocol version
 #   midway-server step NAME STATUS        ok, changed, removed, missing, wrong, failed, skipped
 #   midway-server pool CIDR
-#   midway-server address SERVER CLIENT   this account's pair
+#   midway-server address SERVER CLIENT   this client's pair
 #   midway-server firewall BACKEND        nft, iptables or none
 #   midway-server end ok|failed
 # Explanations for a person go to standard error.
@@ -120,14 +120,23 @@ case $MW_KEY in
     '') ;;
     *[!A-Za-z0-9+/=@.\ -]*) stop_here parameters "bad public key" ;;
 esac
+case $MW_KEY_ID in
+    '') [ -z "$MW_KEY" ] || stop_here parameters "a public key without its id" ;;
+    *[!0-9a-f]*) stop_here parameters "bad key id" ;;
+    ????????) ;;
+    *) stop_here parameters "bad key id" ;;
+esac
 
-MW_PEERS=/etc/ppp/peers/midway-$MW_USER
+# Each client key of an account has a pair and files of its own, named
+# after the key; an account whose key is unknown (agent sign-in) has one.
+MW_NAME=$MW_USER${MW_KEY_ID:+-$MW_KEY_ID}
+MW_PEERS=/etc/ppp/peers/midway-$MW_NAME
 # sudo reads the drop-ins in name order and the last matching rule wins:
 # "zz-" keeps an account's broader rule with a password (a drop-in of an
 # administrator's) from overriding this one.
-MW_SUDOERS=/etc/sudoers.d/zz-midway-$MW_USER
-MW_CLIENT_FILE=$MW_CLIENTS/$MW_USER
-MW_PPPD_ARGS="call midway-$MW_USER nodetach notty noauth"
+MW_SUDOERS=/etc/sudoers.d/zz-midway-$MW_NAME
+MW_CLIENT_FILE=$MW_CLIENTS/$MW_NAME
+MW_PPPD_ARGS="call midway-$MW_NAME nodetach notty noauth"
 [ "$MW_IPV6" = yes ] && MW_PPPD_ARGS="$MW_PPPD_ARGS +ipv6"
 MW_KEY_OPTIONS="restrict,command=\"sudo -n pppd $MW_PPPD_ARGS\""
 
@@ -290,8 +299,8 @@ other_clients() {
 
 peers_content() {
     header "for the account $MW_USER"
-    printf '# pppd reads it for "pppd call midway-%s", the one command line\n' "$MW_USER"
-    printf '# %s allows.  The addresses are this account'"'"'s pair from\n' "$MW_SUDOERS"
+    printf '# pppd reads it for "pppd call midway-%s", the one command line\n' "$MW_NAME"
+    printf '# %s allows.  The addresses are this client'"'"'s pair from\n' "$MW_SUDOERS"
     printf '# the pool in %s; the client cannot choose others.\n' "$MW_POOL_FILE"
     printf '%s:%s\n' "$c_local" "$c_remote"
     printf 'noproxyarp\nnodefaultroute\n'
@@ -548,7 +557,7 @@ if [ "$MW_ACTION" = check ]; then
         say "address $c_local $c_remote"
         step address ok
     else
-        missing address "no address pair for $MW_USER in $MW_CLIENT_FILE"
+        missing address "no address pair for $MW_NAME in $MW_CLIENT_FILE"
         finish
     fi
     if peers_content | same_file "$MW_PEERS" 644; then step peers ok
@@ -584,13 +593,13 @@ if [ "$MW_ACTION" = remove ]; then
     drop_file sudoers "$MW_SUDOERS"
     drop_file peers "$MW_PEERS"
     drop_file address "$MW_CLIENT_FILE"
-    if ! others_forward "$MW_USER"; then
+    if ! others_forward "$MW_NAME"; then
         forwarding_down
     elif [ -f "$MW_FIREWALL" ]; then
         if _b=$(sh "$MW_FIREWALL" start); then step firewall changed; say "firewall $_b"
         else failed firewall "the firewall rules of the other accounts could not be loaded"; fi
     fi
-    if ! other_clients "$MW_USER"; then
+    if ! other_clients "$MW_NAME"; then
         drop_file pool "$MW_POOL_FILE"
         rmdir "$MW_CLIENTS" 2>/dev/null
         rmdir "$MW_DIR" 2>/dev/null
@@ -679,7 +688,7 @@ else
 fi
 
 # 5. forwarding and the firewall
-if [ -n "$MW_LANS" ] || [ "$MW_GATEWAY" = yes ] || others_forward "$MW_USER"; then
+if [ -n "$MW_LANS" ] || [ "$MW_GATEWAY" = yes ] || others_forward "$MW_NAME"; then
     sysctl_content | put_file forwarding-file "$MW_SYSCTL" 644 || finish
     if [ "$(forward_now)" = 1 ]; then step forwarding ok
     elif echo 1 >/proc/sys/net/ipv4/ip_forward; then step forwarding changed

@@ -209,11 +209,9 @@ midwayctl_cmd_server (int argc, char **argv, GError **error)
           return FALSE;
         }
     }
-  if (action != MIDWAY_SERVER_ACTION_REMOVE)
-    {
-      public_key = midway_server_public_key_for_profile (profile, keyring_key);
-      midway_server_setup_set_public_key (setup, public_key);
-    }
+  /* For remove too: the key names the client's pair and files. */
+  public_key = midway_server_public_key_for_profile (profile, keyring_key);
+  midway_server_setup_set_public_key (setup, public_key);
   if (identity != NULL)
     {
       g_autofree char *absolute = g_canonicalize_filename (identity, NULL);

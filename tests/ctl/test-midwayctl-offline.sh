@@ -451,8 +451,8 @@ expect "server setup --print writes the script and updates the profile" 0 \
     '[[ $out == *"MW_USER='"'"'alice'"'"'"* && $out == *"MW_LANS='"'"'10.99.0.0/24'"'"'"* ]]' \
     '[[ $out == *"MW_GATEWAY='"'"'yes'"'"'"* && $out == *"MW_DNS='"'"'10.99.0.53'"'"'"* ]]' \
     '[[ $out == *"MW_KEY='"'"'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF midway-alice'"'"'"* ]]' \
-    '[[ $err == *"remote command “sudo -n pppd call midway-alice”"* ]]' \
-    'grep -qx "remote-command=sudo -n pppd call midway-alice" "$srv_file"' \
+    '[[ $err == *"remote command “sudo -n pppd call midway-alice-79c9151e”"* ]]' \
+    'grep -qx "remote-command=sudo -n pppd call midway-alice-79c9151e" "$srv_file"' \
     'grep -qx "peer-dns=true" "$srv_file"' \
     '! grep -q "^local-address=10" "$srv_file" && ! grep -q "^remote-address=10" "$srv_file"'
 printf '%s\n' "$out" >"$work/setup.sh"
@@ -463,7 +463,8 @@ else
 fi
 run server remove srv --print
 expect "server remove --print writes the removal and restores the remote command" 0 \
-    '[[ $out == *"MW_ACTION='"'"'remove'"'"'"* ]]' 'grep -qx "remote-command=sudo -n pppd" "$srv_file"'
+    '[[ $out == *"MW_ACTION='"'"'remove'"'"'"* ]]' 'grep -qx "remote-command=sudo -n pppd" "$srv_file"' \
+    '[[ $out == *"MW_KEY_ID='"'"'79c9151e'"'"'"* ]]'
 
 # ---- the man page's example ----------------------------------------------------
 

@@ -42,7 +42,7 @@ check "it is POSIX sh that parses" sh -n "$script"
 check "it is written for root, not for sudo" grep -qx "MW_VIA_SUDO='no'" "$script"
 check "printing it changed nothing on the server" test "$(srv2_etc_state)" = "$etc_before"
 check "the profile already calls the server's peers file" \
-    test "$(profile_field alice office remote-command)" = "sudo -n pppd call midway-srvalice"
+    test "$(profile_field alice office remote-command)" = "sudo -n pppd call $(vpn_peer alice srvalice)"
 
 out=$(srv2 sh "$script" 2>&1); rc=$?
 echo "$out"
@@ -60,7 +60,8 @@ check "the LAN host behind it answers through it" \
     ping -c 2 -W 3 -I "$(tunnel_prop alice office Interface)" "$LAN2_HOST"
 check "the tunnel goes down" as_user alice midwayctl down office
 check "the first server's /etc is untouched" test "$(etc_state)" = "$first_etc"
-check "and has no Midway files" test ! -e /etc/midway -a ! -e /etc/sudoers.d/zz-midway-srvalice
+peer=$(vpn_peer alice srvalice)
+check "and has no Midway files" test ! -e /etc/midway -a ! -e "/etc/sudoers.d/zz-$peer" -a ! -e "/etc/ppp/peers/$peer"
 
 check "remove --print writes the removal script" print_script /tmp/midway-remove.sh remove office
 check "root runs it" srv2 sh /tmp/midway-remove.sh

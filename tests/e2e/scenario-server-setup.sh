@@ -13,6 +13,7 @@ check "alice has a server account with sudo and nothing else" make_server_accoun
 check "bob has another" make_server_account srvbob bob
 check "alice makes her VPN key" make_vpn_key alice
 check "bob makes his" make_vpn_key bob
+peer=$(vpn_peer alice srvalice)
 check "alice imports her profile" server_profile alice office srvalice routes="$LAN_NET"
 check "bob imports his" server_profile bob lab srvbob routes="$LAN_NET"
 check_fails "before setup the server forwards nothing" test "$(srv_forwarding)" = 1
@@ -28,14 +29,14 @@ check "it names the firewall backend it used" grep -q "^Firewall: iptables-legac
 pair_alice=$(sed -n 's/^Address pair: \([0-9.]*\) on the server, \([0-9.]*\) for this client.*/\1 \2/p' <<<"$out")
 check "it reports alice's address pair ($pair_alice)" test -n "$pair_alice"
 check "the profile's remote command is the server's pppd call" \
-    test "$(profile_field alice office remote-command)" = "sudo -n pppd call midway-srvalice"
+    test "$(profile_field alice office remote-command)" = "sudo -n pppd call $peer"
 check "the profile leaves the addresses to the server" \
     test -z "$(profile_field alice office local-address)$(profile_field alice office remote-address)"
 check "each file setup wrote says what wrote it" \
-    grep -q "^# Written by Midway" /etc/sudoers.d/zz-midway-srvalice /etc/ppp/peers/midway-srvalice /etc/midway/pool /etc/sysctl.d/60-midway.conf
-check "visudo accepts the drop-in" visudo -cqf /etc/sudoers.d/zz-midway-srvalice
+    grep -q "^# Written by Midway" "/etc/sudoers.d/zz-$peer" "/etc/ppp/peers/$peer" /etc/midway/pool /etc/sysctl.d/60-midway.conf
+check "visudo accepts the drop-in" visudo -cqf "/etc/sudoers.d/zz-$peer"
 check "the key's line is restricted to the pppd call" \
-    grep -q '^restrict,command="sudo -n pppd call midway-srvalice nodetach notty noauth" ssh-ed25519 ' /home/srvalice/.ssh/authorized_keys
+    grep -q "^restrict,command=\"sudo -n pppd call $peer nodetach notty noauth\" ssh-ed25519 " /home/srvalice/.ssh/authorized_keys
 check "the server forwards" test "$(srv_forwarding)" = 1
 check "Midway's NAT chain masquerades alice's address to the LAN" \
     bash -c "ip netns exec srv iptables-legacy -t nat -S MIDWAY-POSTROUTING | grep -q -- '-s ${pair_alice#* }/32 -d $LAN_NET -j MASQUERADE'"
@@ -75,7 +76,7 @@ out=$(server_cmd alice check office 2>&1); rc=$?
 echo "$out"
 check "server check passes" test "$rc" -eq 0
 check "server check changed nothing" test "$(etc_state)" = "$etc_set_up"
-rm -f /etc/sudoers.d/zz-midway-srvalice
+rm -f "/etc/sudoers.d/zz-$peer"
 out=$(server_cmd alice check office 2>&1); rc=$?
 echo "$out"
 check "with the drop-in removed by hand, check fails with status 1" test "$rc" -eq 1

@@ -29,6 +29,13 @@ make_vpn_key() {
     as_user "$1" ssh-keygen -q -t ed25519 -N '' -C "$1-vpn" -f "/home/$1/.ssh/id_vpn"
 }
 
+# vpn_peer CLIENT ACCOUNT: the name of the files and the pppd call setup
+# gives the client's VPN key on ACCOUNT, worked out here independently of
+# Midway's code: the first 8 hex digits of the SHA-256 of the key's blob.
+vpn_peer() {
+    echo "midway-$2-$(cut -d' ' -f2 "/home/$1/.ssh/id_vpn.pub" | base64 -d | sha256sum | cut -c1-8)"
+}
+
 # server_profile CLIENT NAME ACCOUNT [KEY=VALUE...]: a profile with no
 # addresses and the default remote command, as a user would start.
 server_profile() {

@@ -206,7 +206,7 @@ test_copy_script (void)
   /* Saved as the script leaves it: the server's peers file, its addresses. */
   saved = midway_profile_new_from_file (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (midway_profile_get_remote_command (saved), ==, "sudo -n pppd call midway-alice");
+  g_assert_cmpstr (midway_profile_get_remote_command (saved), ==, "sudo -n pppd call midway-alice-79c9151e");
   g_assert_cmpstr (midway_profile_get_local_address (saved), ==, "");
   g_assert_cmpstr (midway_profile_get_remote_address (saved), ==, "");
   g_assert_cmpstr (midway_profile_get_name (saved), ==, "Office");

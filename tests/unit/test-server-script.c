@@ -73,6 +73,7 @@ test_script_parses (void)
       g_assert_nonnull (strstr (script, "\nMW_USER='alice'\n"));
       g_assert_nonnull (strstr (script, "\nMW_LANS='10.99.0.0/24 192.168.7.0/24'\n"));
       g_assert_nonnull (strstr (script, "\nMW_KEY='" KEY " midway-alice'\n"));
+      g_assert_nonnull (strstr (script, "\nMW_KEY_ID='79c9151e'\n"));
       g_assert_nonnull (strstr (script, "\nMW_VIA_SUDO='no'\n"));
       g_assert_true (g_str_has_suffix (script, "} </dev/null\n"));
       assert_parses ("/bin/sh", script);
@@ -241,11 +242,20 @@ test_report_hostile (void)
 static void
 test_remote_command (void)
 {
-  g_autofree char *command = midway_server_remote_command ("alice");
-  g_autofree char *peer = midway_server_peer_name ("alice");
+  g_autofree char *command = midway_server_remote_command ("alice", NULL);
+  g_autofree char *peer = midway_server_peer_name ("alice", NULL);
 
+  g_autofree char *key_command = midway_server_remote_command ("alice", KEY);
+  g_autofree char *key_peer = midway_server_peer_name ("alice", KEY);
+
+  /* Without a key (agent sign-in) the account has one pair. */
   g_assert_cmpstr (command, ==, "sudo -n pppd call midway-alice");
   g_assert_cmpstr (peer, ==, "midway-alice");
+  /* With one, each key of the account has its own: the first 8 hex
+   * digits of the SHA-256 of the key's blob (sha256sum of its base64
+   * text decoded). */
+  g_assert_cmpstr (key_command, ==, "sudo -n pppd call midway-alice-79c9151e");
+  g_assert_cmpstr (key_peer, ==, "midway-alice-79c9151e");
 }
 
 int
