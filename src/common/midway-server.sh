@@ -402,9 +402,33 @@ if [ "$made_dir" = yes ] && [ -d "$home/.ssh" ] && [ ! -L "$home/.ssh" ] &&
 fi
 '
 
+# Another client (key) of the same account, if any: its client file.
+other_key_of_account() {
+    for _f in "$MW_CLIENTS/$MW_USER" "$MW_CLIENTS/$MW_USER"-????????; do
+        [ -f "$_f" ] && [ "$_f" != "$MW_CLIENT_FILE" ] || continue
+        # The header names the account: "bob-1a2b3c4d" may be an account.
+        grep -qxF "# Written by Midway (midwayctl server setup) for the account $MW_USER." "$_f" || continue
+        echo "$_f"; return 0
+    done
+    return 1
+}
+
 ssh_files_down() {
     if [ "$c_made_keys" = no ] && [ "$c_made_dir" = no ]; then
         step ssh-files ok; return
+    fi
+    # Still in use by another key of the account: the record goes to that
+    # client's file, for the last remove to act on.
+    if _other=$(other_key_of_account); then
+        grep -qx created=ssh-dir "$_other" && c_made_dir=yes
+        grep -qx created=authorized-keys "$_other" && c_made_keys=yes
+        # In the order client_content writes them, so that the other
+        # client's next setup finds its file unchanged.
+        { grep -v '^created=' "$_other"
+          [ "$c_made_dir" = yes ] && echo created=ssh-dir
+          [ "$c_made_keys" = yes ] && echo created=authorized-keys
+          true; } | put_file ssh-files "$_other" 644
+        return
     fi
     if _r=$(as_account sh -c "$SSH_CLEAN" sh "$MW_HOME" "$c_made_keys" "$c_made_dir" 2>/dev/null); then
         if [ -n "$_r" ]; then step ssh-files removed; else step ssh-files ok; fi

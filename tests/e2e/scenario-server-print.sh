@@ -3,8 +3,9 @@
 # administrator who will not hand over sudo.  The script, run as root on a
 # second bare server (a network and an /etc of its own; no ssh, no sudo
 # involved), gives the same working result and leaves the first server's
-# /etc alone; `remove --print` run the same way leaves the second
-# server's /etc and the account's home as they were.
+# /etc alone; `remove --print` run the same way, for alice's key and then
+# for bob's on the same account, leaves the second server's /etc and the
+# account's ~/.ssh (which setup made) as they were.
 . "$MIDWAY_UML_LIB"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/server-common.sh"
@@ -31,9 +32,12 @@ ssh_before=$(srv2_ssh_state)
 
 # print_script FILE ARGS...: midwayctl server ARGS as alice, into FILE.
 print_script() {
-    local file=$1
-    shift
-    as_user alice midwayctl server "$@" --print >"$file"
+    print_script_as alice "$@"
+}
+print_script_as() { # CLIENT FILE ARGS...
+    local client=$1 file=$2
+    shift 2
+    as_user "$client" midwayctl server "$@" --print >"$file"
 }
 
 script=/tmp/midway-setup.sh
@@ -49,6 +53,7 @@ echo "$out"
 check "root runs it on the second server" test "$rc" -eq 0
 check "it reports its records" grep -q '^midway-server end ok$' <<<"$out"
 check "and the key's line went in" grep -q '^midway-server step authorized-key changed$' <<<"$out"
+address_alice=$(grep '^midway-server address ' <<<"$out")
 check "the second server has Midway's pool" srv2 test -f /etc/midway/pool
 etc_set_up=$(srv2_etc_state)
 out=$(srv2 sh "$script" 2>&1)
@@ -63,11 +68,27 @@ check "the first server's /etc is untouched" test "$(etc_state)" = "$first_etc"
 peer=$(vpn_peer alice srvalice)
 check "and has no Midway files" test ! -e /etc/midway -a ! -e "/etc/sudoers.d/zz-$peer" -a ! -e "/etc/ppp/peers/$peer"
 
+# A second client key on the same account, after setup had made ~/.ssh.
+check "bob makes his VPN key" make_vpn_key bob
+check "bob imports a profile for the same account" server_profile bob lab srvalice \
+    host="$SRV2_ADDR" host-key="$(srv2_host_key)" routes="$LAN2_NET"
+check "bob's setup --print" print_script_as bob /tmp/midway-setup-bob.sh setup lab --lan "$LAN2_NET"
+out=$(srv2 sh /tmp/midway-setup-bob.sh 2>&1); rc=$?
+echo "$out"
+check "root runs it on the same account" test "$rc" -eq 0
+address_bob=$(grep '^midway-server address ' <<<"$out")
+check "bob's key has a pair of its own ($address_bob)" \
+    test -n "$address_bob" -a "$address_bob" != "$address_alice"
+
 check "remove --print writes the removal script" print_script /tmp/midway-remove.sh remove office
 check "root runs it" srv2 sh /tmp/midway-remove.sh
+check "bob's key line stays in the ~/.ssh setup made for alice's" \
+    srv2 grep -q "call $(vpn_peer bob srvalice) nodetach" /home/srvalice/.ssh/authorized_keys
+check "bob's remove --print" print_script_as bob /tmp/midway-remove-bob.sh remove lab
+check "root runs it" srv2 sh /tmp/midway-remove-bob.sh
 check "its /etc is as before setup" test "$(srv2_etc_state)" = "$etc_before"
 diff <(echo "$etc_before") <(srv2_etc_state)
-check "the account has no ~/.ssh again, as before setup" test "$(srv2_ssh_state)" = "$ssh_before"
+check "the account has no ~/.ssh again after the last key's remove" test "$(srv2_ssh_state)" = "$ssh_before"
 srv2_ssh_state
 check "forwarding is off again" test "$(srv2 cat /proc/sys/net/ipv4/ip_forward)" = 0
 check "the first server's /etc is still untouched" test "$(etc_state)" = "$first_etc"
