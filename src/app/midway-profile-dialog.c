@@ -21,6 +21,7 @@
 #include "midway-key-panel.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
+#include "midway-server-dialog.h"
 #include "midway-ssh-config.h"
 #include "midway-ssh-import-dialog.h"
 
@@ -191,6 +192,50 @@ save_action (GtkWidget  *widget,
       return;
     }
   show_toast (self, _("Profile saved"));
+}
+
+static void
+on_server_profile_changed (MidwayServerDialog  *server_dialog,
+                           MidwayProfile       *profile,
+                           MidwayProfileDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!write_profile (self, profile, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
+
+      show_toast (self, message);
+      return;
+    }
+  midway_profile_editor_set_profile (self->editor, profile);
+  show_toast (self, _("Profile saved"));
+}
+
+/* The profile as saved: the server is set up for what the file says, and
+ * the assistant writes its result back to that file. */
+static void
+server_setup_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  MidwayServerDialog *server_dialog;
+
+  profile = midway_profile_editor_check (self->editor, &error);
+  if (profile == NULL || !write_profile (self, profile, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
+
+      show_toast (self, message);
+      return;
+    }
+  server_dialog = midway_server_dialog_new (GTK_WINDOW (self), profile);
+  g_signal_connect_object (server_dialog, "profile-changed",
+                           G_CALLBACK (on_server_profile_changed), self, 0);
+  gtk_window_present (GTK_WINDOW (server_dialog));
 }
 
 static void
@@ -568,6 +613,7 @@ midway_profile_dialog_class_init (MidwayProfileDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "profiles.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "profiles.import-ssh-config", NULL, import_ssh_config_action);
   gtk_widget_class_install_action (widget_class, "profiles.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "profiles.server-setup", NULL, server_setup_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "profiles.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "profiles.new", NULL);
 }

@@ -104,6 +104,13 @@ keyring_lookup (MidwayProfile     *profile,
   return midway_secret_store_lookup_finish (store, result, error);
 }
 
+GBytes *
+midwayctl_keyring_lookup_private_key (MidwayProfile  *profile,
+                                      GError        **error)
+{
+  return keyring_lookup (profile, MIDWAY_SECRET_PRIVATE_KEY, error);
+}
+
 static gboolean
 keyring_store (MidwayProfile     *profile,
                MidwaySecretKind   kind,

@@ -44,6 +44,8 @@ static const MidwayctlCommand commands[] = {
     N_("Print tunnel events as they happen, until interrupted"), midwayctl_cmd_monitor },
   { "key",     "generate [--replace] NAME | show NAME",
     N_("Make a sign-in key in the keyring, or show the lines the server needs for it"), midwayctl_cmd_key },
+  { "server",  "setup|check|remove NAME",
+    N_("Set up, check or remove the server’s half of a profile over ssh and sudo"), midwayctl_cmd_server },
 };
 
 static const MidwayctlCommand *

@@ -146,6 +146,9 @@ char               *midwayctl_describe_reason       (const char          *reason
  * holds nothing. */
 GVariant *midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
                                                 GError        **error);
+/* The private key kept for @profile, NULL (and no error) when none is. */
+GBytes   *midwayctl_keyring_lookup_private_key (MidwayProfile  *profile,
+                                                GError        **error);
 gboolean  midwayctl_keyring_clear              (MidwayProfile  *profile,
                                                 GError        **error);
 
@@ -160,5 +163,6 @@ gboolean midwayctl_cmd_status  (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_log     (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_monitor (int argc, char **argv, GError **error);
 gboolean midwayctl_cmd_key     (int argc, char **argv, GError **error);
+gboolean midwayctl_cmd_server  (int argc, char **argv, GError **error);
 
 G_END_DECLS

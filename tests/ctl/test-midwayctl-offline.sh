@@ -426,6 +426,50 @@ expect "import --ssh-config of every host says which were not imported, and why"
     '[[ $err == *"“evil” not imported: host: must not start with “-”"* ]]' \
     '[[ $err == *"“gateway” not imported: A profile named “gateway” already exists"* ]]'
 
+# ---- server (issue 11): what runs before ssh -----------------------------------
+
+write_profile "$work/srv.midway" "name=srv" "host=vpn.example.com" "user=alice" \
+    "auth=key-file" "key-file=$HOME/.ssh/id_vpn" "local-address=10.66.0.1" "remote-address=10.66.0.2"
+mkdir -p "$HOME/.ssh"
+echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF alice@laptop" >"$HOME/.ssh/id_vpn.pub"
+run import "$work/srv.midway"
+srv_file=$(grep -l '^name=srv$' "$store"/*.midway)
+srv_before=$(cat "$srv_file")
+
+run server frobnicate srv
+expect "server with an unknown subcommand exits 2" 2 '[[ $err == *"Unknown server command"* ]]'
+run server check srv --lan 10.99.0.0/24
+expect "--lan only goes with setup" 2 '[[ $err == *"only go with setup"* ]]'
+run server setup srv --lan 10.99.0.1/24 --print
+expect "a --lan with host bits is refused, with nothing printed or changed" 1 \
+    '[[ $err == *"--lan: “10.99.0.1/24” is not a canonical IPv4 network"* ]]' '[[ -z $out ]]' \
+    '[[ $(cat "$srv_file") == "$srv_before" ]]'
+run server setup srv --lan "10.99.0.0/24;reboot" --print
+expect "a --lan with shell text is refused" 1 '[[ -z $out ]]' '[[ $(cat "$srv_file") == "$srv_before" ]]'
+run server setup nosuch --print
+expect "server setup of an unknown profile exits 3" 3
+
+run server setup srv --lan 10.99.0.0/24 --gateway --dns 10.99.0.53 --print
+expect "server setup --print writes the script and updates the profile" 0 \
+    '[[ $out == "#!/bin/sh"* ]]' \
+    '[[ $out == *"MW_USER='"'"'alice'"'"'"* && $out == *"MW_LANS='"'"'10.99.0.0/24'"'"'"* ]]' \
+    '[[ $out == *"MW_GATEWAY='"'"'yes'"'"'"* && $out == *"MW_DNS='"'"'10.99.0.53'"'"'"* ]]' \
+    '[[ $out == *"MW_KEY='"'"'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF midway-alice'"'"'"* ]]' \
+    '[[ $err == *"remote command “sudo -n pppd call midway-alice-79c9151e”"* ]]' \
+    'grep -qx "remote-command=sudo -n pppd call midway-alice-79c9151e" "$srv_file"' \
+    'grep -qx "peer-dns=true" "$srv_file"' \
+    '! grep -q "^local-address=10" "$srv_file" && ! grep -q "^remote-address=10" "$srv_file"'
+printf '%s\n' "$out" >"$work/setup.sh"
+if sh -n "$work/setup.sh" 2>"$work/sh-n"; then
+    pass "the printed script parses as POSIX sh"
+else
+    fail "the printed script parses as POSIX sh" "$(cat "$work/sh-n")"
+fi
+run server remove srv --print
+expect "server remove --print writes the removal and restores the remote command" 0 \
+    '[[ $out == *"MW_ACTION='"'"'remove'"'"'"* ]]' 'grep -qx "remote-command=sudo -n pppd" "$srv_file"' \
+    '[[ $out == *"MW_KEY_ID='"'"'79c9151e'"'"'"* ]]'
+
 # ---- the man page's example ----------------------------------------------------
 
 if [ -n "$MAN_PAGE" ]; then
