@@ -1063,7 +1063,7 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
 
   /* blocked from now on; the first attempt puts it in place. */
   if (midway_profile_get_fail_closed (self->profile))
-    self->block = midway_helper_block_new (self->profile, self->log);
+    self->block = midway_helper_block_new (self->profile, self->user->credentials.uid, self->log);
   if (!start_attempt (self, error))
     {
       midway_helper_runtime_dir_remove (self->dir);
