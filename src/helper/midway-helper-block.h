@@ -18,6 +18,11 @@ G_BEGIN_DECLS
  * thousand): the tunnel's own routes to the same networks always win. */
 #define MIDWAY_HELPER_BLOCK_METRIC 0x7ffffff0u
 
+/* How long a tunnel that gave up (state failed) keeps its block: as long
+ * as the helper's idle exit would have kept it alone, whoever else has
+ * tunnels. */
+#define MIDWAY_HELPER_BLOCK_FAILED_HOLD_S 60
+
 #define MIDWAY_TYPE_HELPER_BLOCK (midway_helper_block_get_type ())
 G_DECLARE_FINAL_TYPE (MidwayHelperBlock, midway_helper_block, MIDWAY, HELPER_BLOCK, GObject)
 
