@@ -1,6 +1,12 @@
 /* midway-helper-block.c
  *
- * Fail-closed with routes, not a firewall: for each network of the
+ * Fail-closed, two ways.  An ordinary user's profile blocks only its
+ * owner's traffic (midway-helper-firewall.c): one user's tunnel must not
+ * take the network from the others.  The server's addresses, resolved as
+ * below, are let through, and the block is written again when they change.
+ *
+ * A machine-wide block (midway_helper_block_set_machine_wide(): the admin
+ * action or a system profile) uses routes, not a firewall: for each network of the
  * profile, an unreachable route (protocol MIDWAY_HELPER_RTPROT, main
  * table) with a metric no real route has.  While the link is up, the
  * tunnel's own routes to the same networks win by their lower metric; when
@@ -30,6 +36,7 @@
 #include <linux/rtnetlink.h>
 
 #include "midway-helper-block.h"
+#include "midway-helper-firewall.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-routes.h"
 
@@ -39,6 +46,9 @@ struct _MidwayHelperBlock
 
   MidwayProfile   *profile;
   MidwayHelperLog *log;
+  uid_t            uid;         /* the owner's: the one blocked, unless machine-wide */
+  gboolean         machine_wide;
+  char            *name;        /* the firewall's name of the per-user block */
   GList           *addresses;   /* of GInetAddress: the server's */
   GCancellable    *cancellable;
   gboolean         blocking;    /* the unreachable routes went in */
@@ -47,6 +57,8 @@ struct _MidwayHelperBlock
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHelperBlock, midway_helper_block, G_TYPE_OBJECT)
+
+static guint block_serial;
 
 static void
 remove_routes (MidwayHelperBlock *self,
@@ -103,6 +115,63 @@ block (MidwayHelperBlock *self)
     }
 }
 
+/* The profile's networks as the kernel would write them: nothing of the
+ * profile's text reaches the firewall's parser. */
+static GStrv
+canonical_networks (MidwayProfile *profile)
+{
+  g_auto(GStrv) networks = midway_helper_routes_get_networks (profile);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; networks[i] != NULL; i++)
+    {
+      MidwayHelperRoute route;
+      g_autoptr(GInetAddress) address = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *network = NULL;
+
+      if (!midway_helper_routes_parse_network (networks[i], &route))
+        continue;
+      address = g_inet_address_new_from_bytes (route.dst, route.family == AF_INET6 ?
+                                               G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
+      text = g_inet_address_to_string (address);
+      network = g_strdup_printf ("%s/%u", text, route.dst_len);
+      g_strv_builder_add (builder, network);
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Written whole each time: the first, and whenever the server's addresses
+ * may have changed. */
+static void
+block_user (MidwayHelperBlock *self)
+{
+  g_auto(GStrv) networks = canonical_networks (self->profile);
+  g_autoptr(GError) error = NULL;
+
+  if (networks[0] == NULL)
+    {
+      if (!self->blocking)
+        midway_helper_log_append (self->log, "helper",
+                                  "fail-closed: nothing to block (no routes, not a full tunnel)");
+      self->blocking = TRUE;
+      return;
+    }
+  if (!self->blocking)
+    {
+      g_autofree char *list = g_strjoinv (", ", networks);
+
+      midway_helper_log_appendf (self->log, "helper",
+                                 "fail-closed: blocking %s for uid %u until the tunnel is up",
+                                 list, (guint) self->uid);
+    }
+  self->blocking = TRUE;
+  if (!midway_helper_firewall_set (self->name, self->uid, (const char * const *) networks,
+                                   self->addresses, &error))
+    midway_helper_log_appendf (self->log, "helper", "fail-closed: block not in place: %s",
+                               error->message);
+}
+
 static void
 on_resolved (GObject      *source,
              GAsyncResult *result,
@@ -126,7 +195,9 @@ on_resolved (GObject      *source,
                                error->message);
   /* Fail closed: without the server's address the block goes in all the
    * same, even if it may keep ssh out. */
-  if (!self->blocking)
+  if (!self->machine_wide)
+    block_user (self);
+  else if (!self->blocking)
     block (self);
 }
 
@@ -145,6 +216,12 @@ midway_helper_block_apply (MidwayHelperBlock *self)
     {
       if (self->addresses == NULL)
         self->addresses = g_list_prepend (NULL, g_steal_pointer (&literal));
+      if (!self->machine_wide)
+        {
+          if (!self->blocking)
+            block_user (self);
+          return;
+        }
       pin (self);
       if (!self->blocking)
         block (self);
@@ -154,7 +231,7 @@ midway_helper_block_apply (MidwayHelperBlock *self)
   /* A name is resolved before the first block goes in: a full tunnel's
    * block would keep the query from a resolver that is not on a local
    * network.  Later, the addresses known stand until the name answers. */
-  if (self->addresses != NULL)
+  if (self->addresses != NULL && self->machine_wide)
     pin (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -173,7 +250,14 @@ midway_helper_block_remove (MidwayHelperBlock *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->blocking)
-    midway_helper_log_append (self->log, "helper", "fail-closed: block lifted");
+    {
+      g_autoptr(GError) error = NULL;
+
+      midway_helper_log_append (self->log, "helper", "fail-closed: block lifted");
+      if (!self->machine_wide && !midway_helper_firewall_clear (self->name, &error))
+        midway_helper_log_appendf (self->log, "helper", "fail-closed: block not removed: %s",
+                                   error->message);
+    }
   self->blocking = FALSE;
   /* The server's pins last: until the block is gone, they are what keeps
    * it reachable. */
@@ -198,6 +282,7 @@ midway_helper_block_finalize (GObject *object)
 
   g_clear_object (&self->profile);
   g_clear_object (&self->log);
+  g_free (self->name);
   g_resolver_free_addresses (self->addresses);
   g_clear_pointer (&self->pins, g_array_unref);
   g_clear_pointer (&self->blocks, g_array_unref);
@@ -222,6 +307,7 @@ midway_helper_block_init (MidwayHelperBlock *self)
 
 MidwayHelperBlock *
 midway_helper_block_new (MidwayProfile   *profile,
+                         uid_t            uid,
                          MidwayHelperLog *log)
 {
   MidwayHelperBlock *self;
@@ -232,5 +318,25 @@ midway_helper_block_new (MidwayProfile   *profile,
   self = g_object_new (MIDWAY_TYPE_HELPER_BLOCK, NULL);
   self->profile = g_object_ref (profile);
   self->log = g_object_ref (log);
+  self->uid = uid;
+  self->name = g_strdup_printf ("block-%u", ++block_serial);
   return self;
+}
+
+void
+midway_helper_block_set_machine_wide (MidwayHelperBlock *self,
+                                      gboolean           machine_wide)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_BLOCK (self));
+  /* Chosen before the first apply: the two kinds are undone differently. */
+  g_return_if_fail (!self->blocking);
+
+  self->machine_wide = !!machine_wide;
+}
+
+gboolean
+midway_helper_block_get_machine_wide (MidwayHelperBlock *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_BLOCK (self), FALSE);
+  return self->machine_wide;
 }

@@ -20,6 +20,7 @@
 #include "midway-helper-manager.h"
 #include "midway-helper-netmon.h"
 #include "midway-helper-secrets.h"
+#include "midway-helper-firewall.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
 #include "midway-text.h"
@@ -402,12 +403,18 @@ midway_helper_manager_new (GDBusConnection  *connection,
    * come up next to them. */
   {
     g_autoptr(GError) routes_error = NULL;
+    g_autoptr(GError) firewall_error = NULL;
     guint n_stale = midway_helper_netlink_remove_stale (&routes_error);
 
     if (routes_error != NULL)
       g_warning ("Stale routes not removed: %s", routes_error->message);
     else if (n_stale > 0)
       g_message ("Removed %u stale routes of a previous helper", n_stale);
+    n_stale = midway_helper_firewall_remove_stale (&firewall_error);
+    if (firewall_error != NULL)
+      g_warning ("Stale fail-closed blocks not removed: %s", firewall_error->message);
+    else if (n_stale > 0)
+      g_message ("Removed %u stale fail-closed blocks of a previous helper", n_stale);
   }
 
   self = g_object_new (MIDWAY_TYPE_HELPER_MANAGER, NULL);

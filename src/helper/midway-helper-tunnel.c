@@ -102,6 +102,7 @@ struct _MidwayHelperTunnel
   guint                   retry_source;
   guint                   deadline_source;
   guint                   stats_source;
+  guint                   block_hold_source;  /* failed: the block's last seconds */
 };
 
 enum {
@@ -117,10 +118,12 @@ G_DEFINE_FINAL_TYPE (MidwayHelperTunnel, midway_helper_tunnel, G_TYPE_OBJECT)
 static gboolean start_attempt (MidwayHelperTunnel *self, GError **error);
 
 /* only a deliberate end (stop, kill, dispose) lifts the block; a
- * failed tunnel keeps it until then. */
+ * failed tunnel keeps it until then, or MIDWAY_HELPER_BLOCK_FAILED_HOLD_S
+ * after it failed (see on_block_hold_over()). */
 static void
 lift_block (MidwayHelperTunnel *self)
 {
+  g_clear_handle_id (&self->block_hold_source, g_source_remove);
   if (self->block != NULL)
     midway_helper_block_remove (self->block);
   g_clear_object (&self->block);
@@ -143,6 +146,21 @@ state_is_active (const char *state)
          g_strcmp0 (state, MIDWAY_STATE_STOPPED) != 0;
 }
 
+/* A tunnel that gave up does not keep its block for as long as the helper
+ * runs: other users' tunnels keep the helper running, and they must not
+ * be what decides how long this one's owner stays cut off. */
+static gboolean
+on_block_hold_over (gpointer user_data)
+{
+  MidwayHelperTunnel *self = user_data;
+
+  self->block_hold_source = 0;
+  midway_helper_log_appendf (self->log, "helper", "fail-closed: failed %u s ago, block lifted",
+                             MIDWAY_HELPER_BLOCK_FAILED_HOLD_S);
+  lift_block (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_state (MidwayHelperTunnel *self,
            const char         *state,
@@ -162,6 +180,10 @@ set_state (MidwayHelperTunnel *self,
                              reason && *reason ? ")" : "");
   midway_tunnel1_emit_state_changed (self->iface, state, reason ? reason : "", message ? message : "");
 
+  if (self->block != NULL && g_strcmp0 (state, MIDWAY_STATE_FAILED) == 0 &&
+      self->block_hold_source == 0)
+    self->block_hold_source = g_timeout_add_seconds (MIDWAY_HELPER_BLOCK_FAILED_HOLD_S,
+                                                     on_block_hold_over, self);
   if (was_active != state_is_active (state))
     g_signal_emit (self, signals[SIGNAL_ACTIVITY_CHANGED], 0);
 }
@@ -1063,7 +1085,7 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
 
   /* blocked from now on; the first attempt puts it in place. */
   if (midway_profile_get_fail_closed (self->profile))
-    self->block = midway_helper_block_new (self->profile, self->log);
+    self->block = midway_helper_block_new (self->profile, self->user->credentials.uid, self->log);
   if (!start_attempt (self, error))
     {
       midway_helper_runtime_dir_remove (self->dir);

@@ -1,12 +1,17 @@
 # shellcheck shell=bash
-# Issue 4, scenario 7: fail-closed.  While a fail-closed tunnel is dropped
-# and held down, traffic to its networks is blocked (unreachable routes of
-# Midway's, proto 77), although those networks are reachable in the clear;
-# other traffic and the ssh server itself still flow, and the tunnel
-# reconnects by itself.  After a deliberate disconnect nothing is blocked.
-# Without fail-closed the same drop lets the traffic out in the clear.  A
-# full tunnel blocks everything but the server, IPv6 too.  A killed
-# helper's block stays until the next helper starts.
+# Issue 4, scenario 7, and issue 10 (H3): fail-closed of an ordinary user's
+# profile.  While alice's fail-closed tunnel is dropped and held down,
+# alice's traffic to its networks is refused (a chain of Midway's,
+# `-m owner`: this kernel has no nftables inet family), although those
+# networks are reachable in the clear; bob's traffic and root's still flow,
+# and so does alice's to the ssh server and to what is not in the profile;
+# the tunnel reconnects by itself.  After a deliberate disconnect nothing
+# is blocked.  Without fail-closed the same drop lets the traffic out in
+# the clear.  A full tunnel blocks everything of alice's but the server,
+# IPv6 too.  No unreachable route (those are machine-wide) is put in.  A
+# killed helper's block stays until the next helper starts.  A tunnel that
+# gave up keeps its block for at most 60 s, although bob's tunnel keeps
+# the helper running.
 . "$MIDWAY_UML_LIB"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/net-common.sh"
@@ -29,24 +34,49 @@ blocked_routes() {
 no_blocked_routes() {
     [ -z "$(blocked_routes)" ]
 }
-# unreachable ADDR: the kernel has no way to ADDR (`ip route get` fails
-# with "No route to host"), and ping says so.
-unreachable() {
-    local out
-    out=$(ip route get "$1" 2>&1)
-    case "$out" in *"No route to host"*|unreachable*) ;; *) echo "ip route get $1: $out"; return 1 ;; esac
-    out=$(ping -c 1 -W 2 "$1" 2>&1)
-    case "$out" in *"No route to host"*|*nreachable*) return 0 ;; esac
-    echo "ping $1: $out"
-    return 1
+# Midway's per-user blocks: chains midway-* of the legacy iptables.
+user_blocks() {
+    iptables-legacy-save -t filter 2>/dev/null | grep -- 'midway-'
+    ip6tables-legacy-save -t filter 2>/dev/null | grep -- 'midway-'
 }
-unreachable6() {
-    ip -6 route get "$1" 2>&1 | grep -q "No route to host"
+no_user_blocks() {
+    [ -z "$(user_blocks)" ]
+}
+# reaches USER ADDR [ping options]: an echo of USER's answered.
+reaches() {
+    local user=$1 addr=$2
+    shift 2
+    as_user "$user" ping -c 1 -W 3 "$@" "$addr"
+}
+# refused USER ADDR [ping options]: USER's packet is not let out (IPv4:
+# sendmsg: Operation not permitted; IPv6: the local reject's "Destination
+# unreachable: Administratively prohibited"), which a lost answer is not.
+refused() {
+    local user=$1 addr=$2 out
+    shift 2
+    out=$(as_user "$user" ping -c 1 -W 2 "$@" "$addr" 2>&1)
+    case "$out" in *"not permitted"*|*"dministratively prohibited"*) return 0 ;; esac
+    echo "ping as $user $addr: $out"
+    return 1
 }
 tunnel_log_has() {
     as_user alice midwayctl log "$1" | grep -qF "$2"
 }
+bob_active() {
+    case "$(tunnel_prop bob bobs State 2>/dev/null)" in connecting|reconnecting) return 0 ;; esac
+    return 1
+}
+no_offline() {
+    ! as_user alice midwayctl log "$1" | grep -q 'waiting for the network'
+}
+bob_not_refused6() {
+    ! as_user bob ping -6 -c 1 -W 1 2001:db8::1 2>&1 | grep -Eq 'not permitted|dministratively prohibited'
+}
+ALICE_UID=$(id -u alice)
 
+# Users' pings: ICMP datagram sockets, owned by the user who pings (the
+# overlay over the host's files may lose ping's file capability).
+check "every user may ping" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 # IPv6 for the full tunnel's part: an on-link default route, so that a
 # block is told from IPv6 simply being absent.
 check "IPv6 is loaded" modprobe ipv6
@@ -79,32 +109,34 @@ check "alice imports a fail-closed split profile" write_profile alice office \
 check "it comes up" as_user alice midwayctl up office --timeout 60
 ppp=$(tunnel_prop alice office Interface)
 check "the far network goes through $ppp" wait_for 5 goes_through "$FAR_ADDR" "$ppp"
-check "the far host answers through $ppp" ping -c 2 -W 2 -I "$ppp" "$FAR_ADDR"
-check "while up, the block waits under the tunnel's route" \
-    bash -c "ip route show proto $MIDWAY_RTPROT | grep -q '^unreachable $FAR_NET metric 2147483632'"
-check "the server is pinned to its path" \
-    bash -c "ip route show proto $MIDWAY_RTPROT | grep -q '^$MIDWAY_SRV_ADDR dev $MIDWAY_CLIENT_IF'"
-check "the tunnel log says what is blocked" \
-    tunnel_log_has office "fail-closed: blocking $FAR_NET until the tunnel is up"
+check "alice's traffic goes through $ppp: the far host answers her" reaches alice "$FAR_ADDR"
+check "while up, alice's block is in place" \
+    bash -c "iptables-legacy-save -t filter | grep -- '-d $FAR_NET -j REJECT'"
+check "it is hers" bash -c "iptables-legacy-save -t filter | grep -- '! --uid-owner $ALICE_UID -j RETURN'"
+check "no machine-wide unreachable route" no_blocked_routes
+check "the tunnel log says what is blocked, for whom" \
+    tunnel_log_has office "fail-closed: blocking $FAR_NET for uid $ALICE_UID until the tunnel is up"
 
 check "the tunnel drops and stays down" drop_and_hold office
-check "the far network is unreachable" unreachable "$FAR_ADDR"
-check_fails "the far host does not answer in the clear" ping -c 2 -W 2 "$FAR_ADDR"
-check "an address not in the profile still answers in the clear" ping -c 1 -W 2 "$OTHER_ADDR"
-check "the ssh server itself still answers" ping -c 1 -W 2 "$MIDWAY_SRV_ADDR"
-blocked_routes
+check "alice's traffic to the far network is refused" refused alice "$FAR_ADDR"
+check "bob's goes out in the clear: the far host answers him" reaches bob "$FAR_ADDR"
+check "so does root's" ping -c 1 -W 3 "$FAR_ADDR"
+check "alice still reaches an address not in the profile" reaches alice "$OTHER_ADDR"
+check "and the ssh server itself" reaches alice "$MIDWAY_SRV_ADDR"
+check "still no machine-wide unreachable route" no_blocked_routes
+user_blocks
 
 check "sshd listens again" sshd_back
 check "the tunnel reconnects by itself" wait_for 75 state_is alice office up
 ppp=$(tunnel_prop alice office Interface)
 check "the far network goes through $ppp again" wait_for 5 goes_through "$FAR_ADDR" "$ppp"
-check "the far host answers through $ppp again" ping -c 2 -W 2 -I "$ppp" "$FAR_ADDR"
+check "the far host answers alice through $ppp again" reaches alice "$FAR_ADDR"
 
 check "midwayctl down succeeds" as_user alice midwayctl down office
-check "after a deliberate disconnect no unreachable route is left" no_blocked_routes
+check "after a deliberate disconnect no block is left" no_user_blocks
 check "nor any Midway route" no_midway_routes
 check "the IPv4 routing tables are as before" test "$(ip -4 route show table all)" = "$routes_before"
-check "and the far host answers in the clear again" ping -c 1 -W 2 "$FAR_ADDR"
+check "and the far host answers alice in the clear again" reaches alice "$FAR_ADDR"
 
 # ------------------------------------------------ fail-closed, full tunnel
 check "alice imports a fail-closed full-tunnel profile" write_profile alice full \
@@ -112,24 +144,25 @@ check "alice imports a fail-closed full-tunnel profile" write_profile alice full
 check "it comes up" as_user alice midwayctl up full --timeout 60
 ppp=$(tunnel_prop alice full Interface)
 check "an arbitrary address goes through $ppp" wait_for 5 goes_through 198.51.100.7 "$ppp"
-check "the far host answers through $ppp" ping -c 2 -W 2 "$FAR_ADDR"
+check "the far host answers alice through $ppp" reaches alice "$FAR_ADDR"
 check "the tunnel drops and stays down" drop_and_hold full
-check "an arbitrary address is unreachable" bash -c "ip route get 198.51.100.7 2>&1 | grep -q 'No route to host'"
-check "the far network is unreachable" unreachable "$FAR_ADDR"
-check "so is the server's other address" unreachable "$OTHER_ADDR"
-check "IPv6 is blocked too" unreachable6 2001:db8::1
-check "the ssh server still answers" ping -c 1 -W 2 "$MIDWAY_SRV_ADDR"
-check "through its pinned path" \
-    bash -c "ip route show proto $MIDWAY_RTPROT | grep -q '^$MIDWAY_SRV_ADDR dev $MIDWAY_CLIENT_IF'"
-check "the helper does not think it is offline" \
-    bash -c "! as_user alice midwayctl log full | grep -q 'waiting for the network'"
-blocked_routes
+check "alice's traffic to the far network is refused" refused alice "$FAR_ADDR"
+check "so is hers to the server's other address" refused alice "$OTHER_ADDR"
+check "and her IPv6" refused alice 2001:db8::1 -6
+check "bob reaches the server's other address" reaches bob "$OTHER_ADDR"
+check "and the far host" reaches bob "$FAR_ADDR"
+check "bob's IPv6 is let out (nobody answers it)" bob_not_refused6
+check "alice's ssh server still answers her" reaches alice "$MIDWAY_SRV_ADDR"
+check "no machine-wide unreachable route" no_blocked_routes
+check "the helper does not think it is offline" no_offline full
+user_blocks
 check "sshd listens again" sshd_back
 check "the full tunnel reconnects by itself" wait_for 75 state_is alice full up
 check "midwayctl down full" as_user alice midwayctl down full
+check "no block is left" no_user_blocks
 check "no Midway route is left" no_midway_routes
 check "the IPv4 routing tables are as before" test "$(ip -4 route show table all)" = "$routes_before"
-check "the old default route works again" ping -c 1 -W 2 "$OTHER_ADDR"
+check "alice reaches the old default route again" reaches alice "$OTHER_ADDR"
 check "IPv6 goes out through veth0 again" goes_through 2001:db8::1 "$MIDWAY_CLIENT_IF"
 
 # ------------------------------------------------ a killed helper
@@ -138,19 +171,44 @@ check "it drops and stays down" drop_and_hold office
 kill -KILL "$(helper_pid)"
 check "the helper is gone" wait_for 5 bash -c '[ -z "$(pgrep -f "^/usr/libexec/midway-helper")" ]'
 check "with the helper killed, the block stays" \
-    bash -c "ip route show proto $MIDWAY_RTPROT | grep -q '^unreachable $FAR_NET'"
-check "the far network is still unreachable" unreachable "$FAR_ADDR"
+    bash -c "iptables-legacy-save -t filter | grep -- '-d $FAR_NET -j REJECT'"
+check "alice's traffic to the far network is still refused" refused alice "$FAR_ADDR"
+check "bob's is not" reaches bob "$FAR_ADDR"
 check "sshd listens again" sshd_back
 check "a fresh helper is activated" dbus-send --system --print-reply \
     --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.StartServiceByName \
     string:io.github.midway_vpn.Midway.Helper uint32:0
-check "it removed its predecessor's block at startup" wait_for 5 no_midway_routes
-check "the far host answers in the clear" ping -c 1 -W 2 "$FAR_ADDR"
+check "it removed its predecessor's block at startup" wait_for 5 no_user_blocks
+check "the far host answers alice in the clear" reaches alice "$FAR_ADDR"
+
+# ------------------------------------------------ given up, while bob's tunnel runs
+# bob's own tunnel (no fail-closed) is up, and then keeps reconnecting
+# while sshd is away: it is active throughout, and so the helper stays.
+# alice's block must not stay with it.
+check "bob imports a profile of his own" write_profile bob bobs \
+    local-address=10.66.0.3 remote-address=10.66.0.4 reconnect=true
+check "bob's tunnel comes up" as_user bob midwayctl up bobs --timeout 60
+check "alice imports a fail-closed profile that does not reconnect" write_profile alice once \
+    routes=$FAR_NET fail-closed=true reconnect=false
+check "it comes up" as_user alice midwayctl up once --timeout 60
+check "the server stops listening" stop_sshd
+check "the server kills the sessions" srv pkill -KILL -f '^sshd: mwsrv'
+check "alice's tunnel gives up" wait_for 20 state_is alice once failed
+failed_at=$EPOCHSECONDS
+check "right after, alice's traffic to the far network is refused" refused alice "$FAR_ADDR"
+check "bob's is not" reaches bob "$FAR_ADDR"
+check "bob's tunnel keeps trying" wait_for 20 bob_active
+check "the block is lifted within 60 s of failing" wait_for 75 reaches alice "$FAR_ADDR"
+check "not before about 60 s" test $((EPOCHSECONDS - failed_at)) -ge 55
+check "the log says so" tunnel_log_has once "fail-closed: failed 60 s ago, block lifted"
+check "no block is left" no_user_blocks
+check "bob's tunnel is still active (the helper ran all along)" bob_active
+check "bob stops it" as_user bob midwayctl down bobs
+check "sshd listens again" sshd_back
 
 # ------------------------------------------------ the uplink replaced while blocked
-# The pin goes with the old uplink, and a full tunnel's block covers the
-# server: its path must still be found past the block (never "offline"),
-# and the server pinned again through the new uplink.
+# The server's path must be found over the new uplink (never "offline"),
+# and the tunnel reconnect over it, alice's block standing throughout.
 NEW_CLIENT=198.51.100.1
 NEW_GATEWAY=198.51.100.2
 check "the server's address is also on its loopback" srv ip addr add "$MIDWAY_SRV_ADDR/32" dev lo
@@ -163,19 +221,17 @@ check "a second uplink appears" bash -c "ip link add veth2 type veth peer name v
     ip netns exec srv ip addr add $NEW_GATEWAY/24 dev veth3 && ip netns exec srv ip link set veth3 up &&
     ip route add default via $NEW_GATEWAY dev veth2 metric 10"
 check "the old uplink goes away" ip link del "$MIDWAY_CLIENT_IF"
-# Whether the network watch or the next retry gets there first (a loaded
-# machine decides), the server's path is found past the block and pinned.
-check "the helper finds the server's new path past the block and pins it" wait_for 10 \
-    bash -c "ip route show proto $MIDWAY_RTPROT | grep -q '^$MIDWAY_SRV_ADDR via $NEW_GATEWAY dev veth2'"
-check_fails "the helper never thought it was offline" tunnel_log_has full "waiting for the network"
-check "the far network is still unreachable" unreachable "$FAR_ADDR"
+check "alice's traffic to the far network is still refused" refused alice "$FAR_ADDR"
+check "bob's goes over the new uplink" reaches bob "$FAR_ADDR"
 check "sshd listens again" sshd_back
 check "the full tunnel reconnects over the new uplink" wait_for 75 state_is alice full up
-check "the far host answers through the tunnel" ping -c 2 -W 2 "$FAR_ADDR"
+check_fails "the helper never thought it was offline" tunnel_log_has full "waiting for the network"
+check "the far host answers alice through the tunnel" reaches alice "$FAR_ADDR"
 as_user alice midwayctl log full
 check "midwayctl down full" as_user alice midwayctl down full
+check "no block is left" no_user_blocks
 check "no Midway route is left" no_midway_routes
-check "the far host answers in the clear over the new uplink" ping -c 1 -W 2 "$FAR_ADDR"
+check "the far host answers alice in the clear over the new uplink" reaches alice "$FAR_ADDR"
 midway_routes
 dump_state
 finish

@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # Removing the midway-core package (its prerm, as dpkg runs it) ends every
-# tunnel and takes away every route the helper put in, fail-closed blocks
-# included: nothing keeps the machine blocked or routed into a dead tunnel.
+# tunnel and takes away every route the helper put in and every fail-closed
+# block (a user's: chains midway-* of iptables, this kernel having no
+# nftables inet family): nothing keeps the machine or a user blocked or
+# routed into a dead tunnel.
 # Once with the tunnel up, once with it dropped and held down (only the block
 # stands then), and once after the helper was killed: its block stays until
 # a helper starts again, and removing the package must not leave it.
@@ -12,7 +14,10 @@
 PRERM=$MIDWAY_SOURCE_ROOT/data/debian/midway-core.prerm
 
 blocked() {
-    ip route show proto "$MIDWAY_RTPROT" type unreachable | grep -q "^unreachable $FAR_NET "
+    iptables-legacy-save -t filter | grep -q -- "-d $FAR_NET -j REJECT"
+}
+no_user_blocks() {
+    ! iptables-legacy-save -t filter | grep -q -- 'midway-'
 }
 no_helper() {
     [ -z "$(helper_pid)" ]
@@ -21,7 +26,8 @@ all_gone() {
     check "$1: no helper is left" wait_for 10 no_helper
     check "$1: no pppd or ssh is left on the client" wait_for 10 no_client_tunnel_processes
     check "$1: no ppp interface is left" wait_for 10 no_ppp_interface
-    check "$1: no route of Midway's is left, the block neither" no_midway_routes
+    check "$1: no route of Midway's is left" no_midway_routes
+    check "$1: no block is left" no_user_blocks
     check "$1: no runtime directory is left" bash -c "! ls -d /run/midway/tunnel-* 2>/dev/null"
 }
 
@@ -32,7 +38,7 @@ check "alice imports a fail-closed split profile" write_profile alice office \
 # ------------------------------------------------ with the tunnel up
 check "the tunnel comes up" as_user alice midwayctl up office --timeout 60
 check "the far network goes through the tunnel" goes_through "$FAR_ADDR" 'ppp*'
-check "the block stands behind the tunnel's route" blocked
+check "alice's block is in place behind the tunnel" blocked
 check "prerm remove succeeds" sh "$PRERM" remove
 all_gone "tunnel up"
 check "the server's session ended" wait_for 10 bash -c "! ip netns exec srv pgrep -f '^sshd: mwsrv' >/dev/null"
