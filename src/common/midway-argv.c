@@ -442,10 +442,24 @@ midway_argv_build_pppd (MidwayProfile         *profile,
   add_uint (argv, "lcp-echo-interval", midway_profile_get_echo_interval (profile));
   /* pppd counts an echo as failed only at the next tick, so once the link
    * goes silent it declares the peer dead between F·N and (F+1)·N seconds
-   * for lcp-echo-failure F and interval N.  Passing failures - 1 keeps
-   * detection within echo-interval × echo-failures, as the profile says;
-   * failures >= 2, so this never becomes 0 ("never give up"). */
-  add_uint (argv, "lcp-echo-failure", midway_profile_get_echo_failures (profile) - 1);
+   * for lcp-echo-failure F and interval N.  "lcp-echo-adaptive" sends no
+   * echo at a tick that saw traffic since the last one, so a busy link
+   * carries no probes at all; but a link that falls silent right after a
+   * packet then costs one more tick, up to (F+2)·N.  So with adaptive
+   * echoes pppd gets failures - 2, without them failures - 1: either way
+   * the peer is declared dead within echo-interval × echo-failures, as the
+   * profile says, and lcp-echo-failure never becomes 0 ("never give up").
+   * failures = 2 leaves no room for the extra tick, so it probes even a
+   * busy link. */
+  if (midway_profile_get_echo_failures (profile) >= 3)
+    {
+      g_strv_builder_add (argv, "lcp-echo-adaptive");
+      add_uint (argv, "lcp-echo-failure", midway_profile_get_echo_failures (profile) - 2);
+    }
+  else
+    {
+      add_uint (argv, "lcp-echo-failure", midway_profile_get_echo_failures (profile) - 1);
+    }
 
   g_strv_builder_add_many (argv,
                            "ipparam", args->ipparam,

@@ -48,7 +48,7 @@ tty=$(sed -n 2p <<<"$pppd_argv")
 check "pppd's tty is a pty ($tty)" grep -qE '^/dev/pts/[0-9]+$' <<<"$tty"
 expected=$(printf '%s\n' /usr/sbin/pppd "$tty" nodetach noauth local nocrtscts silent \
     noccp nodefaultroute noreplacedefaultroute noproxyarp hide-password \
-    mtu 1400 mru 1400 lcp-echo-interval 2 lcp-echo-failure 2 \
+    mtu 1400 mru 1400 lcp-echo-interval 2 lcp-echo-adaptive lcp-echo-failure 1 \
     ipparam "midway-$serial" linkname "midway-$serial" plugin "$plugin" \
     midway-report-fd 3 10.66.0.1:10.66.0.2)
 same "pppd's argv is exactly the fixed vector" "$expected" "$pppd_argv"
