@@ -295,6 +295,15 @@ midway_argv_build_ssh (MidwayProfile        *profile,
   /* PPP frames are mostly already-compressed or encrypted payloads, and
    * zlib on the stream would add latency to every packet. */
   add_ssh_option (argv, "Compression", "no");
+  /* ssh marks a session without a tty as bulk: CS1 upstream from 7.8 to
+   * 10.0, which Wi-Fi (WMM) and many routers put in the background queue,
+   * behind everyone's best effort.  The tunnel carries calls and downloads
+   * alike in one TCP flow, so no per-packet class can be right; EF or AF4x
+   * for all of it would claim priority for bulk transfers (and EF is
+   * policed on some networks).  Best effort (CS0) for everything is the
+   * one honest mark, and it also overrides an IPQoS of the user's config
+   * that was meant for shells. */
+  add_ssh_option (argv, "IPQoS", "cs0");
   /* ssh's stderr goes to the tunnel log; ERROR keeps the lines the helper
    * classifies (host key mismatch, authentication failure) and drops the
    * banner and the warnings about its own options. */

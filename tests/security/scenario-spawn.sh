@@ -66,7 +66,7 @@ expected=$(printf '%s\n' /usr/bin/ssh -T -x -a \
     -o ServerAliveInterval=15 -o ServerAliveCountMax=3 -o ExitOnForwardFailure=yes \
     -o ClearAllForwardings=yes -o ControlMaster=no -o ControlPath=none \
     -o PermitLocalCommand=no -o RemoteCommand=none -o SessionType=default \
-    -o StdinNull=no -o ForkAfterAuthentication=no -o Compression=no -o LogLevel=ERROR \
+    -o StdinNull=no -o ForkAfterAuthentication=no -o Compression=no -o IPQoS=cs0 -o LogLevel=ERROR \
     -o Ciphers=^aes128-gcm@openssh.com,aes256-gcm@openssh.com \
     -o "HostKeyAlias=midway-$id" -o "UserKnownHostsFile=/run/midway/tunnel-$serial/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o UpdateHostKeys=no -o CheckHostIP=no \

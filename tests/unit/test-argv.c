@@ -43,6 +43,7 @@
   "-o", "StdinNull=no", \
   "-o", "ForkAfterAuthentication=no", \
   "-o", "Compression=no", \
+  "-o", "IPQoS=cs0", \
   "-o", "LogLevel=ERROR", \
   "-o", "Ciphers=^aes128-gcm@openssh.com,aes256-gcm@openssh.com"
 
@@ -519,6 +520,9 @@ test_ssh_parses (void)
   g_assert_nonnull (strstr (out, "\nidentityagent none\n"));
   g_assert_nonnull (strstr (out, "\nforwardagent no\n"));
   g_assert_nonnull (strstr (out, "\nciphers aes128-gcm@openssh.com,aes256-gcm@openssh.com"));
+  /* One best-effort class for interactive and bulk alike: ssh -T would
+   * otherwise mark the tunnel as bulk (CS1, or "throughput" on Debian). */
+  g_assert_nonnull (strstr (out, "\nipqos cs0 cs0\n"));
 
   g_unlink (identity);
   g_rmdir (dir);
