@@ -87,6 +87,9 @@ ssh_handshake_ms() {
 # 1 s into the 5 s transfer, once TCP has filled whatever queue there is.
 latency() {
     local side=$1 dir opt mbps avg
+    # Not straight after link-up: both pppds then run their ip-up scripts,
+    # and process starts are slow enough under UML to show in the RTT.
+    nap 5
     ping -n -q -c 10 -i 0.2 -W 5 "$REMOTE" >/tmp/ping-idle.txt 2>&1
     if avg=$(ping_avg_ms /tmp/ping-idle.txt) && [ -n "$avg" ]; then
         bench sample rtt_idle_ms "$side" "$avg"
