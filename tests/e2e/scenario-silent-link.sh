@@ -59,6 +59,9 @@ check "the drop was detected within 10 s with the defaults (took ${elapsed_ms} m
     test "$elapsed_ms" -le 10000
 check "the reason is the peer not responding (default echo settings)" \
     wait_for 10 bash -c "[ \"\$(python3 '$PROBE' get plain-defaults LastReason)\" = peer-not-responding ]"
-check "pppd and ssh are gone (default echo settings)" wait_for 10 no_tunnel_processes
+check "the client's pppd and ssh are gone (default echo settings)" wait_for 10 no_client_tunnel_processes
+# The server's side ends once it hears the client's reset again.
+check "netem is lifted again" srv tc qdisc del dev veth1 root
+check "the server's pppd ends too" wait_for 30 no_tunnel_processes
 dump_state
 finish
