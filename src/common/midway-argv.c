@@ -295,6 +295,15 @@ midway_argv_build_ssh (MidwayProfile        *profile,
   /* PPP frames are mostly already-compressed or encrypted payloads, and
    * zlib on the stream would add latency to every packet. */
   add_ssh_option (argv, "Compression", "no");
+  /* ssh marks a session without a tty as bulk: CS1 upstream from 7.8 to
+   * 10.0, which Wi-Fi (WMM) and many routers put in the background queue,
+   * behind everyone's best effort.  The tunnel carries calls and downloads
+   * alike in one TCP flow, so no per-packet class can be right; EF or AF4x
+   * for all of it would claim priority for bulk transfers (and EF is
+   * policed on some networks).  Best effort (CS0) for everything is the
+   * one honest mark, and it also overrides an IPQoS of the user's config
+   * that was meant for shells. */
+  add_ssh_option (argv, "IPQoS", "cs0");
   /* ssh's stderr goes to the tunnel log; ERROR keeps the lines the helper
    * classifies (host key mismatch, authentication failure) and drops the
    * banner and the warnings about its own options. */
@@ -452,10 +461,24 @@ midway_argv_build_pppd (MidwayProfile         *profile,
   add_uint (argv, "lcp-echo-interval", midway_profile_get_echo_interval (profile));
   /* pppd counts an echo as failed only at the next tick, so once the link
    * goes silent it declares the peer dead between F·N and (F+1)·N seconds
-   * for lcp-echo-failure F and interval N.  Passing failures - 1 keeps
-   * detection within echo-interval × echo-failures, as the profile says;
-   * failures >= 2, so this never becomes 0 ("never give up"). */
-  add_uint (argv, "lcp-echo-failure", midway_profile_get_echo_failures (profile) - 1);
+   * for lcp-echo-failure F and interval N.  "lcp-echo-adaptive" sends no
+   * echo at a tick that saw traffic since the last one, so a busy link
+   * carries no probes at all; but a link that falls silent right after a
+   * packet then costs one more tick, up to (F+2)·N.  So with adaptive
+   * echoes pppd gets failures - 2, without them failures - 1: either way
+   * the peer is declared dead within echo-interval × echo-failures, as the
+   * profile says, and lcp-echo-failure never becomes 0 ("never give up").
+   * failures = 2 leaves no room for the extra tick, so it probes even a
+   * busy link. */
+  if (midway_profile_get_echo_failures (profile) >= 3)
+    {
+      g_strv_builder_add (argv, "lcp-echo-adaptive");
+      add_uint (argv, "lcp-echo-failure", midway_profile_get_echo_failures (profile) - 2);
+    }
+  else
+    {
+      add_uint (argv, "lcp-echo-failure", midway_profile_get_echo_failures (profile) - 1);
+    }
 
   g_strv_builder_add_many (argv,
                            "ipparam", args->ipparam,

@@ -66,11 +66,86 @@ iface_with() {
     ip -4 -o addr show to "$1" 2>/dev/null | awk '{ print $2; exit }'
 }
 
-iperf_mbps() {
-    timeout 40 iperf3 -c "$REMOTE" -t 5 -J >/tmp/iperf.json 2>&1 \
-        && python3 -c '
+# ping_avg_ms FILE: the average round trip of a ping run's summary line.
+ping_avg_ms() {
+    sed -n 's|^rtt min/avg/max/mdev = [0-9.]*/\([0-9.]*\)/.*|\1|p' "$1"
+}
+
+# ssh_handshake_ms: "ssh host true", the handshake, authentication and a
+# session that does nothing: the floor under any link-up time.
+ssh_handshake_ms() {
+    local t0 t1
+    t0=$(now_us)
+    alice ssh -o BatchMode=yes -o StrictHostKeyChecking=yes \
+        -o UserKnownHostsFile="$MIDWAY_SRV_KNOWN_HOSTS" mwsrv@"$MIDWAY_SRV_ADDR" true || return 1
+    t1=$(now_us)
+    ms_since "$t0" "$t1"
+}
+
+# latency SIDE: ping through the idle tunnel, then while iperf3 saturates it
+# upward (the existing throughput figure) and downward (-R).  The pings start
+# 1 s into the 5 s transfer, once TCP has filled whatever queue there is.
+latency() {
+    local side=$1 dir opt mbps avg
+    # Not straight after link-up: both pppds then run their ip-up scripts,
+    # and process starts are slow enough under UML to show in the RTT.
+    nap 5
+    ping -n -q -c 10 -i 0.2 -W 5 "$REMOTE" >/tmp/ping-idle.txt 2>&1
+    if avg=$(ping_avg_ms /tmp/ping-idle.txt) && [ -n "$avg" ]; then
+        bench sample rtt_idle_ms "$side" "$avg"
+    else
+        fail "$side: idle ping ($(tr '\n' ' ' </tmp/ping-idle.txt))"
+    fi
+    for dir in up down; do
+        opt=()
+        [ "$dir" = up ] || opt=(-R)
+        timeout 40 iperf3 -c "$REMOTE" -t 5 -J "${opt[@]}" >/tmp/iperf.json 2>&1 &
+        local iperf=$!
+        nap 1
+        ping -n -q -c 12 -i 0.25 -W 10 "$REMOTE" >/tmp/ping-load.txt 2>&1
+        if wait "$iperf" && mbps=$(python3 -c '
 import json, sys
-print("%.1f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' /tmp/iperf.json
+print("%.1f" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"] / 1e6))' /tmp/iperf.json); then
+            bench sample "iperf_${dir}_mbps" "$side" "$mbps"
+        else
+            fail "$side: iperf3 $dir ($(tail -n 3 /tmp/iperf.json | tr '\n' ' '))"
+        fi
+        if avg=$(ping_avg_ms /tmp/ping-load.txt) && [ -n "$avg" ]; then
+            bench sample "rtt_${dir}_ms" "$side" "$avg"
+        else
+            fail "$side: ping under load $dir ($(tr '\n' ' ' </tmp/ping-load.txt))"
+        fi
+    done
+}
+
+# idle_traffic SIDE: what an idle tunnel costs on the wire, both directions
+# of the server's uplink (the ssh connection's TCP/IP packets carrying LCP
+# echoes and replies of both pppds, ssh's keep-alives and their ACKs) over
+# IDLE_S seconds, scaled to an hour.
+IDLE_S=20
+uplink_counter() {
+    local f=/sys/class/net/$MIDWAY_SRV_IF/statistics
+    srv cat "$f/rx_$1" "$f/tx_$1" | awk '{ s += $1 } END { print s }'
+}
+idle_traffic() {
+    local side=$1 b0 p0 b1 p1 t0 t1
+    # The transfers before it must be over: wait until a second passes
+    # with fewer than 5 packets.
+    local deadline=$(( $(now_us) + 20000000 ))
+    while [ "$(now_us)" -lt "$deadline" ]; do
+        p0=$(uplink_counter packets)
+        nap 1
+        [ $(( $(uplink_counter packets) - p0 )) -lt 5 ] && break
+    done
+    t0=$(now_us)
+    b0=$(uplink_counter bytes)
+    p0=$(uplink_counter packets)
+    nap "$IDLE_S"
+    b1=$(uplink_counter bytes)
+    p1=$(uplink_counter packets)
+    t1=$(now_us)
+    bench sample idle_kib_h "$side" "$(awk -v b=$(( b1 - b0 )) -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", b / 1024 * 3600e6 / us }')"
+    bench sample idle_pkts_min "$side" "$(awk -v p=$(( p1 - p0 )) -v us=$(( t1 - t0 )) 'BEGIN { printf "%.1f", p * 60e6 / us }')"
 }
 
 silence() { srv tc qdisc add dev "$MIDWAY_SRV_IF" root netem loss 100%; }
@@ -112,11 +187,9 @@ plain_round() {
     # shellcheck disable=SC2046
     bench sample procs_kb plain "$(rss_kb "$pid" $(descendants "$pid"))"
 
-    if mbps=$(iperf_mbps); then
-        bench sample iperf_mbps plain "$mbps"
-    else
-        fail "plain round $i: iperf3 ($(tail -n 3 /tmp/iperf.json | tr '\n' ' '))"
-    fi
+    # Idle first: the silent link below then follows a transfer, as Midway's.
+    idle_traffic plain
+    latency plain
 
     silence
     t0=$(now_us)
@@ -143,7 +216,8 @@ plain_round() {
 
 # ----------------------------------------------------------------- Midway
 midway_round() {
-    local i=$1 t0 t1 iface mbps t_state="" t_if="" deadline line
+    local i=$1 t0 t1 iface
+    check "Midway round $i: the helper is activated" activate_helper
     t0=$(now_us)
     alice midwayctl up bench --timeout 60 >/tmp/midway-up.log 2>&1
     local rc=$?
@@ -164,16 +238,30 @@ midway_round() {
     # shellcheck disable=SC2046
     bench sample procs_kb midway "$(rss_kb $(descendants "$(helper_pid)"))"
 
-    if mbps=$(iperf_mbps); then
-        bench sample iperf_mbps midway "$mbps"
-    else
-        fail "Midway round $i: iperf3 ($(tail -n 3 /tmp/iperf.json | tr '\n' ' '))"
-    fi
+    latency midway
+    midway_silent_link "$i" bench "$iface" down_ms gone_ms
 
+    # The default profile: no echo-interval or echo-failures in it.
+    alice midwayctl up benchdef --timeout 60 >/tmp/midway-up.log 2>&1
+    rc=$?
+    if ! check "Midway round $i: the default profile comes up" test "$rc" -eq 0; then
+        sed 's/^/  midwayctl: /' /tmp/midway-up.log
+        alice midwayctl down benchdef >/dev/null 2>&1
+        settle
+        return 1
+    fi
+    iface=$(iface_with "$LOCAL")
+    idle_traffic midway
+    midway_silent_link "$i" benchdef "$iface" down_default_ms gone_default_ms
+}
+
+# midway_silent_link ROUND PROFILE IFACE DOWN-METRIC GONE-METRIC
+midway_silent_link() {
+    local i=$1 name=$2 iface=$3 t0 t_state="" t_if="" deadline line
     # The watcher reports the change itself, from the signal.
-    python3 "$BENCH_DIR/watch-state.py" bench >/tmp/watch.out 2>&1 &
+    python3 "$BENCH_DIR/watch-state.py" "$name" >/tmp/watch.out 2>&1 &
     local watcher=$!
-    check "Midway round $i: the state watcher is ready" \
+    check "Midway round $i: the state watcher is ready ($name)" \
         wait_for 30 grep -qx ready /tmp/watch.out
     silence
     t0=$(now_us)
@@ -190,16 +278,16 @@ midway_round() {
     done
     unsilence
     wait "$watcher"
-    if check "Midway round $i: the helper noticed the silent link ($(sed -n 2p /tmp/watch.out))" \
+    if check "Midway round $i: the helper noticed the silent link ($name: $(sed -n 2p /tmp/watch.out))" \
         test -n "$t_state" -a -n "$t_if"; then
-        bench sample down_ms midway "$(ms_since "$t0" "$t_state")"
-        bench sample gone_ms midway "$(ms_since "$t0" "$t_if")"
+        bench sample "$4" midway "$(ms_since "$t0" "$t_state")"
+        bench sample "$5" midway "$(ms_since "$t0" "$t_if")"
     else
         cat /tmp/watch.out
     fi
     # reconnect=false: the next state is the last one.
-    check "Midway round $i: the tunnel failed" test "$(sed -n 's/^[0-9.]* //p' /tmp/watch.out)" = failed
-    check "Midway round $i: no pppd or ssh left" settle
+    check "Midway round $i: the tunnel failed ($name)" test "$(sed -n 's/^[0-9.]* //p' /tmp/watch.out)" = failed
+    check "Midway round $i: no pppd or ssh left ($name)" settle
 }
 
 # ------------------------------------------------------------------- run
@@ -214,6 +302,12 @@ bench meta ssh_default_cipher "$(alice ssh -v -o BatchMode=yes -o StrictHostKeyC
 
 check "alice imports the bench profile" write_profile alice bench \
     local-address=$LOCAL remote-address=$REMOTE echo-interval=2 echo-failures=3 reconnect=false
+# The same without echo-interval and echo-failures: Midway's defaults.
+check "alice imports benchdef" write_profile alice benchdef \
+    local-address=$LOCAL remote-address=$REMOTE reconnect=false
+benchdef_file=$(grep -l '^name=benchdef$' "$ALICE_HOME"/.config/midway/profiles/*.midway)
+sed -i '/^echo-/d' "$benchdef_file"
+check "benchdef has no echo settings" bash -c "! grep -q '^echo-' '$benchdef_file'"
 check "alice imports bench2" write_profile alice bench2 \
     local-address=10.78.0.1 remote-address=10.78.0.2 echo-interval=2 echo-failures=3
 check "alice imports bench3" write_profile alice bench3 \
@@ -225,18 +319,26 @@ check "iperf3 listens in the server namespace" \
 
 # The helper is D-Bus activated; activate it first so that the link-up
 # times compare pppd and ssh, not one process start (and measure it idle).
-check "the helper is activated" dbus-send --system --print-reply \
-    --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-    org.freedesktop.DBus.StartServiceByName string:io.github.midway_vpn.Midway.Helper uint32:0 \
-    >/dev/null
+# A plain round lasts longer than the helper's 60 s idle time, so each
+# Midway round activates it again before its clock starts.
+activate_helper() {
+    dbus-send --system --print-reply \
+        --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.StartServiceByName string:io.github.midway_vpn.Midway.Helper uint32:0 \
+        >/dev/null && wait_for 20 helper_running
+}
 helper_running() { [ -n "$(helper_pid)" ]; }
-check "the helper runs" wait_for 20 helper_running
+check "the helper is activated" activate_helper
 sleep 1
 bench mem helper_idle_kb "$(rss_kb "$(helper_pid)")"
-helper_at_start=$(helper_pid)
 
 for i in $(seq 1 "$N"); do
     echo "MIDWAY-BENCH-PROGRESS: round $i of $N (${SECONDS} s into the scenario)"
+    if ms=$(ssh_handshake_ms); then
+        bench sample handshake_ms ssh "$ms"
+    else
+        fail "round $i: ssh host true"
+    fi
     plain_round "$i"
     midway_round "$i"
 done
@@ -245,6 +347,8 @@ echo "MIDWAY-BENCH-PROGRESS: memory (${SECONDS} s into the scenario)"
 # Helper memory with 1 and 3 tunnels up.
 alice midwayctl down bench >/dev/null 2>&1
 quiet() { "$@" >/dev/null; }
+check "the helper is activated for the memory figures" activate_helper
+helper_at_start=$(helper_pid)
 check "Midway: bench comes up for the memory figures" quiet alice midwayctl up bench --timeout 60
 sleep 1
 bench mem helper_1_kb "$(rss_kb "$(helper_pid)")"
@@ -259,7 +363,7 @@ done
 check "no pppd or ssh left after the memory figures" settle
 sleep 1
 bench mem helper_after_kb "$(rss_kb "$(helper_pid)")"
-check "one helper process served the whole benchmark" test "$(helper_pid)" = "$helper_at_start"
+check "one helper process served the memory figures" test "$(helper_pid)" = "$helper_at_start"
 
 # ssh alone, no PPP: what the cipher costs.  At most 2 rounds: 100 MiB
 # through ssh takes 10 to 20 s under UML.
@@ -294,11 +398,14 @@ for i in $(seq 1 "$SSH_N"); do
     done
 done
 
-# Every round records 5 samples per side, the ssh baseline 4 per round.
+# Every round records 11 samples for plain, 13 for Midway (the default
+# profile's dead link too) and one ssh handshake; the ssh baseline 4 per
+# round.
 count() { grep -c "^$1" /tmp/bench.lines; }
 check "all measurements completed ($(count 'sample [a-z_]* plain ') plain, $(count 'sample [a-z_]* midway ') Midway, $(count 'sample ssh_mbps ') ssh, $(count 'mem ') memory samples)" \
-    test "$(count 'sample [a-z_]* plain ')" -eq $(( N * 5 )) \
-    -a "$(count 'sample [a-z_]* midway ')" -eq $(( N * 5 )) \
+    test "$(count 'sample [a-z_]* plain ')" -eq $(( N * 11 )) \
+    -a "$(count 'sample [a-z_]* midway ')" -eq $(( N * 13 )) \
+    -a "$(count 'sample handshake_ms ')" -eq "$N" \
     -a "$(count 'sample ssh_mbps ')" -eq $(( SSH_N * 2 )) \
     -a "$(count 'sample cipher_mbps ')" -eq $(( SSH_N * 2 )) \
     -a "$(count 'mem ')" -eq 4

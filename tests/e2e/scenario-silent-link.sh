@@ -28,5 +28,40 @@ check "the reason is the peer not responding" \
 check "the tunnel failed (reconnect is off)" wait_for 10 state_is alice office failed
 check "pppd and ssh are gone" wait_for 10 no_tunnel_processes
 check "the interface is gone" no_ppp_interface
+check "netem is lifted" srv tc qdisc del dev veth1 root
+
+# Issue 13: the default profile (no echo-interval or echo-failures) knows a
+# dead link within 10 s, after traffic too: adaptive echoes skip a tick that
+# saw any, which must not push detection past interval x failures.
+home=$(getent passwd alice | cut -d: -f6)
+check "alice imports a profile with the default echo settings" \
+    write_profile alice plain-defaults reconnect=false
+file=$(grep -l '^name=plain-defaults$' "$home"/.config/midway/profiles/*.midway)
+sed -i '/^echo-/d' "$file"
+check "its file has no echo settings" bash -c "! grep -q '^echo-' '$file'"
+check "midwayctl up succeeds (default echo settings)" \
+    as_user alice midwayctl up plain-defaults --timeout 60
+iface=$(tunnel_prop alice plain-defaults Interface)
+check "pppd probes adaptively" bash -c "tr '\\0' '\\n' </proc/$(local_pppd_pid)/cmdline | grep -qx lcp-echo-adaptive"
+# Traffic until the moment the server goes silent: the worst case for
+# adaptive echoes.
+ping -q -i 0.2 -I "$iface" 10.66.0.2 >/dev/null 2>&1 &
+pinger=$!
+check "ping crosses the link" ping -c 2 -W 2 -I "$iface" 10.66.0.2
+check "netem silences the server" srv tc qdisc add dev veth1 root netem loss 100%
+start=${EPOCHREALTIME/./}
+wait_for 30 bash -c "! [ \"\$(python3 '$PROBE' get plain-defaults State 2>/dev/null)\" = up ]"
+end=${EPOCHREALTIME/./}
+kill "$pinger"
+elapsed_ms=$(( (end - start) / 1000 ))
+echo "MIDWAY-FIGURE: silent link (default profile, busy) detected after ${elapsed_ms} ms (deadline 10 s)"
+check "the drop was detected within 10 s with the defaults (took ${elapsed_ms} ms)" \
+    test "$elapsed_ms" -le 10000
+check "the reason is the peer not responding (default echo settings)" \
+    wait_for 10 bash -c "[ \"\$(python3 '$PROBE' get plain-defaults LastReason)\" = peer-not-responding ]"
+check "the client's pppd and ssh are gone (default echo settings)" wait_for 10 no_client_tunnel_processes
+# The server's side ends once it hears the client's reset again.
+check "netem is lifted again" srv tc qdisc del dev veth1 root
+check "the server's pppd ends too" wait_for 30 no_tunnel_processes
 dump_state
 finish

@@ -49,7 +49,7 @@ check "pppd's tty is a pty ($tty)" grep -qE '^/dev/pts/[0-9]+$' <<<"$tty"
 expected=$(printf '%s\n' /usr/sbin/pppd "$tty" nodetach noauth \
     refuse-pap refuse-chap refuse-mschap refuse-mschap-v2 refuse-eap local nocrtscts silent \
     noccp nodefaultroute noreplacedefaultroute noproxyarp hide-password \
-    mtu 1400 mru 1400 lcp-echo-interval 2 lcp-echo-failure 2 \
+    mtu 1400 mru 1400 lcp-echo-interval 2 lcp-echo-adaptive lcp-echo-failure 1 \
     ipparam "midway-$serial" linkname "midway-$serial" plugin "$plugin" \
     midway-report-fd 3 10.66.0.1:10.66.0.2)
 same "pppd's argv is exactly the fixed vector" "$expected" "$pppd_argv"
@@ -67,7 +67,7 @@ expected=$(printf '%s\n' /usr/bin/ssh -T -x -a \
     -o ServerAliveInterval=15 -o ServerAliveCountMax=3 -o ExitOnForwardFailure=yes \
     -o ClearAllForwardings=yes -o ControlMaster=no -o ControlPath=none \
     -o PermitLocalCommand=no -o RemoteCommand=none -o SessionType=default \
-    -o StdinNull=no -o ForkAfterAuthentication=no -o Compression=no -o LogLevel=ERROR \
+    -o StdinNull=no -o ForkAfterAuthentication=no -o Compression=no -o IPQoS=cs0 -o LogLevel=ERROR \
     -o Ciphers=^aes128-gcm@openssh.com,aes256-gcm@openssh.com \
     -o "HostKeyAlias=midway-$id" -o "UserKnownHostsFile=/run/midway/tunnel-$serial/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o UpdateHostKeys=no -o CheckHostIP=no \

@@ -43,6 +43,7 @@
   "-o", "StdinNull=no", \
   "-o", "ForkAfterAuthentication=no", \
   "-o", "Compression=no", \
+  "-o", "IPQoS=cs0", \
   "-o", "LogLevel=ERROR", \
   "-o", "Ciphers=^aes128-gcm@openssh.com,aes256-gcm@openssh.com"
 
@@ -525,6 +526,9 @@ test_ssh_parses (void)
   g_assert_nonnull (strstr (out, "\nidentityagent none\n"));
   g_assert_nonnull (strstr (out, "\nforwardagent no\n"));
   g_assert_nonnull (strstr (out, "\nciphers aes128-gcm@openssh.com,aes256-gcm@openssh.com"));
+  /* One best-effort class for interactive and bulk alike: ssh -T would
+   * otherwise mark the tunnel as bulk (CS1, or "throughput" on Debian). */
+  g_assert_nonnull (strstr (out, "\nipqos cs0 cs0\n"));
 
   g_unlink (identity);
   g_rmdir (dir);
@@ -539,7 +543,7 @@ test_pppd_addresses (void)
   static const char * const expected_none[] = {
     PPPD_HEAD,
     "mtu", "1400", "mru", "1400",
-    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     "noipdefault",
     NULL
@@ -547,7 +551,7 @@ test_pppd_addresses (void)
   static const char * const expected_local[] = {
     PPPD_HEAD,
     "mtu", "1400", "mru", "1400",
-    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     "10.0.0.1:",
     NULL
@@ -557,7 +561,7 @@ test_pppd_addresses (void)
   static const char * const expected_remote[] = {
     PPPD_HEAD,
     "mtu", "1400", "mru", "1400",
-    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     ":10.0.0.2", "noipdefault",
     NULL
@@ -565,7 +569,7 @@ test_pppd_addresses (void)
   static const char * const expected_both[] = {
     PPPD_HEAD,
     "mtu", "1400", "mru", "1400",
-    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     "10.0.0.1:10.0.0.2",
     NULL
@@ -600,7 +604,7 @@ test_pppd_link_settings (void)
     PPPD, "/dev/pts/12", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent",
     "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
     "mtu", "576", "mru", "576",
-    "lcp-echo-interval", "300", "lcp-echo-failure", "29",
+    "lcp-echo-interval", "300", "lcp-echo-adaptive", "lcp-echo-failure", "28",
     "ipparam", "t0", "linkname", "t0",
     "plugin", PLUGIN, "midway-report-fd", "1023",
     "noipdefault",
@@ -633,7 +637,7 @@ test_ipv6 (void)
     PPPD, "/dev/pts/12", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent",
     "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
     "mtu", "1400", "mru", "1400",
-    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     "ipparam", "t0", "linkname", "t0",
     "plugin", PLUGIN, "midway-report-fd", "3",
     "noipdefault", "+ipv6",
@@ -679,7 +683,7 @@ test_dns (void)
     PPPD, "/dev/pts/12", "nodetach", "noauth", REFUSE_AUTH, "local", "nocrtscts", "silent",
     "noccp", "nodefaultroute", "noreplacedefaultroute", "noproxyarp", "hide-password",
     "mtu", "1400", "mru", "1400",
-    "lcp-echo-interval", "10", "lcp-echo-failure", "2",
+    "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     "ipparam", "t0", "linkname", "t0",
     "plugin", PLUGIN, "midway-report-fd", "3",
     "noipdefault", "usepeerdns",
@@ -720,8 +724,12 @@ option_value (char * const *argv,
   return NULL;
 }
 
-/* lcp-echo-failure is echo-failures - 1, so the peer is declared dead
- * within echo-interval × echo-failures seconds of going silent. */
+/* The peer is declared dead within echo-interval × echo-failures seconds
+ * of going silent: pppd's own count waits one tick more than it says, and
+ * adaptive echoes one more after a busy tick, so lcp-echo-failure is
+ * echo-failures - 2 with lcp-echo-adaptive; with echo-failures 2 there is
+ * no room for adaptive echoes, and it is 1 without them.  Never 0, which
+ * pppd takes as "never give up". */
 static void
 test_pppd_echo_mapping (void)
 {
@@ -729,14 +737,30 @@ test_pppd_echo_mapping (void)
     {
       g_autoptr(MidwayProfile) profile = new_profile ();
       g_autofree char *text = g_strdup_printf ("%u", failures);
-      g_autofree char *expected = g_strdup_printf ("%u", failures - 1);
+      g_autofree char *expected = g_strdup_printf ("%u", failures >= 3 ? failures - 2 : 1);
       g_auto(GStrv) argv = NULL;
 
       set_ok (profile, "echo-failures", text);
       argv = build_pppd (profile, &default_pppd_args);
       g_assert_cmpstr (option_value (argv, "lcp-echo-failure"), ==, expected);
-      g_assert_cmpstr (option_value (argv, "lcp-echo-interval"), ==, "10");
+      g_assert_cmpstr (option_value (argv, "lcp-echo-interval"), ==, "3");
+      g_assert_cmpint (g_strv_contains ((const char * const *) argv, "lcp-echo-adaptive"), ==,
+                       failures >= 3);
     }
+}
+
+/* The defaults: a dead peer within 10 s (3 s × 3), an idle link probed
+ * at most every 3 s, a busy one not at all. */
+static void
+test_pppd_echo_defaults (void)
+{
+  g_autoptr(MidwayProfile) profile = new_profile ();
+  g_auto(GStrv) argv = build_pppd (profile, &default_pppd_args);
+  guint interval = (guint) g_ascii_strtoull (option_value (argv, "lcp-echo-interval"), NULL, 10);
+
+  g_assert_cmpuint (interval, >=, 3);
+  g_assert_cmpuint (interval * midway_profile_get_echo_failures (profile), <=, 10);
+  g_assert_true (g_strv_contains ((const char * const *) argv, "lcp-echo-adaptive"));
 }
 
 static void
@@ -828,6 +852,7 @@ main (int   argc,
   g_test_add_func ("/argv/pppd/addresses", test_pppd_addresses);
   g_test_add_func ("/argv/pppd/link-settings", test_pppd_link_settings);
   g_test_add_func ("/argv/pppd/echo-mapping", test_pppd_echo_mapping);
+  g_test_add_func ("/argv/pppd/echo-defaults", test_pppd_echo_defaults);
   g_test_add_func ("/argv/pppd/invalid-arguments", test_pppd_invalid_arguments);
   g_test_add_func ("/argv/ipv6", test_ipv6);
   g_test_add_func ("/argv/dns", test_dns);

@@ -226,7 +226,7 @@ test_defaults (void)
   g_assert_cmpstr (midway_profile_get_local_address (profile), ==, "");
   g_assert_cmpstr (midway_profile_get_remote_address (profile), ==, "");
   g_assert_cmpuint (midway_profile_get_mtu (profile), ==, 1400);
-  g_assert_cmpuint (midway_profile_get_echo_interval (profile), ==, 10);
+  g_assert_cmpuint (midway_profile_get_echo_interval (profile), ==, 3);
   g_assert_cmpuint (midway_profile_get_echo_failures (profile), ==, 3);
   g_assert_true (midway_profile_get_reconnect (profile));
 
