@@ -36,6 +36,7 @@ struct _MidwayProfileEditor
   GtkListBox    *fields_box;
   GPtrArray     *fields;   /* Field, in the table's order */
   MidwayProfile *profile;
+  MidwayProfile *baseline;  /* as last loaded or saved: what "modified" compares with */
   gboolean       loading;
 
   GtkWidget     *fetch_button;      /* on the host-key row */
@@ -285,6 +286,8 @@ midway_profile_editor_set_profile (MidwayProfileEditor *self,
 
   g_clear_object (&self->profile);
   self->profile = midway_profile_copy (profile);
+  g_clear_object (&self->baseline);
+  self->baseline = midway_profile_copy (profile);
 
   self->loading = TRUE;
   for (guint i = 0; i < self->fields->len; i++)
@@ -308,6 +311,32 @@ midway_profile_editor_get_profile (MidwayProfileEditor *self)
   g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
 
   return self->profile;
+}
+
+/* A refused text counts: what the person sees is not what is stored.
+ * "Trust and Pin" and "Generate Key" go through the rows, so they count
+ * like typing. */
+gboolean
+midway_profile_editor_get_modified (MidwayProfileEditor *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), FALSE);
+
+  if (self->profile == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->fields->len; i++)
+    if (((Field *) g_ptr_array_index (self->fields, i))->refused)
+      return TRUE;
+  return !midway_profile_equal (self->profile, self->baseline);
+}
+
+void
+midway_profile_editor_mark_saved (MidwayProfileEditor *self)
+{
+  g_return_if_fail (MIDWAY_IS_PROFILE_EDITOR (self));
+  g_return_if_fail (self->profile != NULL);
+
+  g_clear_object (&self->baseline);
+  self->baseline = midway_profile_copy (self->profile);
 }
 
 MidwayProfile *
@@ -379,6 +408,7 @@ midway_profile_editor_dispose (GObject *object)
   g_cancellable_cancel (self->fetch_cancellable);
   g_clear_object (&self->fetch_cancellable);
   g_clear_object (&self->profile);
+  g_clear_object (&self->baseline);
 
   G_OBJECT_CLASS (midway_profile_editor_parent_class)->dispose (object);
 }

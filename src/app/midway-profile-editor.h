@@ -22,6 +22,10 @@ void           midway_profile_editor_set_profile     (MidwayProfileEditor  *self
 /* The profile as edited so far: every field whose text is valid. */
 MidwayProfile *midway_profile_editor_get_profile     (MidwayProfileEditor  *self);
 
+/* Whether the form differs from the profile last set or marked saved. */
+gboolean       midway_profile_editor_get_modified    (MidwayProfileEditor  *self);
+void           midway_profile_editor_mark_saved      (MidwayProfileEditor  *self);
+
 /* The edited profile when every field and the whole are valid; otherwise
  * NULL with the library's message, and the field it names marked. */
 MidwayProfile *midway_profile_editor_check           (MidwayProfileEditor  *self,

@@ -354,6 +354,16 @@ test_key_panel (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (auth_row)), ==, "keyring-key");
   g_assert_cmpint (midway_profile_get_auth (midway_profile_editor_get_profile (editor)), ==,
                    MIDWAY_AUTH_KEYRING_KEY);
+  /* A change of the form like typing: closing asks first, and Cancel
+   * keeps the window and the form. */
+  g_assert_true (midway_profile_editor_get_modified (editor));
+  gtk_window_close (GTK_WINDOW (dialog));
+  message = wait_for_message_dialog ();
+  g_assert_true (message == midway_profile_dialog_get_unsaved_question (dialog));
+  respond (message, "cancel");
+  g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (auth_row)), ==, "keyring-key");
 
   stored = keyring_lookup (profile_id, MIDWAY_SECRET_PRIVATE_KEY);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (stored, NULL), "-----BEGIN OPENSSH PRIVATE KEY-----\n"));

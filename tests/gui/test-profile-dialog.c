@@ -247,6 +247,239 @@ test_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* ---- Unsaved changes ----------------------------------------------------- */
+
+static char *
+store (const char *name)
+{
+  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *path = NULL;
+
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  path = path_for (midway_profile_get_id (profile));
+  g_assert_true (midway_profile_save (profile, path, &error));
+  g_assert_no_error (error);
+  return g_strdup (midway_profile_get_id (profile));
+}
+
+static guint
+saved_mtu (const char *id)
+{
+  g_autofree char *path = path_for (id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) loaded = midway_profile_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return midway_profile_get_mtu (loaded);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The question must be up, shown; its button is clicked as a person
+ * would.  @dialog is a weak pointer: Discard or Save may close the window. */
+static void
+answer (MidwayProfileDialog **dialog,
+        const char           *response)
+{
+  AdwMessageDialog *question = midway_profile_dialog_get_unsaved_question (*dialog);
+  GtkWidget *button;
+
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (question)) == GTK_WINDOW (*dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Save Changes?");
+  button = find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, response));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_activate (button));
+  /* The dialog answers from its own main loop turn. */
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+       *dialog != NULL && midway_profile_dialog_get_unsaved_question (*dialog) != NULL;)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+wait_closed (MidwayProfileDialog **dialog)
+{
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; *dialog != NULL;)
+    {
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (*dialog)));
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* What a click on a profile in the sidebar (or tabbing onto it) does. */
+static void
+click_profile (MidwayProfileDialog *dialog,
+               MidwayConnectionList *list,
+               const char          *id)
+{
+  GListModel *model = G_LIST_MODEL (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (midway_connection_get_id (connection), id) == 0)
+        {
+          GtkListBox *box = midway_profile_dialog_get_list (dialog);
+
+          gtk_list_box_select_row (box, gtk_list_box_get_row_at_index (box, i));
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+shown_id (MidwayProfileEditor *editor)
+{
+  return midway_profile_get_id (midway_profile_editor_get_profile (editor));
+}
+
+static const char *
+row_text (MidwayProfileEditor *editor,
+          const char          *key)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (midway_profile_editor_get_row (editor, key)));
+}
+
+static void
+test_unsaved (void)
+{
+  g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alpha = store ("Alpha");
+  g_autofree char *beta = store ("Beta");
+  MidwayProfileDialog *dialog;
+  MidwayProfileEditor *editor;
+  GtkListBoxRow *selected;
+  guint n_files = count_files ();
+
+  g_assert_true (midway_connection_list_load (list, &error));
+  g_assert_no_error (error);
+  dialog = midway_profile_dialog_new (NULL, list);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  editor = midway_profile_dialog_get_editor (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (shown_id (editor), ==, alpha);
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* Another profile while Alpha has an edit: asked, and Cancel keeps the
+   * edit and Alpha's row selected. */
+  type_into (editor, MIDWAY_FIELD_MTU, "1300");
+  g_assert_true (midway_profile_editor_get_modified (editor));
+  click_profile (dialog, list, beta);
+  g_assert_cmpstr (shown_id (editor), ==, alpha);
+  selected = gtk_list_box_get_selected_row (midway_profile_dialog_get_list (dialog));
+  g_assert_true (selected == gtk_list_box_get_row_at_index (midway_profile_dialog_get_list (dialog), 0));
+  answer (&dialog, "cancel");
+  g_assert_cmpstr (shown_id (editor), ==, alpha);
+  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_MTU), ==, "1300");
+
+  /* Discard: Beta is shown, Alpha's file is as it was, and so is Alpha
+   * when shown again. */
+  click_profile (dialog, list, beta);
+  answer (&dialog, "discard");
+  g_assert_cmpstr (shown_id (editor), ==, beta);
+  g_assert_cmpuint (saved_mtu (alpha), ==, 1400);
+  click_profile (dialog, list, alpha);
+  g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
+  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_MTU), ==, "1400");
+
+  /* Save: written, then Beta. */
+  type_into (editor, MIDWAY_FIELD_MTU, "1300");
+  click_profile (dialog, list, beta);
+  answer (&dialog, "save");
+  g_assert_cmpuint (saved_mtu (alpha), ==, 1300);
+  g_assert_cmpstr (shown_id (editor), ==, beta);
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* A save the library refuses: the question goes, the form stays. */
+  type_into (editor, MIDWAY_FIELD_HOST, "");
+  click_profile (dialog, list, alpha);
+  answer (&dialog, "save");
+  g_assert_cmpstr (shown_id (editor), ==, beta);
+  assert_marked (editor, MIDWAY_FIELD_HOST);
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* A text the library refuses is a change too. */
+  type_into (editor, MIDWAY_FIELD_PORT, "70000");
+  g_assert_true (midway_profile_editor_get_modified (editor));
+  type_into (editor, MIDWAY_FIELD_PORT, "22");
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* A new form that was typed into is not replaced by tabbing into the
+   * list, nor by another "New". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profiles.new", NULL));
+  g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
+  type_into (editor, MIDWAY_FIELD_NAME, "Fresh");
+  click_profile (dialog, list, alpha);
+  g_assert_cmpstr (adw_message_dialog_get_body (midway_profile_dialog_get_unsaved_question (dialog)), ==,
+                   "“Fresh” has changes that are not saved. Unsaved changes are lost.");
+  answer (&dialog, "cancel");
+  g_assert_null (gtk_list_box_get_selected_row (midway_profile_dialog_get_list (dialog)));
+  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_NAME), ==, "Fresh");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profiles.new", NULL));
+  answer (&dialog, "cancel");
+  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_NAME), ==, "Fresh");
+
+  /* Closing asks too; Cancel keeps the window, Discard closes it and
+   * writes nothing. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_nonnull (dialog);
+  answer (&dialog, "cancel");
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  gtk_window_close (GTK_WINDOW (dialog));
+  answer (&dialog, "discard");
+  wait_closed (&dialog);
+  g_assert_cmpuint (count_files (), ==, n_files);
+
+  /* Closing with Save writes the edit, then closes. */
+  dialog = midway_profile_dialog_new (NULL, list);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  editor = midway_profile_dialog_get_editor (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (midway_profile_dialog_select (dialog, beta));
+  type_into (editor, MIDWAY_FIELD_MTU, "1250");
+  gtk_window_close (GTK_WINDOW (dialog));
+  answer (&dialog, "save");
+  wait_closed (&dialog);
+  g_assert_cmpuint (saved_mtu (beta), ==, 1250);
+
+  /* Unchanged, it just closes. */
+  dialog = midway_profile_dialog_new (NULL, list);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (dialog);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,6 +487,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add_func ("/profile-dialog/create-edit-delete", test_dialog);
+  g_test_add_func ("/profile-dialog/unsaved-changes", test_unsaved);
 
   return g_test_run ();
 }
