@@ -438,19 +438,53 @@ show_log_action (GSimpleAction *action,
   show_log (self, pick_log_connection (self));
 }
 
-static void
-profiles_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
+/* One profiles window, whether reached from the main window or the tray. */
+static MidwayProfileDialog *
+get_profiles (MidwayApplication *self)
 {
-  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
-
   if (self->profiles == NULL)
     {
       self->profiles = midway_profile_dialog_new (GTK_APPLICATION (self), self->connections);
       g_object_add_weak_pointer (G_OBJECT (self->profiles), (gpointer *) &self->profiles);
     }
   gtk_window_present (GTK_WINDOW (self->profiles));
+  return self->profiles;
+}
+
+static void
+profiles_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  get_profiles (MIDWAY_APPLICATION (user_data));
+}
+
+static void
+new_profile_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  midway_profile_dialog_new_profile (get_profiles (MIDWAY_APPLICATION (user_data)));
+}
+
+static void
+edit_profile_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  if (!midway_profile_dialog_select (get_profiles (self), g_variant_get_string (parameter, NULL)))
+    midway_window_show_error (get_window (self), _("This profile no longer exists"));
+}
+
+static void
+import_profile_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (get_profiles (MIDWAY_APPLICATION (user_data))),
+                              "profiles.import", NULL);
 }
 
 static void
@@ -468,6 +502,9 @@ static const GActionEntry app_actions[] = {
   { "show-window", show_window_action, NULL, NULL, NULL, { 0 } },
   { "show-log", show_log_action, NULL, NULL, NULL, { 0 } },
   { "profiles", profiles_action, NULL, NULL, NULL, { 0 } },
+  { "new-profile", new_profile_action, NULL, NULL, NULL, { 0 } },
+  { "edit-profile", edit_profile_action, "s", NULL, NULL, { 0 } },
+  { "import-profile", import_profile_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
