@@ -12,6 +12,7 @@
 
 #include "midway-application.h"
 #include "midway-autostart.h"
+#include "midway-error.h"
 #include "midway-host-key.h"
 #include "midway-host-key-dialog.h"
 #include "midway-host-key-fetcher.h"
@@ -73,22 +74,97 @@ show_error (MidwayApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* ---- Refusals before a tunnel exists ------------------------------------ */
+
+/* Plain words for why Connect never got as far as a tunnel.  The bus's
+ * and polkit's own texts are for the log: they are long, technical and
+ * name no profile. */
+static char *
+describe_refusal (const GError *error)
+{
+  if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED))
+    return g_strdup (_("This account is not allowed to start VPN connections on this computer."));
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED))
+    return g_strdup (_("Midway’s system helper is not installed or could not be started."));
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup (_("Midway’s system helper did not answer."));
+  if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED))
+    return g_strdup (_("Too many connections are running or starting: disconnect one first."));
+  if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE))
+    /* Translators: %s is the library's message about one field. */
+    return g_strdup_printf (_("The profile is not valid (%s): edit it first."), error->message);
+  if (error->domain == MIDWAY_SECRET_STORE_ERROR || error->domain == MIDWAY_ERROR)
+    return g_strdup (error->message);  /* ours: already plain words */
+  if (error->domain == G_IO_ERROR || error->domain == G_DBUS_ERROR)
+    return g_strdup (_("The system bus cannot be reached."));
+  return g_strdup (_("Midway’s system helper refused the connection."));
+}
+
+/* On the row, where the switch springs back, and as a notification for
+ * whoever is not looking at the window. */
+static void
+refuse (MidwayApplication *self,
+        const char        *profile_id,
+        const char        *words)
+{
+  MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  g_autofree char *summary = NULL;
+
+  if (connection == NULL)
+    return;  /* deleted meanwhile: nothing left to tell about */
+  midway_connection_set_refusal (connection, words);
+  /* Translators: %s is the profile's name. */
+  summary = g_strdup_printf (_("“%s” did not connect"), midway_connection_get_name (connection));
+  midway_notifier_show_refusal (self->notifier, profile_id, summary, words);
+}
+
+typedef struct {
+  MidwayApplication *self;
+  char              *profile_id;
+} ConnectRequest;
+
+static void
+connect_request_free (ConnectRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->profile_id);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectRequest, connect_request_free)
+
 static void
 connect_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(MidwayApplication) self = user_data;
+  g_autoptr(ConnectRequest) request = user_data;
+  MidwayApplication *self = request->self;
+  const char *profile_id = request->profile_id;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *words = NULL;
 
   path = midway_connection_list_connect_finish (MIDWAY_CONNECTION_LIST (source), result, &error);
-  if (path == NULL)
+  if (self->notifier == NULL)
+    return;  /* shut down meanwhile */
+  if (path != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Could not connect: %s"), error->message);
-
-      show_error (self, message);
+      midway_notifier_withdraw_refusal (self->notifier, profile_id);
+      return;
     }
+  g_message ("Connect of profile %s refused: %s", profile_id, error->message);
+  words = describe_refusal (error);
+  refuse (self, profile_id, words);
 }
 
 static void connect_profile (MidwayApplication *self,
@@ -130,14 +206,19 @@ on_first_connect_response (AdwMessageDialog *dialog,
     return;  /* shut down meanwhile */
   g_hash_table_remove (self->fetching_ids, profile_id);
   if (g_strcmp0 (response, MIDWAY_HOST_KEY_RESPONSE_PIN) != 0)
-    return;
+    {
+      MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+
+      /* Not trusted: the switch turned on for this goes back off. */
+      if (connection != NULL)
+        midway_connection_set_refusal (connection, NULL);
+      return;
+    }
   if (!midway_connection_list_pin_host_key (self->connections, profile_id,
                                             midway_host_key_dialog_get_host_key (MIDWAY_HOST_KEY_DIALOG (dialog)),
                                             &error))
     {
-      g_autofree char *message = g_strdup_printf (_("Not connected: %s"), error->message);
-
-      show_error (self, message);
+      refuse (self, profile_id, error->message);
       return;
     }
   connect_profile (self, profile_id);
@@ -164,11 +245,12 @@ first_connect_fetch_cb (GObject      *source,
     dialog = midway_host_key_dialog_new_confirm (GTK_WINDOW (get_window (self)), host, port, host_key, &error);
   if (dialog == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Not connected: cannot fetch the server’s host key: %s"),
-                                                  error->message);
+      /* Translators: %s says why, e.g. the server did not answer. */
+      g_autofree char *words = g_strdup_printf (_("The server’s host key could not be fetched: %s"),
+                                                error->message);
 
       g_hash_table_remove (self->fetching_ids, profile_id);
-      show_error (self, message);
+      refuse (self, profile_id, words);
       return;
     }
   request = g_new0 (PinRequest, 1);
@@ -291,6 +373,7 @@ connect_profile (MidwayApplication *self,
                  const char        *profile_id)
 {
   MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  ConnectRequest *request;
 
   if (connection == NULL)
     {
@@ -304,8 +387,11 @@ connect_profile (MidwayApplication *self,
       fetch_before_connect (self, midway_connection_get_profile (connection));
       return;
     }
+  request = g_new0 (ConnectRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
   midway_connection_list_connect_async (self->connections, connection, self->secrets, NULL,
-                                        connect_cb, g_object_ref (self));
+                                        connect_cb, request);
 }
 
 static void
@@ -514,6 +600,8 @@ on_tunnel_added (MidwayConnectionList *list,
                  MidwayApplication    *self)
 {
   midway_notifier_watch (self->notifier, tunnel);
+  /* From here on the tunnel's own notifications tell the story. */
+  midway_notifier_withdraw_refusal (self->notifier, midway_tunnel1_get_profile_id (tunnel));
   g_signal_connect_object (tunnel, "g-properties-changed", G_CALLBACK (on_tunnel_properties_changed), self, 0);
   check_host_key_mismatch (self, tunnel);
 }
@@ -534,6 +622,17 @@ on_notification_retry (MidwayNotifier    *notifier,
                        MidwayApplication *self)
 {
   connect_profile (self, midway_tunnel1_get_profile_id (tunnel));
+}
+
+static void
+on_notification_show_profile (MidwayNotifier    *notifier,
+                              const char        *profile_id,
+                              MidwayApplication *self)
+{
+  MidwayWindow *window = get_window (self);
+
+  midway_window_show_list (window);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -641,6 +740,7 @@ midway_application_startup (GApplication *application)
   self->notifier = midway_notifier_new ();
   g_signal_connect_object (self->notifier, "retry", G_CALLBACK (on_notification_retry), self, 0);
   g_signal_connect_object (self->notifier, "show-log", G_CALLBACK (on_notification_show_log), self, 0);
+  g_signal_connect_object (self->notifier, "show-profile", G_CALLBACK (on_notification_show_profile), self, 0);
 
   self->connections = midway_connection_list_new ();
   g_signal_connect_object (self->connections, "tunnel-added", G_CALLBACK (on_tunnel_added), self, 0);

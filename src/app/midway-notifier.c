@@ -28,6 +28,7 @@ struct _MidwayNotifier
   GObject     parent_instance;
 
   GHashTable *watches;  /* MidwayTunnel1 → Watch */
+  GHashTable *refusals; /* profile id → NotifyNotification: Connect refused */
   guint       fold_window_ms;
 };
 
@@ -56,6 +57,7 @@ enum {
 enum {
   SIGNAL_SHOW_LOG,
   SIGNAL_RETRY,
+  SIGNAL_SHOW_PROFILE,
   N_SIGNALS
 };
 
@@ -451,6 +453,7 @@ midway_notifier_finalize (GObject *object)
   MidwayNotifier *self = MIDWAY_NOTIFIER (object);
 
   g_clear_pointer (&self->watches, g_hash_table_unref);
+  g_clear_pointer (&self->refusals, g_hash_table_unref);
 
   G_OBJECT_CLASS (midway_notifier_parent_class)->finalize (object);
 }
@@ -491,6 +494,66 @@ midway_notifier_set_property (GObject      *object,
     }
 }
 
+/* ---- Connect refused, before any tunnel ---------------------------------- */
+
+static void
+on_refusal_default (NotifyNotification *notification,
+                    char               *action,
+                    gpointer            user_data)
+{
+  MidwayNotifier *self = MIDWAY_NOTIFIER (user_data);
+  const char *profile_id = g_object_get_data (G_OBJECT (notification), "midway-profile-id");
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_PROFILE], 0, profile_id);
+}
+
+void
+midway_notifier_show_refusal (MidwayNotifier *self,
+                              const char     *profile_id,
+                              const char     *summary,
+                              const char     *body)
+{
+  NotifyNotification *notification;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
+  g_return_if_fail (profile_id != NULL);
+
+  /* One bubble per profile: a second refusal replaces the first. */
+  notification = g_hash_table_lookup (self->refusals, profile_id);
+  if (notification == NULL)
+    {
+      notification = notify_notification_new (summary, body, "midway-tunnel-error-symbolic");
+      g_object_set_data_full (G_OBJECT (notification), "midway-profile-id", g_strdup (profile_id), g_free);
+      g_hash_table_insert (self->refusals, g_strdup (profile_id), notification);
+    }
+  else
+    notify_notification_update (notification, summary, body, "midway-tunnel-error-symbolic");
+  notify_notification_set_category (notification, "network.error");
+  notify_notification_set_urgency (notification, NOTIFY_URGENCY_NORMAL);
+  notify_notification_clear_actions (notification);
+  if (server_has_actions ())
+    notify_notification_add_action (notification, "default", _("Show"), on_refusal_default, self, NULL);
+  if (!notify_notification_show (notification, &error))
+    g_warning ("Could not show a notification: %s", error->message);
+}
+
+void
+midway_notifier_withdraw_refusal (MidwayNotifier *self,
+                                  const char     *profile_id)
+{
+  NotifyNotification *notification;
+
+  g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
+
+  notification = g_hash_table_lookup (self->refusals, profile_id);
+  if (notification != NULL)
+    {
+      notify_notification_close (notification, NULL);
+      g_hash_table_remove (self->refusals, profile_id);
+    }
+}
+
 static void
 midway_notifier_class_init (MidwayNotifierClass *klass)
 {
@@ -512,6 +575,10 @@ midway_notifier_class_init (MidwayNotifierClass *klass)
   signals[SIGNAL_RETRY] =
     g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, MIDWAY_TYPE_TUNNEL1);
+  /* A refusal's bubble was clicked: the profile id. */
+  signals[SIGNAL_SHOW_PROFILE] =
+    g_signal_new ("show-profile", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -519,6 +586,7 @@ midway_notifier_init (MidwayNotifier *self)
 {
   self->fold_window_ms = DEFAULT_FOLD_WINDOW_MS;
   self->watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) watch_free);
+  self->refusals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   if (!notify_is_initted ())
     notify_init (_("Midway"));

@@ -36,4 +36,14 @@ void            midway_notifier_set_failure_detail (MidwayNotifier *self,
                                                     MidwayTunnel1  *tunnel,
                                                     const char     *detail);
 
+/* A Connect that was refused before any tunnel existed: one notification
+ * per profile, replaced by the next refusal, closed when withdrawn (a
+ * tunnel for the profile appeared).  Clicking it emits "show-profile". */
+void            midway_notifier_show_refusal     (MidwayNotifier *self,
+                                                  const char     *profile_id,
+                                                  const char     *summary,
+                                                  const char     *body);
+void            midway_notifier_withdraw_refusal (MidwayNotifier *self,
+                                                  const char     *profile_id);
+
 G_END_DECLS

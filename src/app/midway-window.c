@@ -30,6 +30,7 @@ struct _MidwayWindow
   MidwayTunnelDetails  *details;
 
   MidwayAutostart      *autostart;
+  AdwToast             *toast;  /* weak: the message shown */
 };
 
 enum {
@@ -236,8 +237,13 @@ midway_window_show_error (MidwayWindow *self,
 
   g_return_if_fail (MIDWAY_IS_WINDOW (self));
 
+  /* The newest message replaces the one shown instead of queueing
+   * behind it, and goes by itself. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_timeout (toast, 10);
+  g_set_weak_pointer (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
@@ -262,6 +268,7 @@ midway_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MIDWAY_TYPE_WINDOW);
   g_clear_object (&self->connections);
   g_clear_object (&self->autostart);
+  g_clear_weak_pointer (&self->toast);
 
   G_OBJECT_CLASS (midway_window_parent_class)->dispose (object);
 }
