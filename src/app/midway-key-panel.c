@@ -317,11 +317,10 @@ midway_key_panel_reload (MidwayKeyPanel *self)
 static void
 use_keyring_key (MidwayKeyPanel *self)
 {
-  GtkWidget *row = midway_profile_editor_get_row (self->editor, MIDWAY_FIELD_AUTH);
-
-  /* Through the row, as if typed: the editor shows and checks it. */
-  if (row != NULL && GTK_IS_EDITABLE (row))
-    gtk_editable_set_text (GTK_EDITABLE (row), midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY));
+  /* Through the editor's row, as if chosen: the editor shows and checks it. */
+  if (self->editor != NULL)
+    midway_profile_editor_set_text (self->editor, MIDWAY_FIELD_AUTH,
+                                    midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY));
   else
     midway_profile_set_from_string (self->profile, MIDWAY_FIELD_AUTH,
                                     midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY), NULL);

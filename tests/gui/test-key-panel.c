@@ -351,7 +351,9 @@ test_key_panel (void)
   wait_until_idle (panel);
   g_assert_nonnull (midway_key_panel_get_key (panel));
   auth_row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (auth_row)), ==, "keyring-key");
+  g_assert_true (ADW_IS_COMBO_ROW (auth_row));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (auth_row))), ==,
+                   "Key in the keyring");
   g_assert_cmpint (midway_profile_get_auth (midway_profile_editor_get_profile (editor)), ==,
                    MIDWAY_AUTH_KEYRING_KEY);
   /* A change of the form like typing: closing asks first, and Cancel
@@ -363,7 +365,8 @@ test_key_panel (void)
   respond (message, "cancel");
   g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (auth_row)), ==, "keyring-key");
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (auth_row))), ==,
+                   "Key in the keyring");
 
   stored = keyring_lookup (profile_id, MIDWAY_SECRET_PRIVATE_KEY);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (stored, NULL), "-----BEGIN OPENSSH PRIVATE KEY-----\n"));

@@ -35,16 +35,23 @@ count_files (void)
   return n;
 }
 
-/* What a person's typing does: the entry's text changes. */
+/* What a person's typing (or choosing, or spinning) does: the row's
+ * widget changes. */
 static void
 type_into (MidwayProfileEditor *editor,
            const char          *key,
            const char          *text)
 {
   GtkWidget *row = midway_profile_editor_get_row (editor, key);
+  g_autofree char *shown = NULL;
 
-  g_assert_true (ADW_IS_ENTRY_ROW (row));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_assert_nonnull (row);
+  if (ADW_IS_ENTRY_ROW (row))
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+  else
+    midway_profile_editor_set_text (editor, key, text);
+  shown = midway_profile_editor_dup_text (editor, key);
+  g_assert_cmpstr (shown, ==, text);
 }
 
 static void
@@ -60,11 +67,95 @@ assert_marked (MidwayProfileEditor *editor,
 {
   GtkWidget *row = midway_profile_editor_get_row (editor, key);
   GtkLabel *label = midway_profile_editor_get_error_label (editor, key);
-  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+  /* Named as the row is, never by the file's key. */
+  g_autofree char *prefix = g_strconcat (midway_field_spec_get_label (midway_profile_lookup_field (key)), ": ", NULL);
 
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (label), prefix));
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))));
+}
+
+static void
+assert_spin_range (MidwayProfileEditor *editor,
+                   const char          *key,
+                   double               min,
+                   double               max)
+{
+  GtkWidget *row = midway_profile_editor_get_row (editor, key);
+  GtkWidget *spin = NULL;
+  double low, high;
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  spin = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  gtk_spin_button_get_range (GTK_SPIN_BUTTON (spin), &low, &high);
+  g_assert_cmpfloat (low, ==, min);
+  g_assert_cmpfloat (high, ==, max);
+}
+
+static GtkFileChooser *
+wait_for_chooser (void)
+{
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;;)
+    {
+      g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+      for (GList *l = windows; l != NULL; l = l->next)
+        if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+          return l->data;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The key file's own button, and the file chooser it opens. */
+static void
+choose_key_file (MidwayProfileEditor *editor)
+{
+  GtkWidget *row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE);
+  GtkWidget *button = find_named (row, "choose-key-file");
+  g_autofree char *path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "id_test", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+
+  g_assert_true (g_file_set_contents (path, "not read here\n", -1, &error));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_activate (button));
+  chooser = wait_for_chooser ();
+  g_assert_true (gtk_file_chooser_set_file (chooser, file, &error));
+  g_assert_no_error (error);
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;;)
+    {
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (chooser);
+
+      if (chosen != NULL && g_file_equal (chosen, file))
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, path);
+  g_assert_cmpstr (midway_profile_get_key_file (midway_profile_editor_get_profile (editor)), ==, path);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
 }
 
 static void
@@ -136,6 +227,22 @@ test_dialog (void)
   editor = midway_profile_dialog_get_editor (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 
+  /* In sections, by what they are about. */
+  {
+    const char *titles[] = { "Server", "Sign-in", "Addresses and Routes", "DNS", "Advanced" };
+    GtkWidget *box = gtk_widget_get_first_child (GTK_WIDGET (editor));
+    GtkWidget *group = gtk_widget_get_first_child (box);
+
+    for (guint i = 0; i < G_N_ELEMENTS (titles); i++, group = gtk_widget_get_next_sibling (group))
+      {
+        g_assert_true (ADW_IS_PREFERENCES_GROUP (group));
+        g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==, titles[i]);
+      }
+    g_assert_null (group);
+    g_assert_true (gtk_widget_is_ancestor (midway_profile_editor_get_row (editor, MIDWAY_FIELD_DNS_SEARCH),
+                                           gtk_widget_get_prev_sibling (gtk_widget_get_last_child (box))));
+  }
+
   /* Every field of the library's table has a row, but the id. */
   midway_profile_get_fields (&n_fields);
   g_assert_cmpuint (n_fields, >, 0);
@@ -155,30 +262,48 @@ test_dialog (void)
   type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
   type_into (editor, MIDWAY_FIELD_USER, "mwsrv");
 
-  /* An invalid port is refused as it is typed, and so is the save. */
-  type_into (editor, MIDWAY_FIELD_PORT, "70000");
-  assert_marked (editor, MIDWAY_FIELD_PORT);
+  /* Numbers are spin buttons over the library's own range. */
+  assert_spin_range (editor, MIDWAY_FIELD_PORT, 1, 65535);
+  assert_spin_range (editor, MIDWAY_FIELD_MTU, 576, 1500);
+  assert_spin_range (editor, MIDWAY_FIELD_ECHO_FAILURES, 2, 30);
+  type_into (editor, MIDWAY_FIELD_PORT, "2222");
+  g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT), "error"));
+
+  /* A host ssh would read as an option is refused as it is typed, and
+   * so is the save; the message names the row "Server", not "host". */
+  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
+  assert_marked (editor, MIDWAY_FIELD_HOST);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)),
+                                   "Server: "));
   activate (dialog, "profiles.save");
-  assert_marked (editor, MIDWAY_FIELD_PORT);
+  assert_marked (editor, MIDWAY_FIELD_HOST);
   g_assert_cmpuint (count_files (), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
 
-  /* A host ssh would read as an option, likewise. */
-  type_into (editor, MIDWAY_FIELD_PORT, "2222");
-  g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT), "error"));
-  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
-  assert_marked (editor, MIDWAY_FIELD_HOST);
-  activate (dialog, "profiles.save");
-  g_assert_cmpuint (count_files (), ==, 0);
+  /* The sign-in method is a choice by name; the key file's row is there
+   * only for the method that uses it. */
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH);
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row))), ==,
+                   "SSH agent");
+  g_assert_false (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 1);
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row))), ==,
+                   "Private key file");
+  g_assert_cmpint (midway_profile_get_auth (midway_profile_editor_get_profile (editor)), ==, MIDWAY_AUTH_KEY_FILE);
+  g_assert_true (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
 
   /* A rule of the whole profile, checked only on save, marks its field. */
-  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
-  type_into (editor, MIDWAY_FIELD_AUTH, "key-file");
   g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH), "error"));
   activate (dialog, "profiles.save");
   assert_marked (editor, MIDWAY_FIELD_KEY_FILE);
   g_assert_cmpuint (count_files (), ==, 0);
+  choose_key_file (editor);
   type_into (editor, MIDWAY_FIELD_AUTH, "agent");
+  g_assert_false (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_KEY_FILE)))));
 
   /* Fixed: saved, 0600, parses back equal, and in the connection list. */
   activate (dialog, "profiles.save");
@@ -360,11 +485,14 @@ shown_id (MidwayProfileEditor *editor)
   return midway_profile_get_id (midway_profile_editor_get_profile (editor));
 }
 
-static const char *
-row_text (MidwayProfileEditor *editor,
-          const char          *key)
+static void
+assert_text (MidwayProfileEditor *editor,
+             const char          *key,
+             const char          *expected)
 {
-  return gtk_editable_get_text (GTK_EDITABLE (midway_profile_editor_get_row (editor, key)));
+  g_autofree char *text = midway_profile_editor_dup_text (editor, key);
+
+  g_assert_cmpstr (text, ==, expected);
 }
 
 static void
@@ -398,7 +526,7 @@ test_unsaved (void)
   g_assert_true (selected == gtk_list_box_get_row_at_index (midway_profile_dialog_get_list (dialog), 0));
   answer (&dialog, "cancel");
   g_assert_cmpstr (shown_id (editor), ==, alpha);
-  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_MTU), ==, "1300");
+  assert_text (editor, MIDWAY_FIELD_MTU, "1300");
 
   /* Discard: Beta is shown, Alpha's file is as it was, and so is Alpha
    * when shown again. */
@@ -408,7 +536,7 @@ test_unsaved (void)
   g_assert_cmpuint (saved_mtu (alpha), ==, 1400);
   click_profile (dialog, list, alpha);
   g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
-  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_MTU), ==, "1400");
+  assert_text (editor, MIDWAY_FIELD_MTU, "1400");
 
   /* Save: written, then Beta. */
   type_into (editor, MIDWAY_FIELD_MTU, "1300");
@@ -428,9 +556,9 @@ test_unsaved (void)
   g_assert_false (midway_profile_editor_get_modified (editor));
 
   /* A text the library refuses is a change too. */
-  type_into (editor, MIDWAY_FIELD_PORT, "70000");
+  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
   g_assert_true (midway_profile_editor_get_modified (editor));
-  type_into (editor, MIDWAY_FIELD_PORT, "22");
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
   g_assert_false (midway_profile_editor_get_modified (editor));
 
   /* A new form that was typed into is not replaced by tabbing into the
@@ -443,10 +571,10 @@ test_unsaved (void)
                    "“Fresh” has changes that are not saved. Unsaved changes are lost.");
   answer (&dialog, "cancel");
   g_assert_null (gtk_list_box_get_selected_row (midway_profile_dialog_get_list (dialog)));
-  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_NAME), ==, "Fresh");
+  assert_text (editor, MIDWAY_FIELD_NAME, "Fresh");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profiles.new", NULL));
   answer (&dialog, "cancel");
-  g_assert_cmpstr (row_text (editor, MIDWAY_FIELD_NAME), ==, "Fresh");
+  assert_text (editor, MIDWAY_FIELD_NAME, "Fresh");
 
   /* Closing asks too; Cancel keeps the window, Discard closes it and
    * writes nothing. */
