@@ -98,16 +98,43 @@ with_label (const MidwayFieldSpec *spec,
 }
 
 static void
-field_mark (Field      *field,
-            const char *message,
-            gboolean    refused)
+field_show_message (Field *field)
+{
+  gtk_widget_set_visible (field->error_row,
+                          field->error_message != NULL && gtk_widget_get_visible (field->row));
+}
+
+/* While the person types, the row only turns red and its tooltip says
+ * why: a message row appearing under it would push every row below on
+ * each keystroke.  It shows once the row is left, or at once for
+ * messages that do not come from typing (a save, a fetched key). */
+static void
+field_mark_quietly (Field      *field,
+                    const char *message,
+                    gboolean    refused)
 {
   field->refused = refused;
   g_free (field->error_message);
   field->error_message = with_label (field->spec, message);
   gtk_widget_add_css_class (field->row, "error");
+  gtk_widget_set_tooltip_text (field->row, field->error_message);
   gtk_label_set_text (field->error_label, field->error_message);
-  gtk_widget_set_visible (field->error_row, gtk_widget_get_visible (field->row));
+}
+
+static void
+field_mark (Field      *field,
+            const char *message,
+            gboolean    refused)
+{
+  field_mark_quietly (field, message, refused);
+  field_show_message (field);
+}
+
+static void
+on_row_focus_leave (GtkEventControllerFocus *controller,
+                    Field                   *field)
+{
+  field_show_message (field);
 }
 
 static void
@@ -116,6 +143,7 @@ field_clear (Field *field)
   g_clear_pointer (&field->error_message, g_free);
   field->refused = FALSE;
   gtk_widget_remove_css_class (field->row, "error");
+  gtk_widget_set_tooltip_text (field->row, NULL);
   gtk_label_set_text (field->error_label, "");
   gtk_widget_set_visible (field->error_row, FALSE);
 }
@@ -132,7 +160,7 @@ field_apply (Field      *field,
   if (midway_profile_set_from_string (self->profile, midway_field_spec_get_key (field->spec), text, &error))
     field_clear (field);
   else
-    field_mark (field, error->message, TRUE);
+    field_mark_quietly (field, error->message, TRUE);
 }
 
 static void
@@ -413,6 +441,12 @@ add_field (MidwayProfileEditor   *self,
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), label);
   gtk_widget_set_name (field->row, key);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect (focus, "leave", G_CALLBACK (on_row_focus_leave), field);
+    gtk_widget_add_controller (field->row, focus);
+  }
   adw_preferences_group_add (self->groups[section_of (key)], field->row);
 
   /* Under its row, so the message reads as the row's. */
@@ -621,6 +655,7 @@ midway_profile_editor_check (MidwayProfileEditor  *self,
       field = g_ptr_array_index (self->fields, i);
       if (field->refused)
         {
+          field_show_message (field);
           g_set_error_literal (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE, field->error_message);
           return NULL;
         }

@@ -42,7 +42,9 @@ char          *midway_profile_editor_dup_text        (MidwayProfileEditor  *self
 /* The row that edits @key (an AdwEntryRow for text, an AdwComboRow for
  * the sign-in method, an AdwActionRow holding a GtkSpinButton for a number
  * or a GtkSwitch for a boolean), and the label under it that shows its
- * error, which names the row by its label. */
+ * error, which names the row by its label.  A message from typing shows
+ * under the row once focus leaves it (until then the row is marked and
+ * its tooltip says why); others show at once. */
 GtkWidget     *midway_profile_editor_get_row         (MidwayProfileEditor  *self,
                                                       const char           *key);
 GtkLabel      *midway_profile_editor_get_error_label (MidwayProfileEditor  *self,

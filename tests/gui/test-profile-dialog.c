@@ -75,6 +75,21 @@ assert_marked (MidwayProfileEditor *editor,
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))));
 }
 
+/* A few frames, so that sizes and positions are those on screen. */
+static void
+wait_for_layout (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       gdk_frame_clock_get_frame_counter (clock) < frame + 2;)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
 static void
 assert_spin_range (MidwayProfileEditor *editor,
                    const char          *key,
@@ -271,10 +286,30 @@ test_dialog (void)
 
   /* A host ssh would read as an option is refused as it is typed, and
    * so is the save; the message names the row "Server", not "host". */
-  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
-  assert_marked (editor, MIDWAY_FIELD_HOST);
+  {
+    GtkWidget *below = midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT);
+    graphene_point_t before, after;
+
+    wait_for_layout (GTK_WIDGET (dialog));
+    g_assert_true (gtk_widget_compute_point (below, GTK_WIDGET (dialog), &GRAPHENE_POINT_INIT (0, 0), &before));
+    type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
+    wait_for_layout (GTK_WIDGET (dialog));
+    g_assert_true (gtk_widget_compute_point (below, GTK_WIDGET (dialog), &GRAPHENE_POINT_INIT (0, 0), &after));
+    /* While typing the row turns red and its tooltip says why, but no
+     * message row pushes the rows below; it shows when the row is left. */
+    g_assert_cmpfloat (before.y, ==, after.y);
+  }
   g_assert_true (g_str_has_prefix (gtk_label_get_text (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)),
                                    "Server: "));
+  row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==,
+                   gtk_label_get_text (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)))));
+  gtk_widget_grab_focus (row);
+  gtk_widget_grab_focus (midway_profile_editor_get_row (editor, MIDWAY_FIELD_NAME));
+  assert_marked (editor, MIDWAY_FIELD_HOST);
   activate (dialog, "profiles.save");
   assert_marked (editor, MIDWAY_FIELD_HOST);
   g_assert_cmpuint (count_files (), ==, 0);
