@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "midway-application.h"
@@ -17,6 +19,7 @@
 #include "midway-host-key-dialog.h"
 #include "midway-host-key-fetcher.h"
 #include "midway-notifier.h"
+#include "midway-password-prompt.h"
 #include "midway-reason.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
@@ -368,12 +371,163 @@ on_tunnel_properties_changed (GDBusProxy        *proxy,
 
 /* ---- Actions ------------------------------------------------------------ */
 
+/* @given: what the person typed in for this connection, or NULL. */
+static void
+start_connect (MidwayApplication *self,
+               const char        *profile_id,
+               GVariant          *given)
+{
+  MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  ConnectRequest *request;
+
+  if (connection == NULL)
+    return;  /* deleted while the person was asked */
+  request = g_new0 (ConnectRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  midway_connection_list_connect_with_async (self->connections, connection, self->secrets, given, NULL,
+                                             connect_cb, request);
+}
+
+/* ---- Password sign-in --------------------------------------------------- */
+
+typedef struct {
+  MidwayApplication *self;
+  char              *profile_id;
+  GVariant          *given;
+} PasswordRequest;
+
+static PasswordRequest *
+password_request_new (MidwayApplication *self,
+                      const char        *profile_id)
+{
+  PasswordRequest *request = g_new0 (PasswordRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  return request;
+}
+
+static void
+password_request_free (PasswordRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->profile_id);
+  g_clear_pointer (&request->given, g_variant_unref);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PasswordRequest, password_request_free)
+
+static void
+password_request_closure_free (gpointer  data,
+                               GClosure *closure)
+{
+  password_request_free (data);
+}
+
+static void
+remember_password_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(PasswordRequest) request = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Not remembered is no reason not to connect: the password is here. */
+  if (!midway_secret_store_store_finish (MIDWAY_SECRET_STORE (source), result, &error))
+    g_warning ("Could not remember the password in the keyring: %s", error->message);
+  if (request->self->connections != NULL)
+    start_connect (request->self, request->profile_id, request->given);
+}
+
+static void
+on_password_response (AdwMessageDialog *dialog,
+                      const char       *response,
+                      PasswordRequest  *request)
+{
+  MidwayApplication *self = request->self;
+  MidwayPasswordPrompt *prompt = MIDWAY_PASSWORD_PROMPT (dialog);
+  MidwayConnection *connection = midway_connection_list_find (self->connections, request->profile_id);
+  const char *password = gtk_editable_get_text (midway_password_prompt_get_entry (prompt));
+  GVariantDict dict;
+  PasswordRequest *next;
+
+  if (connection == NULL)
+    return;
+  if (g_strcmp0 (response, MIDWAY_PASSWORD_PROMPT_RESPONSE_CONNECT) != 0 || *password == '\0')
+    {
+      /* Not signed in: the switch turned on for this goes back off. */
+      midway_connection_set_refusal (connection, NULL);
+      return;
+    }
+
+  next = password_request_new (self, request->profile_id);
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "password", "s", password);
+  next->given = g_variant_ref_sink (g_variant_dict_end (&dict));
+  if (gtk_check_button_get_active (midway_password_prompt_get_remember (prompt)) &&
+      gtk_widget_get_sensitive (GTK_WIDGET (midway_password_prompt_get_remember (prompt))))
+    {
+      g_autoptr(GBytes) secret = g_bytes_new (password, strlen (password));
+
+      midway_secret_store_store_async (self->secrets, request->profile_id, midway_connection_get_name (connection),
+                                       MIDWAY_SECRET_PASSWORD, secret, NULL, remember_password_cb, next);
+      return;
+    }
+  start_connect (self, request->profile_id, next->given);
+  password_request_free (next);
+}
+
+static void
+lookup_password_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PasswordRequest) request = user_data;
+  MidwayApplication *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *account = NULL;
+  MidwayConnection *connection;
+  MidwayProfile *profile;
+  MidwayPasswordPrompt *prompt;
+  gboolean has_keyring;
+
+  stored = midway_secret_store_lookup_finish (MIDWAY_SECRET_STORE (source), result, &error);
+  if (self->connections == NULL)
+    return;  /* shut down meanwhile */
+  if (stored != NULL)
+    {
+      start_connect (self, request->profile_id, NULL);
+      return;
+    }
+  has_keyring = error == NULL;
+  if (error != NULL && !g_error_matches (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
+    {
+      refuse (self, request->profile_id, error->message);
+      return;
+    }
+  connection = midway_connection_list_find (self->connections, request->profile_id);
+  if (connection == NULL)
+    return;
+  profile = midway_connection_get_profile (connection);
+  account = *midway_profile_get_user (profile) != '\0' ?
+            g_strdup_printf ("%s@%s", midway_profile_get_user (profile), midway_profile_get_host (profile)) :
+            g_strdup (midway_profile_get_host (profile));
+  prompt = midway_password_prompt_new (GTK_WINDOW (get_window (self)), midway_connection_get_name (connection),
+                                       account, has_keyring);
+  g_signal_connect_data (prompt, "response", G_CALLBACK (on_password_response),
+                         g_steal_pointer (&request), password_request_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (prompt));
+}
+
 static void
 connect_profile (MidwayApplication *self,
                  const char        *profile_id)
 {
   MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
-  ConnectRequest *request;
+  MidwayProfile *profile;
 
   if (connection == NULL)
     {
@@ -382,16 +536,20 @@ connect_profile (MidwayApplication *self,
     }
   g_free (self->last_used_id);
   self->last_used_id = g_strdup (profile_id);
-  if (*midway_profile_get_host_key (midway_connection_get_profile (connection)) == '\0')
+  profile = midway_connection_get_profile (connection);
+  if (*midway_profile_get_host_key (profile) == '\0')
     {
-      fetch_before_connect (self, midway_connection_get_profile (connection));
+      fetch_before_connect (self, profile);
       return;
     }
-  request = g_new0 (ConnectRequest, 1);
-  request->self = g_object_ref (self);
-  request->profile_id = g_strdup (profile_id);
-  midway_connection_list_connect_async (self->connections, connection, self->secrets, NULL,
-                                        connect_cb, request);
+  /* Asked for when the keyring does not hold it. */
+  if (midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD)
+    {
+      midway_secret_store_lookup_async (self->secrets, profile_id, MIDWAY_SECRET_PASSWORD, NULL,
+                                        lookup_password_cb, password_request_new (self, profile_id));
+      return;
+    }
+  start_connect (self, profile_id, NULL);
 }
 
 static void

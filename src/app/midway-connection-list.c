@@ -348,12 +348,14 @@ typedef struct {
   MidwayAuthMethod  auth;
   gboolean          agent;
   gboolean          needs_keyring;  /* the key or password lives only there */
+  GVariant         *given;          /* a{sv} the person typed in, or NULL */
 } ConnectData;
 
 static void
 connect_data_free (ConnectData *data)
 {
   g_clear_pointer (&data->profile, g_variant_unref);
+  g_clear_pointer (&data->given, g_variant_unref);
   g_free (data);
 }
 
@@ -421,7 +423,7 @@ connect_credentials_cb (GObject      *source,
   stored = midway_secret_store_lookup_credentials_finish (MIDWAY_SECRET_STORE (source), result, &error);
   /* The agent and a key file sign in without the keyring (it could only
    * add a passphrase), so a desktop without one still connects them. */
-  if (stored == NULL && !data->needs_keyring &&
+  if (stored == NULL && (!data->needs_keyring || data->given != NULL) &&
       g_error_matches (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
     {
       g_clear_error (&error);
@@ -436,6 +438,17 @@ connect_credentials_cb (GObject      *source,
 
   filtered = midway_secret_store_filter_credentials (stored, data->auth);
   g_variant_dict_init (&dict, filtered);
+  /* Typed in just now: it wins over what the keyring holds. */
+  if (data->given != NULL)
+    {
+      GVariantIter iter;
+      const char *key;
+      GVariant *value;
+
+      g_variant_iter_init (&iter, data->given);
+      while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+        g_variant_dict_insert_value (&dict, key, value);
+    }
   if (data->agent && sock != NULL && *sock != '\0' && g_utf8_validate (sock, -1, NULL))
     g_variant_dict_insert (&dict, "ssh-auth-sock", "s", sock);
   g_object_set_data_full (G_OBJECT (task), "credentials",
@@ -452,6 +465,18 @@ midway_connection_list_connect_async (MidwayConnectionList *self,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data)
+{
+  midway_connection_list_connect_with_async (self, connection, secrets, NULL, cancellable, callback, user_data);
+}
+
+void
+midway_connection_list_connect_with_async (MidwayConnectionList *self,
+                                           MidwayConnection     *connection,
+                                           MidwaySecretStore    *secrets,
+                                           GVariant             *given,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data)
 {
   MidwayProfile *profile;
   GTask *task;
@@ -479,6 +504,7 @@ midway_connection_list_connect_async (MidwayConnectionList *self,
   data->agent = data->auth == MIDWAY_AUTH_AGENT;
   data->needs_keyring = midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY ||
                         midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD;
+  data->given = given != NULL ? g_variant_ref_sink (given) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
 
   midway_secret_store_lookup_credentials_async (secrets, midway_profile_get_id (profile), cancellable,

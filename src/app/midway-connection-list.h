@@ -41,6 +41,17 @@ void                  midway_connection_list_connect_async  (MidwayConnectionLis
                                                              GCancellable         *cancellable,
                                                              GAsyncReadyCallback   callback,
                                                              gpointer              user_data);
+/* The same with credentials the person typed in (a{sv} as Connect takes
+ * them: "password", "passphrase"), which win over the keyring's; with
+ * them a session without a keyring still connects.  Finishes with
+ * midway_connection_list_connect_finish(). */
+void                  midway_connection_list_connect_with_async (MidwayConnectionList *self,
+                                                                  MidwayConnection     *connection,
+                                                                  MidwaySecretStore    *secrets,
+                                                                  GVariant             *given,
+                                                                  GCancellable         *cancellable,
+                                                                  GAsyncReadyCallback   callback,
+                                                                  gpointer              user_data);
 char                 *midway_connection_list_connect_finish (MidwayConnectionList *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);
