@@ -23,6 +23,7 @@
 #include "midway-reason.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
+#include "midway-state.h"
 #include "midway-tray.h"
 #include "midway-window.h"
 
@@ -534,8 +535,16 @@ connect_profile (MidwayApplication *self,
       show_error (self, _("This profile no longer exists"));
       return;
     }
-  g_free (self->last_used_id);
-  self->last_used_id = g_strdup (profile_id);
+  if (g_strcmp0 (self->last_used_id, profile_id) != 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_free (self->last_used_id);
+      self->last_used_id = g_strdup (profile_id);
+      /* For the tray's left click after a restart. */
+      if (!midway_state_save_last_used (profile_id, &error))
+        g_warning ("Cannot remember the profile last used: %s", error->message);
+    }
   profile = midway_connection_get_profile (connection);
   if (*midway_profile_get_host_key (profile) == '\0')
     {
@@ -900,6 +909,7 @@ midway_application_startup (GApplication *application)
   g_signal_connect_object (self->notifier, "show-log", G_CALLBACK (on_notification_show_log), self, 0);
   g_signal_connect_object (self->notifier, "show-profile", G_CALLBACK (on_notification_show_profile), self, 0);
 
+  self->last_used_id = midway_state_load_last_used ();
   self->connections = midway_connection_list_new ();
   g_signal_connect_object (self->connections, "tunnel-added", G_CALLBACK (on_tunnel_added), self, 0);
   g_signal_connect_object (self->connections, "tunnel-removed", G_CALLBACK (on_tunnel_removed), self, 0);

@@ -61,6 +61,7 @@ CONF
   env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
     HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" \
     XDG_DATA_HOME="$tmp/home/.local/share" XDG_CACHE_HOME="$tmp/home/.cache" \
+    XDG_STATE_HOME="$tmp/home/.local/state" \
     XDG_RUNTIME_DIR="$tmp/run" MIDWAY_TEST_TMPDIR="$tmp" \
     dbus-run-session --config-file="$tmp/bus.conf" -- "$0" "$@" || status=$?
   exit "$status"
