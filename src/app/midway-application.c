@@ -631,12 +631,27 @@ disconnect_all_action (GSimpleAction *action,
     }
 }
 
+/* The host's activation token, when its click brought the window up, is
+ * what lets a Wayland compositor raise it rather than only flag it. */
+static void
+present_from_tray (MidwayApplication *self,
+                   GtkWindow         *window)
+{
+  g_autofree char *token = self->tray != NULL ? midway_tray_take_activation_token (self->tray) : NULL;
+
+  if (token != NULL)
+    gtk_window_set_startup_id (window, token);
+  gtk_window_present (window);
+}
+
 static void
 show_window_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  gtk_window_present (GTK_WINDOW (get_window (MIDWAY_APPLICATION (user_data))));
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  present_from_tray (self, GTK_WINDOW (get_window (self)));
 }
 
 /* What a person opens the log for: a failure first, then the profile
@@ -835,7 +850,7 @@ on_tray_activate (MidwayTray        *tray,
   else if (first != NULL)
     connect_profile (self, midway_connection_get_id (first));
   else
-    gtk_window_present (GTK_WINDOW (get_window (self)));
+    present_from_tray (self, GTK_WINDOW (get_window (self)));
 }
 
 /* --hidden holds the app without a window until the tray answers. */

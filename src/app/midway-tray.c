@@ -33,6 +33,7 @@ static const char item_xml[] =
   "    <property name='Status' type='s' access='read'/>"
   "    <property name='WindowId' type='i' access='read'/>"
   "    <property name='IconName' type='s' access='read'/>"
+  "    <property name='IconAccessibleDesc' type='s' access='read'/>"
   "    <property name='IconThemePath' type='s' access='read'/>"
   "    <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
   "    <property name='ItemIsMenu' type='b' access='read'/>"
@@ -41,6 +42,7 @@ static const char item_xml[] =
   "    <method name='Activate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
   "    <method name='SecondaryActivate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
   "    <method name='Scroll'><arg name='delta' type='i'/><arg name='orientation' type='s'/></method>"
+  "    <method name='ProvideXdgActivationToken'><arg name='token' type='s'/></method>"
   "    <signal name='NewTitle'/>"
   "    <signal name='NewIcon'/>"
   "    <signal name='NewToolTip'/>"
@@ -64,6 +66,8 @@ struct _MidwayTray
   guint             watcher_id;
   GCancellable     *cancellable;
   gboolean          has_host;
+  guint             host_signal_id;    /* the watcher's Host(Un)Registered */
+  char             *activation_token;  /* from the host, for the next window */
 
   DbusmenuServer   *menu_server;
   char             *icon_name;
@@ -114,8 +118,8 @@ compute_icon_name (MidwayTray *self)
   return "midway-tunnel-down-symbolic";
 }
 
-static GVariant *
-build_tooltip (MidwayTray *self)
+static char *
+describe_tunnels (MidwayTray *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   guint n = g_list_model_get_n_items (self->connections);
@@ -135,8 +139,26 @@ build_tooltip (MidwayTray *self)
     }
   if (text->len == 0)
     g_string_append (text, _("No tunnel is up"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
-  return g_variant_new ("(sa(iiay)ss)", "", NULL, _("Midway"), text->str);
+static GVariant *
+build_tooltip (MidwayTray *self)
+{
+  g_autofree char *text = describe_tunnels (self);
+
+  return g_variant_new ("(sa(iiay)ss)", "", NULL, _("Midway"), text);
+}
+
+/* What a screen reader says for the icon: the app and its tunnels. */
+static GVariant *
+build_accessible_desc (MidwayTray *self)
+{
+  g_autofree char *text = describe_tunnels (self);
+
+  /* Translators: the tray icon for screen readers, e.g.
+   * "Midway: No tunnel is up". */
+  return g_variant_new_take_string (g_strdup_printf (_("Midway: %s"), text));
 }
 
 /* ---- The menu ------------------------------------------------------------ */
@@ -286,7 +308,14 @@ item_method_call (GDBusConnection       *connection,
 {
   MidwayTray *self = user_data;
 
-  if (g_str_equal (method_name, "Activate"))
+  if (g_str_equal (method_name, "ProvideXdgActivationToken"))
+    {
+      /* Sent just before Activate: lets a Wayland compositor raise the
+       * window that click brings up. */
+      g_free (self->activation_token);
+      g_variant_get (parameters, "(s)", &self->activation_token);
+    }
+  else if (g_str_equal (method_name, "Activate"))
     g_signal_emit (self, signals[SIGNAL_ACTIVATE], 0);
   else if (g_str_equal (method_name, "SecondaryActivate"))
     g_action_group_activate_action (self->actions, "show-window", NULL);
@@ -317,6 +346,8 @@ item_get_property (GDBusConnection  *connection,
     return g_variant_new_int32 (0);
   if (g_str_equal (property_name, "IconName"))
     return g_variant_new_string (self->icon_name);
+  if (g_str_equal (property_name, "IconAccessibleDesc"))
+    return build_accessible_desc (self);
   if (g_str_equal (property_name, "IconThemePath"))
     return g_variant_new_string ("");
   if (g_str_equal (property_name, "ToolTip"))
@@ -348,6 +379,8 @@ set_has_host (MidwayTray *self,
   self->has_host = has_host;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_HOST]);
 }
+
+static void ask_for_host (MidwayTray *self);
 
 static void
 host_registered_cb (GObject      *source,
@@ -387,10 +420,35 @@ register_cb (GObject      *source,
       return;
     }
 
+  ask_for_host (self);
+}
+
+static void
+ask_for_host (MidwayTray *self)
+{
   g_dbus_connection_call (self->bus, WATCHER_NAME, WATCHER_PATH, "org.freedesktop.DBus.Properties", "Get",
                           g_variant_new ("(ss)", WATCHER_NAME, "IsStatusNotifierHostRegistered"),
                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
                           self->cancellable, host_registered_cb, g_object_ref (self));
+}
+
+/* A host that starts after the item registered (a panel started late,
+ * or restarted) is announced by the watcher, not found by asking once. */
+static void
+on_host_signal (GDBusConnection *connection,
+                const char      *sender,
+                const char      *object_path,
+                const char      *interface_name,
+                const char      *signal_name,
+                GVariant        *parameters,
+                gpointer         user_data)
+{
+  MidwayTray *self = MIDWAY_TRAY (user_data);
+
+  if (g_str_equal (signal_name, "StatusNotifierHostRegistered"))
+    set_has_host (self, TRUE);
+  else if (g_str_equal (signal_name, "StatusNotifierHostUnregistered"))
+    ask_for_host (self);
 }
 
 static void
@@ -400,6 +458,13 @@ on_watcher_appeared (GDBusConnection *connection,
                      gpointer         user_data)
 {
   MidwayTray *self = user_data;
+
+  if (self->host_signal_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  /* By the owner's unique name: only the watcher itself is believed. */
+  self->host_signal_id = g_dbus_connection_signal_subscribe (self->bus, owner, WATCHER_NAME, NULL, WATCHER_PATH,
+                                                             NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_host_signal,
+                                                             self, NULL);
 
   g_dbus_connection_call (self->bus, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
                           "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
@@ -414,6 +479,9 @@ on_watcher_vanished (GDBusConnection *connection,
 {
   MidwayTray *self = MIDWAY_TRAY (user_data);
 
+  if (self->host_signal_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  self->host_signal_id = 0;
   /* Notified even when there never was one: at startup this is how the
    * app learns that nobody will show the icon. */
   self->has_host = FALSE;
@@ -428,6 +496,14 @@ midway_tray_get_bus_name (MidwayTray *self)
   g_return_val_if_fail (MIDWAY_IS_TRAY (self), NULL);
 
   return self->bus_name;
+}
+
+char *
+midway_tray_take_activation_token (MidwayTray *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TRAY (self), NULL);
+
+  return g_steal_pointer (&self->activation_token);
 }
 
 gboolean
@@ -484,6 +560,9 @@ midway_tray_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->watcher_id, g_bus_unwatch_name);
+  if (self->host_signal_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  self->host_signal_id = 0;
   g_clear_handle_id (&self->owner_id, g_bus_unown_name);
   if (self->registration_id != 0)
     g_dbus_connection_unregister_object (self->bus, self->registration_id);
@@ -512,6 +591,7 @@ midway_tray_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->bus_name);
   g_free (self->icon_name);
+  g_free (self->activation_token);
 
   G_OBJECT_CLASS (midway_tray_parent_class)->finalize (object);
 }
