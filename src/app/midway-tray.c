@@ -93,6 +93,9 @@ G_DEFINE_FINAL_TYPE (MidwayTray, midway_tray, G_TYPE_OBJECT)
 
 /* ---- What the icon says -------------------------------------------------- */
 
+/* Midway's own full-colour icons, not symbolic ones: hosts recolour a
+ * symbolic icon to their own idea of the foreground (or only its fills,
+ * or not at all), which on a dark tray can leave it dark on dark. */
 static const char *
 compute_icon_name (MidwayTray *self)
 {
@@ -110,12 +113,12 @@ compute_icon_name (MidwayTray *self)
     }
 
   if (failed)
-    return "midway-tunnel-error-symbolic";
+    return "midway-tray-error";
   if (busy)
-    return "midway-tunnel-connecting-symbolic";
+    return "midway-tray-connecting";
   if (up)
-    return "midway-tunnel-up-symbolic";
-  return "midway-tunnel-down-symbolic";
+    return "midway-tray-up";
+  return "midway-tray-down";
 }
 
 static char *

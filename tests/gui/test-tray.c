@@ -208,7 +208,7 @@ test_tray (void)
                g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "IconName"));
   g_variant_get (icon, "(v)", &reply);
   icon_name = g_variant_get_string (reply, NULL);
-  g_assert_cmpstr (icon_name, ==, "midway-tunnel-down-symbolic");
+  g_assert_cmpstr (icon_name, ==, "midway-tray-down");
   g_clear_pointer (&reply, g_variant_unref);
   tooltip = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
                   "org.freedesktop.DBus.Properties", "Get",
