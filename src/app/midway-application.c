@@ -807,6 +807,14 @@ on_notification_retry (MidwayNotifier    *notifier,
 }
 
 static void
+on_notification_retry_profile (MidwayNotifier    *notifier,
+                               const char        *profile_id,
+                               MidwayApplication *self)
+{
+  connect_profile (self, profile_id);
+}
+
+static void
 on_notification_show_profile (MidwayNotifier    *notifier,
                               const char        *profile_id,
                               MidwayApplication *self)
@@ -923,6 +931,7 @@ midway_application_startup (GApplication *application)
   g_signal_connect_object (self->notifier, "retry", G_CALLBACK (on_notification_retry), self, 0);
   g_signal_connect_object (self->notifier, "show-log", G_CALLBACK (on_notification_show_log), self, 0);
   g_signal_connect_object (self->notifier, "show-profile", G_CALLBACK (on_notification_show_profile), self, 0);
+  g_signal_connect_object (self->notifier, "retry-profile", G_CALLBACK (on_notification_retry_profile), self, 0);
 
   self->last_used_id = midway_state_load_last_used ();
   self->connections = midway_connection_list_new ();
