@@ -974,6 +974,12 @@ midway_application_handle_local_options (GApplication *application,
   MidwayApplication *self = MIDWAY_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
+  /* Before registering: a running instance is not asked. */
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("midway %s\n", PACKAGE_VERSION);
+      return 0;
+    }
   if (!g_variant_dict_contains (options, MIDWAY_HIDDEN_OPTION))
     return -1;
   if (!g_application_register (application, NULL, &error))
@@ -1024,6 +1030,8 @@ midway_application_class_init (MidwayApplicationClass *klass)
 static void
 midway_application_init (MidwayApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Show the version"), NULL);
   g_application_add_main_option (G_APPLICATION (self), MIDWAY_HIDDEN_OPTION, 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE,
                                  _("Start in the tray without a window (the window still shows without a tray)"),
