@@ -940,6 +940,9 @@ midway_application_startup (GApplication *application)
   if (!midway_connection_list_load (self->connections, &error))
     g_warning ("Cannot read the profiles: %s", error->message);
   midway_connection_list_watch_helper (self->connections);
+  g_clear_error (&error);
+  if (!midway_connection_list_watch_directory (self->connections, &error))
+    g_warning ("Cannot follow the profiles: %s", error->message);
 
   self->tray = midway_tray_new (G_LIST_MODEL (self->connections), G_ACTION_GROUP (self));
   g_signal_connect_object (self->tray, "activate", G_CALLBACK (on_tray_activate), self, 0);

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +27,8 @@ struct _MidwayConnectionList
   GHashTable         *announced;    /* object path -> the MidwayTunnel1 told of in ::tunnel-added */
   GDBusObjectManager *manager;
   GCancellable       *cancellable;
+  GFileMonitor       *monitor;       /* the profiles directory */
+  guint               reload_source; /* a burst of file events, read once */
 };
 
 enum {
@@ -341,6 +345,64 @@ midway_connection_list_load (MidwayConnectionList  *self,
   return TRUE;
 }
 
+/* ---- Following the files ------------------------------------------------ */
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  MidwayConnectionList *self = MIDWAY_CONNECTION_LIST (user_data);
+  g_autoptr(GError) error = NULL;
+
+  self->reload_source = 0;
+  if (!midway_connection_list_load (self, &error))
+    g_warning ("Cannot read the profiles: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_directory_changed (GFileMonitor      *monitor,
+                      GFile             *file,
+                      GFile             *other_file,
+                      GFileMonitorEvent  event,
+                      gpointer           user_data)
+{
+  MidwayConnectionList *self = MIDWAY_CONNECTION_LIST (user_data);
+
+  /* midway_profile_save() writes a temporary file and renames it: the
+   * events of one save, or of an import of many, come in a burst. */
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (100, reload_cb, self);
+}
+
+gboolean
+midway_connection_list_watch_directory (MidwayConnectionList  *self,
+                                        GError               **error)
+{
+  g_autofree char *path = midway_connection_list_dup_directory ();
+  g_autoptr(GFile) directory = g_file_new_for_path (path);
+
+  g_return_val_if_fail (MIDWAY_IS_CONNECTION_LIST (self), FALSE);
+
+  if (self->monitor != NULL)
+    return TRUE;
+  /* There, so that there is something to watch before the first profile. */
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot create %s: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  self->monitor = g_file_monitor_directory (directory, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
+  if (self->monitor == NULL)
+    return FALSE;
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_directory_changed), self, 0);
+  return TRUE;
+}
+
 /* ---- Connect ------------------------------------------------------------ */
 
 typedef struct {
@@ -588,6 +650,10 @@ midway_connection_list_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->manager);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
   if (self->connections != NULL)
     g_ptr_array_set_size (self->connections, 0);
 

@@ -30,6 +30,11 @@ gboolean              midway_connection_list_load          (MidwayConnectionList
  * tunnels of other users are left alone. */
 void                  midway_connection_list_watch_helper  (MidwayConnectionList  *self);
 
+/* Reloads whenever a profile file appears, changes or goes (midwayctl
+ * import or remove, an editor), creating the directory if need be. */
+gboolean              midway_connection_list_watch_directory (MidwayConnectionList  *self,
+                                                              GError               **error);
+
 MidwayConnection     *midway_connection_list_find          (MidwayConnectionList  *self,
                                                             const char            *profile_id);
 

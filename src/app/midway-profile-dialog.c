@@ -336,6 +336,27 @@ on_row_selected (GtkListBox          *box,
   ask_unsaved (self, GUARD_SELECT, midway_connection_get_id (connection));
 }
 
+/* The files changed behind our back (midwayctl, another window): the
+ * rows are new, and the one shown is selected again; unedited, it shows
+ * what the file now says. */
+static void
+on_list_items_changed (GListModel          *model,
+                       guint                position,
+                       guint                removed,
+                       guint                added,
+                       MidwayProfileDialog *self)
+{
+  MidwayProfile *shown = midway_profile_editor_get_profile (self->editor);
+  const char *id = shown != NULL ? midway_profile_get_id (shown) : NULL;
+
+  if (id == NULL || midway_connection_list_find (self->list, id) == NULL)
+    return;
+  if (midway_profile_editor_get_modified (self->editor))
+    select_row_quietly (self, id);
+  else
+    show_now (self, id);
+}
+
 /* ---- Actions ------------------------------------------------------------ */
 
 static void
@@ -793,6 +814,8 @@ midway_profile_dialog_new (GtkApplication       *application,
   self = g_object_new (MIDWAY_TYPE_PROFILE_DIALOG, "application", application, NULL);
   self->list = g_object_ref (list);
   gtk_list_box_bind_model (self->profiles, G_LIST_MODEL (list), create_row, NULL, NULL);
+  /* After the list box's own handler: its rows are there by then. */
+  g_signal_connect_object (list, "items-changed", G_CALLBACK (on_list_items_changed), self, 0);
   show_first_or_new (self);
   return self;
 }
