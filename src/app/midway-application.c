@@ -949,6 +949,22 @@ midway_application_startup (GApplication *application)
   g_signal_connect_object (self->tray, "notify::has-host", G_CALLBACK (on_tray_has_host), self, 0);
 }
 
+/* The login start: the profiles set to "Connect Automatically at Login". */
+static void
+connect_at_login (MidwayApplication *self)
+{
+  g_auto(GStrv) ids = midway_state_load_autoconnect ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      MidwayConnection *connection = midway_connection_list_find (self->connections, ids[i]);
+
+      /* Deleted since, or already up (the helper kept it). */
+      if (connection != NULL && !midway_connection_get_active (connection))
+        connect_profile (self, ids[i]);
+    }
+}
+
 static void
 midway_application_activate (GApplication *application)
 {
@@ -957,6 +973,7 @@ midway_application_activate (GApplication *application)
   if (self->start_hidden)
     {
       self->start_hidden = FALSE;
+      connect_at_login (self);
       /* Already in the tray, or already told there is none (and shown). */
       if (midway_tray_get_has_host (self->tray) || self->told_no_tray)
         return;

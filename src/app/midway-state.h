@@ -17,4 +17,10 @@ char     *midway_state_load_last_used    (void);
 gboolean  midway_state_save_last_used    (const char  *profile_id,
                                           GError     **error);
 
+/* The profiles "Connect Automatically at Login" is on for. */
+GStrv     midway_state_load_autoconnect  (void);
+gboolean  midway_state_set_autoconnect   (const char  *profile_id,
+                                          gboolean     autoconnect,
+                                          GError     **error);
+
 G_END_DECLS
