@@ -24,6 +24,11 @@
 #define WATCHER_NAME "org.kde.StatusNotifierWatcher"
 #define WATCHER_PATH "/StatusNotifierWatcher"
 
+/* How long a watcher that had a host may be gone before the icon counts
+ * as unseen: a panel that restarts (a crash, a theme or layout change)
+ * comes back within it, and the app's window should not pop up for it. */
+#define HOST_GRACE_S 10
+
 static const char item_xml[] =
   "<node>"
   "  <interface name='org.kde.StatusNotifierItem'>"
@@ -67,6 +72,7 @@ struct _MidwayTray
   GCancellable     *cancellable;
   gboolean          has_host;
   guint             host_signal_id;    /* the watcher's Host(Un)Registered */
+  guint             grace_source;      /* the watcher went, while it had a host */
   char             *activation_token;  /* from the host, for the next window */
 
   DbusmenuServer   *menu_server;
@@ -377,6 +383,7 @@ static void
 set_has_host (MidwayTray *self,
               gboolean    has_host)
 {
+  g_clear_handle_id (&self->grace_source, g_source_remove);
   if (self->has_host == has_host)
     return;
   self->has_host = has_host;
@@ -475,6 +482,16 @@ on_watcher_appeared (GDBusConnection *connection,
                           self->cancellable, register_cb, g_object_ref (self));
 }
 
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  MidwayTray *self = MIDWAY_TRAY (user_data);
+
+  self->grace_source = 0;
+  set_has_host (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_watcher_vanished (GDBusConnection *connection,
                      const char      *name,
@@ -485,6 +502,13 @@ on_watcher_vanished (GDBusConnection *connection,
   if (self->host_signal_id != 0)
     g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
   self->host_signal_id = 0;
+  if (self->has_host)
+    {
+      /* Still shown, as far as anyone can tell, until the grace is over. */
+      if (self->grace_source == 0)
+        self->grace_source = g_timeout_add_seconds (HOST_GRACE_S, on_grace_over, self);
+      return;
+    }
   /* Notified even when there never was one: at startup this is how the
    * app learns that nobody will show the icon. */
   self->has_host = FALSE;
@@ -563,6 +587,7 @@ midway_tray_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->watcher_id, g_bus_unwatch_name);
+  g_clear_handle_id (&self->grace_source, g_source_remove);
   if (self->host_signal_id != 0)
     g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
   self->host_signal_id = 0;
