@@ -16,6 +16,7 @@
 
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "midway-connection.h"
 #include "midway-tray.h"
@@ -134,6 +135,33 @@ contrast (const guchar *a,
   return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
 }
 
+/* With $MIDWAY_SCREENSHOT_DIR: the panel's corner with the icon, three
+ * times its size (pixels kept sharp), for the README. */
+static void
+save_corner (const Shot *shot,
+             int         x1,
+             int         y1)
+{
+  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
+  const char *rgba = g_getenv ("MIDWAY_TEST_PANEL_RGBA");
+  int width = MIN (x1 + 24, shot->width), height = MIN (y1 + 8, shot->height);
+  g_autoptr(GdkPixbuf) corner = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (directory == NULL)
+    return;
+  corner = gdk_pixbuf_new_from_data (shot->rgb, GDK_COLORSPACE_RGB, FALSE, 8, width, height,
+                                     shot->width * 3, NULL, NULL);
+  scaled = gdk_pixbuf_scale_simple (corner, width * 3, height * 3, GDK_INTERP_NEAREST);
+  path = g_build_filename (directory, rgba != NULL && *rgba != '\0' ? "tray-icon-dark.png" : "tray-icon-light.png",
+                           NULL);
+  g_assert_true (gdk_pixbuf_save (scaled, path, "png", &error, NULL));
+  g_assert_no_error (error);
+  g_test_message ("saved %s", path);
+}
+
 static gboolean
 has_host (MidwayTray *tray)
 {
@@ -208,6 +236,7 @@ test_contrast (void)
    * a few anti-aliased specks. */
   g_assert_cmpuint (readable, >=, 24);
   g_assert_cmpfloat (best, >=, 4.5);
+  save_corner (with_item, x1, y1);
   XCloseDisplay (display);
 }
 
