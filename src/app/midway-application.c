@@ -760,7 +760,12 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  /* Unsaved profile edits are asked about first, as on closing. */
+  if (self->profiles != NULL && !midway_profile_dialog_may_quit (self->profiles))
+    return;
+  g_application_quit (G_APPLICATION (self));
 }
 
 static const GActionEntry app_actions[] = {

@@ -31,6 +31,7 @@ typedef enum {
   GUARD_SELECT,
   GUARD_NEW,
   GUARD_CLOSE,
+  GUARD_QUIT,
 } GuardGoal;
 
 struct _MidwayProfileDialog
@@ -192,6 +193,10 @@ on_guard_response (AdwMessageDialog    *dialog,
     case GUARD_NEW:
       show_now (self, NULL);
       break;
+    case GUARD_QUIT:
+      if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+        g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      G_GNUC_FALLTHROUGH;
     case GUARD_CLOSE:
       /* Not from inside the question's own signal: it is transient for
        * this window and still lets go of it afterwards. */
@@ -256,6 +261,18 @@ on_close_request (GtkWindow *window,
     return FALSE;
   ask_unsaved (self, GUARD_CLOSE, NULL);
   return TRUE;
+}
+
+gboolean
+midway_profile_dialog_may_quit (MidwayProfileDialog *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), TRUE);
+
+  if (!midway_profile_editor_get_modified (self->editor))
+    return TRUE;
+  gtk_window_present (GTK_WINDOW (self));
+  ask_unsaved (self, GUARD_QUIT, NULL);
+  return FALSE;
 }
 
 AdwMessageDialog *

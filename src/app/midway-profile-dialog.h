@@ -29,6 +29,10 @@ MidwayKeyPanel      *midway_profile_dialog_get_key_panel (MidwayProfileDialog *s
  * midway_profile_dialog_select() first ask Save / Discard / Cancel (so
  * does closing the window). */
 void                 midway_profile_dialog_new_profile  (MidwayProfileDialog  *self);
+/* Quitting the application: TRUE when nothing is unsaved; otherwise
+ * FALSE, and the question is asked, Save or Discard then quitting the
+ * window's application. */
+gboolean             midway_profile_dialog_may_quit     (MidwayProfileDialog  *self);
 /* The Save / Discard / Cancel question while it is open, else NULL. */
 AdwMessageDialog    *midway_profile_dialog_get_unsaved_question (MidwayProfileDialog *self);
 

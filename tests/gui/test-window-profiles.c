@@ -63,6 +63,23 @@ type_into (MidwayProfileEditor *editor,
   gtk_editable_set_text (GTK_EDITABLE (midway_profile_editor_get_row (editor, key)), text);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* A click: the button must be there for a person to see. */
 static void
 click (GtkWidget *button)
@@ -152,9 +169,29 @@ drive (gpointer user_data)
                        ==, "vpn.example.org");
       g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (profiles)));
       g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->app), "import-profile"));
+      /* Quit (the tray's, or Ctrl+Q) with an unsaved edit: asked first. */
+      type_into (editor, MIDWAY_FIELD_HOST, "vpn2.example.org");
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 6:
+      {
+        AdwMessageDialog *question = midway_profile_dialog_get_unsaved_question (profiles);
+        GtkWidget *discard;
+
+        g_assert_nonnull (question);
+        discard = find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, "discard"));
+        g_assert_nonnull (discard);
+        g_assert_true (gtk_widget_activate (discard));
+      }
+      /* Discard quits: g_application_run() returns. */
       fixture->done = TRUE;
-      g_application_quit (G_APPLICATION (fixture->app));
-      return G_SOURCE_REMOVE;
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 7:
+      return G_SOURCE_CONTINUE;
 
     default:
       g_assert_not_reached ();
@@ -165,13 +202,16 @@ static void
 test_add_from_empty_window (void)
 {
   Fixture fixture = { 0 };
+  guint source;
   char *argv[] = { (char *) "midway", NULL };
 
   g_assert_null (g_getenv ("MIDWAY_TEST_TRAY"));
   fixture.app = midway_application_new ();
-  g_timeout_add (5, drive, &fixture);
+  source = g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
   g_assert_true (fixture.done);
+  /* Still polling, waiting for the quit that came. */
+  g_source_remove (source);
   g_clear_object (&fixture.app);
   g_free (fixture.saved_id);
 }
