@@ -23,6 +23,7 @@
 #include "midway-reason.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
+#include "midway-ssh-key.h"
 #include "midway-state.h"
 #include "midway-tray.h"
 #include "midway-window.h"
@@ -392,20 +393,25 @@ start_connect (MidwayApplication *self,
 
 /* ---- Password sign-in --------------------------------------------------- */
 
+/* What is asked for: the account's password, or the passphrase of the
+ * profile's own key file. */
 typedef struct {
   MidwayApplication *self;
   char              *profile_id;
+  MidwaySecretKind   kind;      /* MIDWAY_SECRET_PASSWORD or _PASSPHRASE */
   GVariant          *given;
 } PasswordRequest;
 
 static PasswordRequest *
 password_request_new (MidwayApplication *self,
-                      const char        *profile_id)
+                      const char        *profile_id,
+                      MidwaySecretKind   kind)
 {
   PasswordRequest *request = g_new0 (PasswordRequest, 1);
 
   request->self = g_object_ref (self);
   request->profile_id = g_strdup (profile_id);
+  request->kind = kind;
   return request;
 }
 
@@ -463,9 +469,10 @@ on_password_response (AdwMessageDialog *dialog,
       return;
     }
 
-  next = password_request_new (self, request->profile_id);
+  next = password_request_new (self, request->profile_id, request->kind);
   g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "password", "s", password);
+  g_variant_dict_insert (&dict, request->kind == MIDWAY_SECRET_PASSPHRASE ? "passphrase" : "password",
+                         "s", password);
   next->given = g_variant_ref_sink (g_variant_dict_end (&dict));
   if (gtk_check_button_get_active (midway_password_prompt_get_remember (prompt)) &&
       gtk_widget_get_sensitive (GTK_WIDGET (midway_password_prompt_get_remember (prompt))))
@@ -473,7 +480,7 @@ on_password_response (AdwMessageDialog *dialog,
       g_autoptr(GBytes) secret = g_bytes_new (password, strlen (password));
 
       midway_secret_store_store_async (self->secrets, request->profile_id, midway_connection_get_name (connection),
-                                       MIDWAY_SECRET_PASSWORD, secret, NULL, remember_password_cb, next);
+                                       request->kind, secret, NULL, remember_password_cb, next);
       return;
     }
   start_connect (self, request->profile_id, next->given);
@@ -513,14 +520,34 @@ lookup_password_cb (GObject      *source,
   if (connection == NULL)
     return;
   profile = midway_connection_get_profile (connection);
-  account = *midway_profile_get_user (profile) != '\0' ?
-            g_strdup_printf ("%s@%s", midway_profile_get_user (profile), midway_profile_get_host (profile)) :
-            g_strdup (midway_profile_get_host (profile));
-  prompt = midway_password_prompt_new (GTK_WINDOW (get_window (self)), midway_connection_get_name (connection),
-                                       account, has_keyring);
+  if (request->kind == MIDWAY_SECRET_PASSPHRASE)
+    prompt = midway_password_prompt_new_passphrase (GTK_WINDOW (get_window (self)),
+                                                    midway_connection_get_name (connection),
+                                                    midway_profile_get_key_file (profile), has_keyring);
+  else
+    {
+      account = *midway_profile_get_user (profile) != '\0' ?
+                g_strdup_printf ("%s@%s", midway_profile_get_user (profile), midway_profile_get_host (profile)) :
+                g_strdup (midway_profile_get_host (profile));
+      prompt = midway_password_prompt_new (GTK_WINDOW (get_window (self)), midway_connection_get_name (connection),
+                                           account, has_keyring);
+    }
   g_signal_connect_data (prompt, "response", G_CALLBACK (on_password_response),
                          g_steal_pointer (&request), password_request_closure_free, 0);
   gtk_window_present (GTK_WINDOW (prompt));
+}
+
+/* The person's own key file, read as ssh would: an encrypted one needs
+ * its passphrase from somewhere, since ssh has no terminal to ask on.  A
+ * file that cannot be read or parsed is ssh's to judge. */
+static gboolean
+key_file_is_encrypted (MidwayProfile *profile)
+{
+  g_autoptr(GMappedFile) file = g_mapped_file_new (midway_profile_get_key_file (profile), FALSE, NULL);
+  g_autoptr(GBytes) bytes = file != NULL ? g_mapped_file_get_bytes (file) : NULL;
+  g_autoptr(MidwaySshKey) key = bytes != NULL ? midway_ssh_key_new_from_private_data (bytes, NULL) : NULL;
+
+  return key != NULL && midway_ssh_key_is_encrypted (key);
 }
 
 static void
@@ -555,7 +582,15 @@ connect_profile (MidwayApplication *self,
   if (midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD)
     {
       midway_secret_store_lookup_async (self->secrets, profile_id, MIDWAY_SECRET_PASSWORD, NULL,
-                                        lookup_password_cb, password_request_new (self, profile_id));
+                                        lookup_password_cb,
+                                        password_request_new (self, profile_id, MIDWAY_SECRET_PASSWORD));
+      return;
+    }
+  if (midway_profile_get_auth (profile) == MIDWAY_AUTH_KEY_FILE && key_file_is_encrypted (profile))
+    {
+      midway_secret_store_lookup_async (self->secrets, profile_id, MIDWAY_SECRET_PASSPHRASE, NULL,
+                                        lookup_password_cb,
+                                        password_request_new (self, profile_id, MIDWAY_SECRET_PASSPHRASE));
       return;
     }
   start_connect (self, profile_id, NULL);

@@ -69,7 +69,6 @@ midway_password_prompt_init (MidwayPasswordPrompt *self)
   self->entry = gtk_entry_new ();
   gtk_entry_set_visibility (GTK_ENTRY (self->entry), FALSE);
   gtk_entry_set_input_purpose (GTK_ENTRY (self->entry), GTK_INPUT_PURPOSE_PASSWORD);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password"), -1);
   g_signal_connect (self->entry, "changed", G_CALLBACK (on_entry_changed), self);
   g_signal_connect (self->entry, "activate", G_CALLBACK (on_entry_activate), self);
   self->remember = gtk_check_button_new_with_mnemonic (_("_Remember in keyring"));
@@ -88,13 +87,52 @@ midway_password_prompt_init (MidwayPasswordPrompt *self)
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self), MIDWAY_PASSWORD_PROMPT_RESPONSE_CANCEL);
 }
 
+static MidwayPasswordPrompt *
+prompt_new (GtkWindow  *parent,
+            const char *heading,
+            const char *body,
+            const char *what,
+            gboolean    can_remember)
+{
+  MidwayPasswordPrompt *self = g_object_new (MIDWAY_TYPE_PASSWORD_PROMPT,
+                                             "transient-for", parent,
+                                             "modal", parent != NULL,
+                                             "heading", heading,
+                                             "body", body,
+                                             NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_LABEL, what, -1);
+  gtk_widget_set_sensitive (self->remember, can_remember);
+  if (!can_remember)
+    gtk_widget_set_tooltip_text (self->remember, _("No keyring is running: the password is used this time only"));
+  return self;
+}
+
+MidwayPasswordPrompt *
+midway_password_prompt_new_passphrase (GtkWindow  *parent,
+                                       const char *profile_name,
+                                       const char *key_file,
+                                       gboolean    can_remember)
+{
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *shown = g_filename_display_name (key_file);
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+
+  /* Translators: %s is the profile's name. */
+  heading = g_strdup_printf (_("Sign In to “%s”"), profile_name);
+  /* Translators: %s is the path of the private key file. */
+  body = g_strdup_printf (_("The passphrase of the key %s"), shown);
+  return prompt_new (parent, heading, body, _("Passphrase"), can_remember);
+}
+
 MidwayPasswordPrompt *
 midway_password_prompt_new (GtkWindow  *parent,
                             const char *profile_name,
                             const char *account,
                             gboolean    can_remember)
 {
-  MidwayPasswordPrompt *self;
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
 
@@ -104,14 +142,5 @@ midway_password_prompt_new (GtkWindow  *parent,
   heading = g_strdup_printf (_("Sign In to “%s”"), profile_name);
   /* Translators: %s is the account, "user@server". */
   body = g_strdup_printf (_("The SSH password of %s"), account);
-  self = g_object_new (MIDWAY_TYPE_PASSWORD_PROMPT,
-                       "transient-for", parent,
-                       "modal", parent != NULL,
-                       "heading", heading,
-                       "body", body,
-                       NULL);
-  gtk_widget_set_sensitive (self->remember, can_remember);
-  if (!can_remember)
-    gtk_widget_set_tooltip_text (self->remember, _("No keyring is running: the password is used this time only"));
-  return self;
+  return prompt_new (parent, heading, body, _("Password"), can_remember);
 }

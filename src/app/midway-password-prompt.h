@@ -22,6 +22,12 @@ MidwayPasswordPrompt *midway_password_prompt_new          (GtkWindow            
                                                            const char           *account,
                                                            gboolean              can_remember);
 
+/* The same for the passphrase of the profile's own key file @key_file. */
+MidwayPasswordPrompt *midway_password_prompt_new_passphrase (GtkWindow  *parent,
+                                                             const char *profile_name,
+                                                             const char *key_file,
+                                                             gboolean    can_remember);
+
 GtkEditable          *midway_password_prompt_get_entry    (MidwayPasswordPrompt *self);
 GtkCheckButton       *midway_password_prompt_get_remember (MidwayPasswordPrompt *self);
 

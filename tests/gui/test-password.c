@@ -4,7 +4,8 @@
  * what Connect receives: turning the switch on asks for the password,
  * "Remember in keyring" puts it into the real keyring, the next connect
  * takes it from there without asking, and Cancel connects nothing and
- * turns the switch back off.
+ * turns the switch back off.  A key file encrypted by the real ssh-keygen
+ * has its passphrase asked for the same way.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,6 +19,7 @@
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 #define PASSWORD "correct horse battery"
+#define PASSPHRASE "key passphrase"
 
 typedef struct {
   MidwayApplication        *app;
@@ -29,13 +31,17 @@ typedef struct {
   GPtrArray                *credentials;  /* GVariant, one per Connect */
   char                     *office_id;
   char                     *lab_id;
+  char                     *keyed_id;
+  char                     *key_path;
   guint                     step;
   guint                     polls;
   gboolean                  done;
 } Fixture;
 
 static char *
-save_profile (const char *name)
+save_profile_with (const char *name,
+                   const char *auth,
+                   const char *key_file)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
   g_autoptr(GError) error = NULL;
@@ -45,7 +51,9 @@ save_profile (const char *name)
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "password", &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, auth, &error));
+  if (key_file != NULL)
+    g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_KEY_FILE, key_file, &error));
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
@@ -53,6 +61,30 @@ save_profile (const char *name)
   g_assert_true (midway_profile_save (profile, path, &error));
   g_assert_no_error (error);
   return g_strdup (midway_profile_get_id (profile));
+}
+
+static char *
+save_profile (const char *name)
+{
+  return save_profile_with (name, "password", NULL);
+}
+
+/* An encrypted key of the person's own, made by the real ssh-keygen. */
+static char *
+make_encrypted_key (void)
+{
+  g_autofree char *directory = g_path_get_dirname (MIDWAY_SSH_PATH);
+  g_autofree char *keygen = g_build_filename (directory, "ssh-keygen", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "id_encrypted", NULL);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { keygen, (char *) "-q", (char *) "-t", (char *) "ed25519",
+                                                  (char *) "-N", (char *) PASSPHRASE, (char *) "-f", path, NULL },
+                               NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  return g_steal_pointer (&path);
 }
 
 static gboolean
@@ -137,11 +169,12 @@ click_response (MidwayPasswordPrompt *prompt,
 }
 
 static const char *
-sent_password (GVariant *credentials)
+sent_secret (GVariant   *credentials,
+             const char *key)
 {
   const char *password = NULL;
 
-  g_assert_true (g_variant_lookup (credentials, "password", "&s", &password));
+  g_assert_true (g_variant_lookup (credentials, key, "&s", &password));
   /* Only what password sign-in uses. */
   g_assert_cmpuint (g_variant_n_children (credentials), ==, 1);
   return password;
@@ -199,7 +232,7 @@ drive (gpointer user_data)
     case 2:
       if (fixture->credentials->len < 1)
         return G_SOURCE_CONTINUE;
-      g_assert_cmpstr (sent_password (fixture->credentials->pdata[0]), ==, PASSWORD);
+      g_assert_cmpstr (sent_secret (fixture->credentials->pdata[0], "password"), ==, PASSWORD);
       /* Remembered: in the real keyring, under the profile. */
       midway_secret_store_lookup_async (fixture->store, fixture->office_id, MIDWAY_SECRET_PASSWORD, NULL,
                                         store_result, &fixture->lookup);
@@ -224,7 +257,7 @@ drive (gpointer user_data)
       g_assert_null (prompt);
       if (fixture->credentials->len < 2)
         return G_SOURCE_CONTINUE;
-      g_assert_cmpstr (sent_password (fixture->credentials->pdata[1]), ==, PASSWORD);
+      g_assert_cmpstr (sent_secret (fixture->credentials->pdata[1], "password"), ==, PASSWORD);
       /* Another profile, and Cancel. */
       gtk_switch_set_active (lab, TRUE);
       fixture->step++;
@@ -256,6 +289,43 @@ drive (gpointer user_data)
       g_clear_object (&fixture->lookup);
       g_assert_no_error (error);
       g_assert_null (stored);
+      /* Key-file sign-in with an encrypted key: its passphrase. */
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "connect",
+                                      g_variant_new_string (fixture->keyed_id));
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 8:
+      if (prompt == NULL)
+        return G_SOURCE_CONTINUE;
+      {
+        g_autofree char *body = g_strdup_printf ("The passphrase of the key %s", fixture->key_path);
+
+        g_assert_cmpstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (prompt)), ==, body);
+      }
+      gtk_editable_set_text (midway_password_prompt_get_entry (prompt), PASSPHRASE);
+      gtk_widget_activate (GTK_WIDGET (midway_password_prompt_get_remember (prompt)));
+      click_response (prompt, MIDWAY_PASSWORD_PROMPT_RESPONSE_CONNECT);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 9:
+      if (fixture->credentials->len < 3)
+        return G_SOURCE_CONTINUE;
+      g_assert_cmpstr (sent_secret (fixture->credentials->pdata[2], "passphrase"), ==, PASSPHRASE);
+      midway_secret_store_lookup_async (fixture->store, fixture->keyed_id, MIDWAY_SECRET_PASSPHRASE, NULL,
+                                        store_result, &fixture->lookup);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 10:
+      if (fixture->lookup == NULL)
+        return G_SOURCE_CONTINUE;
+      stored = midway_secret_store_lookup_finish (fixture->store, fixture->lookup, &error);
+      g_clear_object (&fixture->lookup);
+      g_assert_no_error (error);
+      g_assert_nonnull (stored);
+      g_assert_cmpmem (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored), PASSPHRASE, strlen (PASSPHRASE));
       fixture->done = TRUE;
       g_application_quit (G_APPLICATION (fixture->app));
       return G_SOURCE_REMOVE;
@@ -277,6 +347,8 @@ test_password (void)
   g_assert_nonnull (g_getenv ("MIDWAY_TEST_KEYRING"));
   fixture.office_id = save_profile ("Office");
   fixture.lab_id = save_profile ("Lab");
+  fixture.key_path = make_encrypted_key ();
+  fixture.keyed_id = save_profile_with ("Keyed", "key-file", fixture.key_path);
   fixture.credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   fixture.store = midway_secret_store_new ();
 
@@ -312,6 +384,8 @@ test_password (void)
   g_ptr_array_unref (fixture.credentials);
   g_free (fixture.office_id);
   g_free (fixture.lab_id);
+  g_free (fixture.keyed_id);
+  g_free (fixture.key_path);
 }
 
 int
