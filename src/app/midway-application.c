@@ -8,8 +8,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "midway-application.h"
@@ -19,11 +17,10 @@
 #include "midway-host-key-dialog.h"
 #include "midway-host-key-fetcher.h"
 #include "midway-notifier.h"
-#include "midway-password-prompt.h"
 #include "midway-reason.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
-#include "midway-ssh-key.h"
+#include "midway-sign-in.h"
 #include "midway-state.h"
 #include "midway-tray.h"
 #include "midway-window.h"
@@ -391,163 +388,46 @@ start_connect (MidwayApplication *self,
                                              connect_cb, request);
 }
 
-/* ---- Password sign-in --------------------------------------------------- */
+/* ---- Sign-in ------------------------------------------------------------ */
 
-/* What is asked for: the account's password, or the passphrase of the
- * profile's own key file. */
-typedef struct {
-  MidwayApplication *self;
-  char              *profile_id;
-  MidwaySecretKind   kind;      /* MIDWAY_SECRET_PASSWORD or _PASSPHRASE */
-  GVariant          *given;
-} PasswordRequest;
-
-static PasswordRequest *
-password_request_new (MidwayApplication *self,
-                      const char        *profile_id,
-                      MidwaySecretKind   kind)
+/* The main window if there is one: a prompt at login has none to sit on. */
+static GtkWindow *
+find_window (MidwayApplication *self)
 {
-  PasswordRequest *request = g_new0 (PasswordRequest, 1);
-
-  request->self = g_object_ref (self);
-  request->profile_id = g_strdup (profile_id);
-  request->kind = kind;
-  return request;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MIDWAY_IS_WINDOW (l->data))
+      return GTK_WINDOW (l->data);
+  return NULL;
 }
 
 static void
-password_request_free (PasswordRequest *request)
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  g_object_unref (request->self);
-  g_free (request->profile_id);
-  g_clear_pointer (&request->given, g_variant_unref);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PasswordRequest, password_request_free)
-
-static void
-password_request_closure_free (gpointer  data,
-                               GClosure *closure)
-{
-  password_request_free (data);
-}
-
-static void
-remember_password_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(PasswordRequest) request = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Not remembered is no reason not to connect: the password is here. */
-  if (!midway_secret_store_store_finish (MIDWAY_SECRET_STORE (source), result, &error))
-    g_warning ("Could not remember the password in the keyring: %s", error->message);
-  if (request->self->connections != NULL)
-    start_connect (request->self, request->profile_id, request->given);
-}
-
-static void
-on_password_response (AdwMessageDialog *dialog,
-                      const char       *response,
-                      PasswordRequest  *request)
-{
+  g_autoptr(ConnectRequest) request = user_data;
   MidwayApplication *self = request->self;
-  MidwayPasswordPrompt *prompt = MIDWAY_PASSWORD_PROMPT (dialog);
-  MidwayConnection *connection = midway_connection_list_find (self->connections, request->profile_id);
-  const char *password = gtk_editable_get_text (midway_password_prompt_get_entry (prompt));
-  GVariantDict dict;
-  PasswordRequest *next;
-
-  if (connection == NULL)
-    return;
-  if (g_strcmp0 (response, MIDWAY_PASSWORD_PROMPT_RESPONSE_CONNECT) != 0 || *password == '\0')
-    {
-      /* Not signed in: the switch turned on for this goes back off. */
-      midway_connection_set_refusal (connection, NULL);
-      return;
-    }
-
-  next = password_request_new (self, request->profile_id, request->kind);
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, request->kind == MIDWAY_SECRET_PASSPHRASE ? "passphrase" : "password",
-                         "s", password);
-  next->given = g_variant_ref_sink (g_variant_dict_end (&dict));
-  if (gtk_check_button_get_active (midway_password_prompt_get_remember (prompt)) &&
-      gtk_widget_get_sensitive (GTK_WIDGET (midway_password_prompt_get_remember (prompt))))
-    {
-      g_autoptr(GBytes) secret = g_bytes_new (password, strlen (password));
-
-      midway_secret_store_store_async (self->secrets, request->profile_id, midway_connection_get_name (connection),
-                                       request->kind, secret, NULL, remember_password_cb, next);
-      return;
-    }
-  start_connect (self, request->profile_id, next->given);
-  password_request_free (next);
-}
-
-static void
-lookup_password_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(PasswordRequest) request = user_data;
-  MidwayApplication *self = request->self;
+  g_autoptr(GVariant) given = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) stored = NULL;
-  g_autofree char *account = NULL;
   MidwayConnection *connection;
-  MidwayProfile *profile;
-  MidwayPasswordPrompt *prompt;
-  gboolean has_keyring;
 
-  stored = midway_secret_store_lookup_finish (MIDWAY_SECRET_STORE (source), result, &error);
+  if (midway_sign_in_finish (result, &given, &error))
+    {
+      if (self->connections != NULL)
+        start_connect (self, request->profile_id, given);
+      return;
+    }
   if (self->connections == NULL)
     return;  /* shut down meanwhile */
-  if (stored != NULL)
-    {
-      start_connect (self, request->profile_id, NULL);
-      return;
-    }
-  has_keyring = error == NULL;
-  if (error != NULL && !g_error_matches (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
-    {
-      refuse (self, request->profile_id, error->message);
-      return;
-    }
   connection = midway_connection_list_find (self->connections, request->profile_id);
-  if (connection == NULL)
-    return;
-  profile = midway_connection_get_profile (connection);
-  if (request->kind == MIDWAY_SECRET_PASSPHRASE)
-    prompt = midway_password_prompt_new_passphrase (GTK_WINDOW (get_window (self)),
-                                                    midway_connection_get_name (connection),
-                                                    midway_profile_get_key_file (profile), has_keyring);
-  else
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      account = *midway_profile_get_user (profile) != '\0' ?
-                g_strdup_printf ("%s@%s", midway_profile_get_user (profile), midway_profile_get_host (profile)) :
-                g_strdup (midway_profile_get_host (profile));
-      prompt = midway_password_prompt_new (GTK_WINDOW (get_window (self)), midway_connection_get_name (connection),
-                                           account, has_keyring);
+      /* Not signed in: the switch turned on for this goes back off. */
+      if (connection != NULL)
+        midway_connection_set_refusal (connection, NULL);
+      return;
     }
-  g_signal_connect_data (prompt, "response", G_CALLBACK (on_password_response),
-                         g_steal_pointer (&request), password_request_closure_free, 0);
-  gtk_window_present (GTK_WINDOW (prompt));
-}
-
-/* The person's own key file, read as ssh would: an encrypted one needs
- * its passphrase from somewhere, since ssh has no terminal to ask on.  A
- * file that cannot be read or parsed is ssh's to judge. */
-static gboolean
-key_file_is_encrypted (MidwayProfile *profile)
-{
-  g_autoptr(GMappedFile) file = g_mapped_file_new (midway_profile_get_key_file (profile), FALSE, NULL);
-  g_autoptr(GBytes) bytes = file != NULL ? g_mapped_file_get_bytes (file) : NULL;
-  g_autoptr(MidwaySshKey) key = bytes != NULL ? midway_ssh_key_new_from_private_data (bytes, NULL) : NULL;
-
-  return key != NULL && midway_ssh_key_is_encrypted (key);
+  refuse (self, request->profile_id, error->message);
 }
 
 static void
@@ -555,6 +435,7 @@ connect_profile (MidwayApplication *self,
                  const char        *profile_id)
 {
   MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  ConnectRequest *request;
   MidwayProfile *profile;
 
   if (connection == NULL)
@@ -578,22 +459,11 @@ connect_profile (MidwayApplication *self,
       fetch_before_connect (self, profile);
       return;
     }
-  /* Asked for when the keyring does not hold it. */
-  if (midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD)
-    {
-      midway_secret_store_lookup_async (self->secrets, profile_id, MIDWAY_SECRET_PASSWORD, NULL,
-                                        lookup_password_cb,
-                                        password_request_new (self, profile_id, MIDWAY_SECRET_PASSWORD));
-      return;
-    }
-  if (midway_profile_get_auth (profile) == MIDWAY_AUTH_KEY_FILE && key_file_is_encrypted (profile))
-    {
-      midway_secret_store_lookup_async (self->secrets, profile_id, MIDWAY_SECRET_PASSPHRASE, NULL,
-                                        lookup_password_cb,
-                                        password_request_new (self, profile_id, MIDWAY_SECRET_PASSPHRASE));
-      return;
-    }
-  start_connect (self, profile_id, NULL);
+  /* A password or a passphrase, asked for when the keyring has none. */
+  request = g_new0 (ConnectRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  midway_sign_in_async (self->secrets, profile, find_window (self), NULL, sign_in_cb, request);
 }
 
 static void
