@@ -56,6 +56,14 @@ midway_application_get_connections (MidwayApplication *self)
   return self->connections;
 }
 
+MidwayTray *
+midway_application_get_tray (MidwayApplication *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_APPLICATION (self), NULL);
+
+  return self->tray;
+}
+
 static MidwayWindow *
 get_window (MidwayApplication *self)
 {

@@ -401,6 +401,7 @@ host_registered_cb (GObject      *source,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean registered;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
@@ -409,7 +410,13 @@ host_registered_cb (GObject      *source,
       return;
     }
   g_variant_get (reply, "(v)", &value);
-  set_has_host (self, g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value));
+  registered = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value);
+  /* A restarting panel owns its watcher name before its host registers:
+   * within the grace, only its StatusNotifierHostRegistered or the end
+   * of the grace decide. */
+  if (!registered && self->grace_source != 0)
+    return;
+  set_has_host (self, registered);
 }
 
 static void
@@ -426,7 +433,8 @@ register_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("The tray did not take the icon: %s", error->message);
-      set_has_host (self, FALSE);
+      if (self->grace_source == 0)
+        set_has_host (self, FALSE);
       return;
     }
 

@@ -87,7 +87,9 @@ drive (gpointer user_data)
   switch (fixture->step)
     {
     case 0:
-      if (!item_registered (fixture))
+      /* In the tray, as the app itself knows it. */
+      if (!item_registered (fixture) || midway_application_get_tray (fixture->app) == NULL ||
+          !midway_tray_get_has_host (midway_application_get_tray (fixture->app)))
         return G_SOURCE_CONTINUE;
       fixture->first_watcher = watcher_owner (fixture);
       g_assert_nonnull (fixture->first_watcher);
@@ -109,6 +111,14 @@ drive (gpointer user_data)
       return G_SOURCE_CONTINUE;
 
     case 2:
+      /* The app knows its icon is shown again. */
+      if (!midway_tray_get_has_host (midway_application_get_tray (fixture->app)))
+        return G_SOURCE_CONTINUE;
+      fixture->step++;
+      fixture->polls = 0;
+      return G_SOURCE_CONTINUE;
+
+    case 3:
       /* Some time for a late "no host" to show the window, if it would. */
       if (fixture->polls < 400)  /* 2 s */
         return G_SOURCE_CONTINUE;
