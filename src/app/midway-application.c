@@ -12,6 +12,7 @@
 
 #include "midway-application.h"
 #include "midway-autostart.h"
+#include "midway-error.h"
 #include "midway-host-key.h"
 #include "midway-host-key-dialog.h"
 #include "midway-host-key-fetcher.h"
@@ -19,6 +20,8 @@
 #include "midway-reason.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
+#include "midway-sign-in.h"
+#include "midway-state.h"
 #include "midway-tray.h"
 #include "midway-window.h"
 
@@ -53,6 +56,14 @@ midway_application_get_connections (MidwayApplication *self)
   return self->connections;
 }
 
+MidwayTray *
+midway_application_get_tray (MidwayApplication *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_APPLICATION (self), NULL);
+
+  return self->tray;
+}
+
 static MidwayWindow *
 get_window (MidwayApplication *self)
 {
@@ -73,22 +84,97 @@ show_error (MidwayApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* ---- Refusals before a tunnel exists ------------------------------------ */
+
+/* Plain words for why Connect never got as far as a tunnel.  The bus's
+ * and polkit's own texts are for the log: they are long, technical and
+ * name no profile. */
+static char *
+describe_refusal (const GError *error)
+{
+  if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED))
+    return g_strdup (_("This account is not allowed to start VPN connections on this computer."));
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_EXEC_FAILED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_CHILD_EXITED) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_FAILED))
+    return g_strdup (_("Midway’s system helper is not installed or could not be started."));
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup (_("Midway’s system helper did not answer."));
+  if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_LIMIT_EXCEEDED))
+    return g_strdup (_("Too many connections are running or starting: disconnect one first."));
+  if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE))
+    /* Translators: %s is the library's message about one field. */
+    return g_strdup_printf (_("The profile is not valid (%s): edit it first."), error->message);
+  if (error->domain == MIDWAY_SECRET_STORE_ERROR || error->domain == MIDWAY_ERROR)
+    return g_strdup (error->message);  /* ours: already plain words */
+  if (error->domain == G_IO_ERROR || error->domain == G_DBUS_ERROR)
+    return g_strdup (_("The system bus cannot be reached."));
+  return g_strdup (_("Midway’s system helper refused the connection."));
+}
+
+/* On the row, where the switch springs back, and as a notification for
+ * whoever is not looking at the window. */
+static void
+refuse (MidwayApplication *self,
+        const char        *profile_id,
+        const char        *words)
+{
+  MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  g_autofree char *summary = NULL;
+
+  if (connection == NULL)
+    return;  /* deleted meanwhile: nothing left to tell about */
+  midway_connection_set_refusal (connection, words);
+  /* Translators: %s is the profile's name. */
+  summary = g_strdup_printf (_("“%s” did not connect"), midway_connection_get_name (connection));
+  midway_notifier_show_refusal (self->notifier, profile_id, summary, words);
+}
+
+typedef struct {
+  MidwayApplication *self;
+  char              *profile_id;
+} ConnectRequest;
+
+static void
+connect_request_free (ConnectRequest *request)
+{
+  g_object_unref (request->self);
+  g_free (request->profile_id);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectRequest, connect_request_free)
+
 static void
 connect_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(MidwayApplication) self = user_data;
+  g_autoptr(ConnectRequest) request = user_data;
+  MidwayApplication *self = request->self;
+  const char *profile_id = request->profile_id;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *words = NULL;
 
   path = midway_connection_list_connect_finish (MIDWAY_CONNECTION_LIST (source), result, &error);
-  if (path == NULL)
+  if (self->notifier == NULL)
+    return;  /* shut down meanwhile */
+  if (path != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Could not connect: %s"), error->message);
-
-      show_error (self, message);
+      midway_notifier_withdraw_refusal (self->notifier, profile_id);
+      return;
     }
+  g_message ("Connect of profile %s refused: %s", profile_id, error->message);
+  words = describe_refusal (error);
+  refuse (self, profile_id, words);
 }
 
 static void connect_profile (MidwayApplication *self,
@@ -130,14 +216,19 @@ on_first_connect_response (AdwMessageDialog *dialog,
     return;  /* shut down meanwhile */
   g_hash_table_remove (self->fetching_ids, profile_id);
   if (g_strcmp0 (response, MIDWAY_HOST_KEY_RESPONSE_PIN) != 0)
-    return;
+    {
+      MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+
+      /* Not trusted: the switch turned on for this goes back off. */
+      if (connection != NULL)
+        midway_connection_set_refusal (connection, NULL);
+      return;
+    }
   if (!midway_connection_list_pin_host_key (self->connections, profile_id,
                                             midway_host_key_dialog_get_host_key (MIDWAY_HOST_KEY_DIALOG (dialog)),
                                             &error))
     {
-      g_autofree char *message = g_strdup_printf (_("Not connected: %s"), error->message);
-
-      show_error (self, message);
+      refuse (self, profile_id, error->message);
       return;
     }
   connect_profile (self, profile_id);
@@ -164,11 +255,12 @@ first_connect_fetch_cb (GObject      *source,
     dialog = midway_host_key_dialog_new_confirm (GTK_WINDOW (get_window (self)), host, port, host_key, &error);
   if (dialog == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Not connected: cannot fetch the server’s host key: %s"),
-                                                  error->message);
+      /* Translators: %s says why, e.g. the server did not answer. */
+      g_autofree char *words = g_strdup_printf (_("The server’s host key could not be fetched: %s"),
+                                                error->message);
 
       g_hash_table_remove (self->fetching_ids, profile_id);
-      show_error (self, message);
+      refuse (self, profile_id, words);
       return;
     }
   request = g_new0 (PinRequest, 1);
@@ -286,26 +378,100 @@ on_tunnel_properties_changed (GDBusProxy        *proxy,
 
 /* ---- Actions ------------------------------------------------------------ */
 
+/* @given: what the person typed in for this connection, or NULL. */
+static void
+start_connect (MidwayApplication *self,
+               const char        *profile_id,
+               GVariant          *given)
+{
+  MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  ConnectRequest *request;
+
+  if (connection == NULL)
+    return;  /* deleted while the person was asked */
+  request = g_new0 (ConnectRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  midway_connection_list_connect_with_async (self->connections, connection, self->secrets, given, NULL,
+                                             connect_cb, request);
+}
+
+/* ---- Sign-in ------------------------------------------------------------ */
+
+/* The main window if there is one: a prompt at login has none to sit on. */
+static GtkWindow *
+find_window (MidwayApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (MIDWAY_IS_WINDOW (l->data))
+      return GTK_WINDOW (l->data);
+  return NULL;
+}
+
+static void
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ConnectRequest) request = user_data;
+  MidwayApplication *self = request->self;
+  g_autoptr(GVariant) given = NULL;
+  g_autoptr(GError) error = NULL;
+  MidwayConnection *connection;
+
+  if (midway_sign_in_finish (result, &given, &error))
+    {
+      if (self->connections != NULL)
+        start_connect (self, request->profile_id, given);
+      return;
+    }
+  if (self->connections == NULL)
+    return;  /* shut down meanwhile */
+  connection = midway_connection_list_find (self->connections, request->profile_id);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Not signed in: the switch turned on for this goes back off. */
+      if (connection != NULL)
+        midway_connection_set_refusal (connection, NULL);
+      return;
+    }
+  refuse (self, request->profile_id, error->message);
+}
+
 static void
 connect_profile (MidwayApplication *self,
                  const char        *profile_id)
 {
   MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  ConnectRequest *request;
+  MidwayProfile *profile;
 
   if (connection == NULL)
     {
       show_error (self, _("This profile no longer exists"));
       return;
     }
-  g_free (self->last_used_id);
-  self->last_used_id = g_strdup (profile_id);
-  if (*midway_profile_get_host_key (midway_connection_get_profile (connection)) == '\0')
+  if (g_strcmp0 (self->last_used_id, profile_id) != 0)
     {
-      fetch_before_connect (self, midway_connection_get_profile (connection));
+      g_autoptr(GError) error = NULL;
+
+      g_free (self->last_used_id);
+      self->last_used_id = g_strdup (profile_id);
+      /* For the tray's left click after a restart. */
+      if (!midway_state_save_last_used (profile_id, &error))
+        g_warning ("Cannot remember the profile last used: %s", error->message);
+    }
+  profile = midway_connection_get_profile (connection);
+  if (*midway_profile_get_host_key (profile) == '\0')
+    {
+      fetch_before_connect (self, profile);
       return;
     }
-  midway_connection_list_connect_async (self->connections, connection, self->secrets, NULL,
-                                        connect_cb, g_object_ref (self));
+  /* A password or a passphrase, asked for when the keyring has none. */
+  request = g_new0 (ConnectRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  midway_sign_in_async (self->secrets, profile, find_window (self), NULL, sign_in_cb, request);
 }
 
 static void
@@ -378,12 +544,27 @@ disconnect_all_action (GSimpleAction *action,
     }
 }
 
+/* The host's activation token, when its click brought the window up, is
+ * what lets a Wayland compositor raise it rather than only flag it. */
+static void
+present_from_tray (MidwayApplication *self,
+                   GtkWindow         *window)
+{
+  g_autofree char *token = self->tray != NULL ? midway_tray_take_activation_token (self->tray) : NULL;
+
+  if (token != NULL)
+    gtk_window_set_startup_id (window, token);
+  gtk_window_present (window);
+}
+
 static void
 show_window_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  gtk_window_present (GTK_WINDOW (get_window (MIDWAY_APPLICATION (user_data))));
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  present_from_tray (self, GTK_WINDOW (get_window (self)));
 }
 
 /* What a person opens the log for: a failure first, then the profile
@@ -438,19 +619,53 @@ show_log_action (GSimpleAction *action,
   show_log (self, pick_log_connection (self));
 }
 
-static void
-profiles_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
+/* One profiles window, whether reached from the main window or the tray. */
+static MidwayProfileDialog *
+get_profiles (MidwayApplication *self)
 {
-  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
-
   if (self->profiles == NULL)
     {
       self->profiles = midway_profile_dialog_new (GTK_APPLICATION (self), self->connections);
       g_object_add_weak_pointer (G_OBJECT (self->profiles), (gpointer *) &self->profiles);
     }
   gtk_window_present (GTK_WINDOW (self->profiles));
+  return self->profiles;
+}
+
+static void
+profiles_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  get_profiles (MIDWAY_APPLICATION (user_data));
+}
+
+static void
+new_profile_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  midway_profile_dialog_new_profile (get_profiles (MIDWAY_APPLICATION (user_data)));
+}
+
+static void
+edit_profile_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  if (!midway_profile_dialog_select (get_profiles (self), g_variant_get_string (parameter, NULL)))
+    midway_window_show_error (get_window (self), _("This profile no longer exists"));
+}
+
+static void
+import_profile_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (get_profiles (MIDWAY_APPLICATION (user_data))),
+                              "profiles.import", NULL);
 }
 
 static void
@@ -458,7 +673,12 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  /* Unsaved profile edits are asked about first, as on closing. */
+  if (self->profiles != NULL && !midway_profile_dialog_may_quit (self->profiles))
+    return;
+  g_application_quit (G_APPLICATION (self));
 }
 
 static const GActionEntry app_actions[] = {
@@ -468,6 +688,9 @@ static const GActionEntry app_actions[] = {
   { "show-window", show_window_action, NULL, NULL, NULL, { 0 } },
   { "show-log", show_log_action, NULL, NULL, NULL, { 0 } },
   { "profiles", profiles_action, NULL, NULL, NULL, { 0 } },
+  { "new-profile", new_profile_action, NULL, NULL, NULL, { 0 } },
+  { "edit-profile", edit_profile_action, "s", NULL, NULL, { 0 } },
+  { "import-profile", import_profile_action, NULL, NULL, NULL, { 0 } },
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
 };
 
@@ -477,6 +700,8 @@ on_tunnel_added (MidwayConnectionList *list,
                  MidwayApplication    *self)
 {
   midway_notifier_watch (self->notifier, tunnel);
+  /* From here on the tunnel's own notifications tell the story. */
+  midway_notifier_withdraw_refusal (self->notifier, midway_tunnel1_get_profile_id (tunnel));
   g_signal_connect_object (tunnel, "g-properties-changed", G_CALLBACK (on_tunnel_properties_changed), self, 0);
   check_host_key_mismatch (self, tunnel);
 }
@@ -497,6 +722,25 @@ on_notification_retry (MidwayNotifier    *notifier,
                        MidwayApplication *self)
 {
   connect_profile (self, midway_tunnel1_get_profile_id (tunnel));
+}
+
+static void
+on_notification_retry_profile (MidwayNotifier    *notifier,
+                               const char        *profile_id,
+                               MidwayApplication *self)
+{
+  connect_profile (self, profile_id);
+}
+
+static void
+on_notification_show_profile (MidwayNotifier    *notifier,
+                              const char        *profile_id,
+                              MidwayApplication *self)
+{
+  MidwayWindow *window = get_window (self);
+
+  midway_window_show_list (window);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -532,7 +776,7 @@ on_tray_activate (MidwayTray        *tray,
   else if (first != NULL)
     connect_profile (self, midway_connection_get_id (first));
   else
-    gtk_window_present (GTK_WINDOW (get_window (self)));
+    present_from_tray (self, GTK_WINDOW (get_window (self)));
 }
 
 /* --hidden holds the app without a window until the tray answers. */
@@ -604,17 +848,39 @@ midway_application_startup (GApplication *application)
   self->notifier = midway_notifier_new ();
   g_signal_connect_object (self->notifier, "retry", G_CALLBACK (on_notification_retry), self, 0);
   g_signal_connect_object (self->notifier, "show-log", G_CALLBACK (on_notification_show_log), self, 0);
+  g_signal_connect_object (self->notifier, "show-profile", G_CALLBACK (on_notification_show_profile), self, 0);
+  g_signal_connect_object (self->notifier, "retry-profile", G_CALLBACK (on_notification_retry_profile), self, 0);
 
+  self->last_used_id = midway_state_load_last_used ();
   self->connections = midway_connection_list_new ();
   g_signal_connect_object (self->connections, "tunnel-added", G_CALLBACK (on_tunnel_added), self, 0);
   g_signal_connect_object (self->connections, "tunnel-removed", G_CALLBACK (on_tunnel_removed), self, 0);
   if (!midway_connection_list_load (self->connections, &error))
     g_warning ("Cannot read the profiles: %s", error->message);
   midway_connection_list_watch_helper (self->connections);
+  g_clear_error (&error);
+  if (!midway_connection_list_watch_directory (self->connections, &error))
+    g_warning ("Cannot follow the profiles: %s", error->message);
 
   self->tray = midway_tray_new (G_LIST_MODEL (self->connections), G_ACTION_GROUP (self));
   g_signal_connect_object (self->tray, "activate", G_CALLBACK (on_tray_activate), self, 0);
   g_signal_connect_object (self->tray, "notify::has-host", G_CALLBACK (on_tray_has_host), self, 0);
+}
+
+/* The login start: the profiles set to "Connect Automatically at Login". */
+static void
+connect_at_login (MidwayApplication *self)
+{
+  g_auto(GStrv) ids = midway_state_load_autoconnect ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      MidwayConnection *connection = midway_connection_list_find (self->connections, ids[i]);
+
+      /* Deleted since, or already up (the helper kept it). */
+      if (connection != NULL && !midway_connection_get_active (connection))
+        connect_profile (self, ids[i]);
+    }
 }
 
 static void
@@ -625,6 +891,7 @@ midway_application_activate (GApplication *application)
   if (self->start_hidden)
     {
       self->start_hidden = FALSE;
+      connect_at_login (self);
       /* Already in the tray, or already told there is none (and shown). */
       if (midway_tray_get_has_host (self->tray) || self->told_no_tray)
         return;
@@ -645,6 +912,12 @@ midway_application_handle_local_options (GApplication *application,
   MidwayApplication *self = MIDWAY_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
+  /* Before registering: a running instance is not asked. */
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("midway %s\n", PACKAGE_VERSION);
+      return 0;
+    }
   if (!g_variant_dict_contains (options, MIDWAY_HIDDEN_OPTION))
     return -1;
   if (!g_application_register (application, NULL, &error))
@@ -695,6 +968,8 @@ midway_application_class_init (MidwayApplicationClass *klass)
 static void
 midway_application_init (MidwayApplication *self)
 {
+  g_application_add_main_option (G_APPLICATION (self), "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Show the version"), NULL);
   g_application_add_main_option (G_APPLICATION (self), MIDWAY_HIDDEN_OPTION, 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE,
                                  _("Start in the tray without a window (the window still shows without a tray)"),

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "midway-connection-list.h"
+#include "midway-tray.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,7 @@ G_DECLARE_FINAL_TYPE (MidwayApplication, midway_application, MIDWAY, APPLICATION
 
 MidwayApplication    *midway_application_new             (void);
 MidwayConnectionList *midway_application_get_connections (MidwayApplication *self);
+/* NULL before startup. */
+MidwayTray           *midway_application_get_tray        (MidwayApplication *self);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +27,8 @@ struct _MidwayConnectionList
   GHashTable         *announced;    /* object path -> the MidwayTunnel1 told of in ::tunnel-added */
   GDBusObjectManager *manager;
   GCancellable       *cancellable;
+  GFileMonitor       *monitor;       /* the profiles directory */
+  guint               reload_source; /* a burst of file events, read once */
 };
 
 enum {
@@ -341,6 +345,64 @@ midway_connection_list_load (MidwayConnectionList  *self,
   return TRUE;
 }
 
+/* ---- Following the files ------------------------------------------------ */
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  MidwayConnectionList *self = MIDWAY_CONNECTION_LIST (user_data);
+  g_autoptr(GError) error = NULL;
+
+  self->reload_source = 0;
+  if (!midway_connection_list_load (self, &error))
+    g_warning ("Cannot read the profiles: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_directory_changed (GFileMonitor      *monitor,
+                      GFile             *file,
+                      GFile             *other_file,
+                      GFileMonitorEvent  event,
+                      gpointer           user_data)
+{
+  MidwayConnectionList *self = MIDWAY_CONNECTION_LIST (user_data);
+
+  /* midway_profile_save() writes a temporary file and renames it: the
+   * events of one save, or of an import of many, come in a burst. */
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (100, reload_cb, self);
+}
+
+gboolean
+midway_connection_list_watch_directory (MidwayConnectionList  *self,
+                                        GError               **error)
+{
+  g_autofree char *path = midway_connection_list_dup_directory ();
+  g_autoptr(GFile) directory = g_file_new_for_path (path);
+
+  g_return_val_if_fail (MIDWAY_IS_CONNECTION_LIST (self), FALSE);
+
+  if (self->monitor != NULL)
+    return TRUE;
+  /* There, so that there is something to watch before the first profile. */
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot create %s: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  self->monitor = g_file_monitor_directory (directory, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
+  if (self->monitor == NULL)
+    return FALSE;
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_directory_changed), self, 0);
+  return TRUE;
+}
+
 /* ---- Connect ------------------------------------------------------------ */
 
 typedef struct {
@@ -348,12 +410,14 @@ typedef struct {
   MidwayAuthMethod  auth;
   gboolean          agent;
   gboolean          needs_keyring;  /* the key or password lives only there */
+  GVariant         *given;          /* a{sv} the person typed in, or NULL */
 } ConnectData;
 
 static void
 connect_data_free (ConnectData *data)
 {
   g_clear_pointer (&data->profile, g_variant_unref);
+  g_clear_pointer (&data->given, g_variant_unref);
   g_free (data);
 }
 
@@ -421,7 +485,7 @@ connect_credentials_cb (GObject      *source,
   stored = midway_secret_store_lookup_credentials_finish (MIDWAY_SECRET_STORE (source), result, &error);
   /* The agent and a key file sign in without the keyring (it could only
    * add a passphrase), so a desktop without one still connects them. */
-  if (stored == NULL && !data->needs_keyring &&
+  if (stored == NULL && (!data->needs_keyring || data->given != NULL) &&
       g_error_matches (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE))
     {
       g_clear_error (&error);
@@ -436,6 +500,17 @@ connect_credentials_cb (GObject      *source,
 
   filtered = midway_secret_store_filter_credentials (stored, data->auth);
   g_variant_dict_init (&dict, filtered);
+  /* Typed in just now: it wins over what the keyring holds. */
+  if (data->given != NULL)
+    {
+      GVariantIter iter;
+      const char *key;
+      GVariant *value;
+
+      g_variant_iter_init (&iter, data->given);
+      while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+        g_variant_dict_insert_value (&dict, key, value);
+    }
   if (data->agent && sock != NULL && *sock != '\0' && g_utf8_validate (sock, -1, NULL))
     g_variant_dict_insert (&dict, "ssh-auth-sock", "s", sock);
   g_object_set_data_full (G_OBJECT (task), "credentials",
@@ -452,6 +527,18 @@ midway_connection_list_connect_async (MidwayConnectionList *self,
                                       GCancellable         *cancellable,
                                       GAsyncReadyCallback   callback,
                                       gpointer              user_data)
+{
+  midway_connection_list_connect_with_async (self, connection, secrets, NULL, cancellable, callback, user_data);
+}
+
+void
+midway_connection_list_connect_with_async (MidwayConnectionList *self,
+                                           MidwayConnection     *connection,
+                                           MidwaySecretStore    *secrets,
+                                           GVariant             *given,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data)
 {
   MidwayProfile *profile;
   GTask *task;
@@ -479,6 +566,7 @@ midway_connection_list_connect_async (MidwayConnectionList *self,
   data->agent = data->auth == MIDWAY_AUTH_AGENT;
   data->needs_keyring = midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY ||
                         midway_profile_get_auth (profile) == MIDWAY_AUTH_PASSWORD;
+  data->given = given != NULL ? g_variant_ref_sink (given) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
 
   midway_secret_store_lookup_credentials_async (secrets, midway_profile_get_id (profile), cancellable,
@@ -562,6 +650,10 @@ midway_connection_list_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->manager);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
   if (self->connections != NULL)
     g_ptr_array_set_size (self->connections, 0);
 

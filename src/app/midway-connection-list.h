@@ -30,6 +30,11 @@ gboolean              midway_connection_list_load          (MidwayConnectionList
  * tunnels of other users are left alone. */
 void                  midway_connection_list_watch_helper  (MidwayConnectionList  *self);
 
+/* Reloads whenever a profile file appears, changes or goes (midwayctl
+ * import or remove, an editor), creating the directory if need be. */
+gboolean              midway_connection_list_watch_directory (MidwayConnectionList  *self,
+                                                              GError               **error);
+
 MidwayConnection     *midway_connection_list_find          (MidwayConnectionList  *self,
                                                             const char            *profile_id);
 
@@ -41,6 +46,17 @@ void                  midway_connection_list_connect_async  (MidwayConnectionLis
                                                              GCancellable         *cancellable,
                                                              GAsyncReadyCallback   callback,
                                                              gpointer              user_data);
+/* The same with credentials the person typed in (a{sv} as Connect takes
+ * them: "password", "passphrase"), which win over the keyring's; with
+ * them a session without a keyring still connects.  Finishes with
+ * midway_connection_list_connect_finish(). */
+void                  midway_connection_list_connect_with_async (MidwayConnectionList *self,
+                                                                  MidwayConnection     *connection,
+                                                                  MidwaySecretStore    *secrets,
+                                                                  GVariant             *given,
+                                                                  GCancellable         *cancellable,
+                                                                  GAsyncReadyCallback   callback,
+                                                                  gpointer              user_data);
 char                 *midway_connection_list_connect_finish (MidwayConnectionList *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);

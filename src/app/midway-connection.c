@@ -16,6 +16,7 @@ struct _MidwayConnection
   MidwayProfile *profile;
   MidwayTunnel1 *tunnel;
   gulong         tunnel_changed_handler;
+  char          *refusal;  /* why the last Connect was refused, in words */
 };
 
 enum {
@@ -156,6 +157,9 @@ midway_connection_set_tunnel (MidwayConnection *self,
 
   g_clear_signal_handler (&self->tunnel_changed_handler, self->tunnel);
   g_set_object (&self->tunnel, tunnel);
+  /* A tunnel's own state says more than an older refusal. */
+  if (tunnel != NULL)
+    g_clear_pointer (&self->refusal, g_free);
   if (tunnel != NULL)
     self->tunnel_changed_handler = g_signal_connect_object (tunnel, "g-properties-changed",
                                                             G_CALLBACK (on_tunnel_properties_changed),
@@ -213,8 +217,31 @@ midway_connection_dup_status (MidwayConnection *self)
     /* Translators: a state ("Failed"), then why, in plain words. */
     return g_strdup_printf (_("%s — %s"), midway_state_describe (state),
                             midway_reason_describe (midway_tunnel1_get_last_reason (self->tunnel)));
+  else if (self->tunnel == NULL && self->refusal != NULL)
+    /* Translators: a state ("Not connected"), then why Connect was refused. */
+    return g_strdup_printf (_("%s — %s"), midway_state_describe (state), self->refusal);
 
   return g_strdup (midway_state_describe (state));
+}
+
+void
+midway_connection_set_refusal (MidwayConnection *self,
+                               const char       *words)
+{
+  g_return_if_fail (MIDWAY_IS_CONNECTION (self));
+
+  g_free (self->refusal);
+  self->refusal = g_strdup (words);
+  /* Also when nothing changed: a switch turned on by hand is back off. */
+  notify_state (self);
+}
+
+const char *
+midway_connection_get_refusal (MidwayConnection *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_CONNECTION (self), NULL);
+
+  return self->refusal;
 }
 
 /* The generated getters return NULL for a property the proxy has not
@@ -376,6 +403,8 @@ midway_connection_dispose (GObject *object)
   g_clear_signal_handler (&self->tunnel_changed_handler, self->tunnel);
   g_clear_object (&self->tunnel);
   g_clear_object (&self->profile);
+
+  g_clear_pointer (&self->refusal, g_free);
 
   G_OBJECT_CLASS (midway_connection_parent_class)->dispose (object);
 }

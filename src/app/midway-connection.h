@@ -33,6 +33,12 @@ gboolean          midway_connection_get_active  (MidwayConnection *self);
  * or the reason after a failure. */
 char             *midway_connection_dup_status  (MidwayConnection *self);
 
+/* Why the last Connect was refused before any tunnel existed, in plain
+ * words, or NULL; part of the status line until a tunnel appears. */
+void              midway_connection_set_refusal (MidwayConnection *self,
+                                                 const char       *words);
+const char       *midway_connection_get_refusal (MidwayConnection *self);
+
 /* The tunnel's link, as the helper reports it; "" or 0 without a tunnel
  * or while the link is not up.  Each has a property of the same name
  * ("local-address", "rx-bytes"...) that is notified when the helper says

@@ -317,11 +317,10 @@ midway_key_panel_reload (MidwayKeyPanel *self)
 static void
 use_keyring_key (MidwayKeyPanel *self)
 {
-  GtkWidget *row = midway_profile_editor_get_row (self->editor, MIDWAY_FIELD_AUTH);
-
-  /* Through the row, as if typed: the editor shows and checks it. */
-  if (row != NULL && GTK_IS_EDITABLE (row))
-    gtk_editable_set_text (GTK_EDITABLE (row), midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY));
+  /* Through the editor's row, as if chosen: the editor shows and checks it. */
+  if (self->editor != NULL)
+    midway_profile_editor_set_text (self->editor, MIDWAY_FIELD_AUTH,
+                                    midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY));
   else
     midway_profile_set_from_string (self->profile, MIDWAY_FIELD_AUTH,
                                     midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY), NULL);
@@ -645,13 +644,88 @@ import_action (GtkWidget  *widget,
   confirm_replace (self, choose_file);
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+restore_copy_button (gpointer user_data)
+{
+  GtkButton *button = GTK_BUTTON (user_data);
+
+  g_object_set_data (G_OBJECT (button), "midway-copied-source", NULL);
+  gtk_button_set_icon_name (button, "edit-copy-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), g_object_get_data (G_OBJECT (button), "midway-tooltip"));
+  return G_SOURCE_REMOVE;
+}
+
+/* The button itself says it worked, where the person looks: a tick for
+ * two seconds. */
 static void
 copy_text (MidwayKeyPanel *self,
+           const char     *action_name,
            const char     *text,
            const char     *message)
 {
+  GtkWidget *button = find_action_button (GTK_WIDGET (self), action_name);
+
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
   set_status (self, message);
+  if (button == NULL)
+    return;
+  if (g_object_get_data (G_OBJECT (button), "midway-tooltip") == NULL)
+    g_object_set_data_full (G_OBJECT (button), "midway-tooltip",
+                            g_strdup (gtk_widget_get_tooltip_text (button)), g_free);
+  if (g_object_get_data (G_OBJECT (button), "midway-copied-source") != NULL)
+    g_source_remove (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "midway-copied-source")));
+  gtk_button_set_icon_name (GTK_BUTTON (button), "object-select-symbolic");
+  gtk_widget_set_tooltip_text (button, message);
+  g_object_set_data (G_OBJECT (button), "midway-copied-source",
+                     GUINT_TO_POINTER (g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 2, restore_copy_button,
+                                                                   g_object_ref (button), g_object_unref)));
+}
+
+/* Keys, fingerprints and the server's lines in a fixed-width font, and
+ * never with hyphens that are not theirs where a long token wraps. */
+static void
+style_subtitle (AdwActionRow *row)
+{
+  GtkWidget *child;
+  g_autoptr(GList) pending = g_list_prepend (NULL, row);
+
+  while (pending != NULL)
+    {
+      GtkWidget *widget = pending->data;
+
+      pending = g_list_delete_link (pending, pending);
+      if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "subtitle"))
+        {
+          PangoAttrList *attributes = pango_attr_list_new ();
+
+          pango_attr_list_insert (attributes, pango_attr_insert_hyphens_new (FALSE));
+          gtk_label_set_attributes (GTK_LABEL (widget), attributes);
+          pango_attr_list_unref (attributes);
+          gtk_label_set_wrap_mode (GTK_LABEL (widget), PANGO_WRAP_WORD_CHAR);
+          gtk_widget_add_css_class (widget, "monospace");
+          return;
+        }
+      for (child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+        pending = g_list_prepend (pending, child);
+    }
 }
 
 static void
@@ -665,7 +739,7 @@ copy_public_action (GtkWidget  *widget,
   if (self->key == NULL)
     return;
   line = dup_public_line (self);
-  copy_text (self, line, _("Public key copied"));
+  copy_text (self, "key.copy-public", line, _("Public key copied"));
 }
 
 static void
@@ -679,7 +753,7 @@ copy_authorized_keys_action (GtkWidget  *widget,
   if (self->key == NULL)
     return;
   line = midway_ssh_key_dup_authorized_keys_line (self->key, self->profile);
-  copy_text (self, line, _("authorized_keys line copied"));
+  copy_text (self, "key.copy-authorized-keys", line, _("authorized_keys line copied"));
 }
 
 static void
@@ -697,7 +771,7 @@ copy_sudoers_action (GtkWidget  *widget,
   if (line == NULL)
     set_status (self, error->message);
   else
-    copy_text (self, line, _("sudoers line copied"));
+    copy_text (self, "key.copy-sudoers", line, _("sudoers line copied"));
 }
 
 /* ---- Object ------------------------------------------------------------- */
@@ -807,6 +881,10 @@ static void
 midway_key_panel_init (MidwayKeyPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  style_subtitle (self->key_row);
+  style_subtitle (self->public_row);
+  style_subtitle (self->authorized_keys_row);
+  style_subtitle (self->sudoers_row);
   self->store = midway_secret_store_new ();
   self->cancellable = g_cancellable_new ();
   set_status (self, NULL);

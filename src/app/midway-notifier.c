@@ -28,6 +28,7 @@ struct _MidwayNotifier
   GObject     parent_instance;
 
   GHashTable *watches;  /* MidwayTunnel1 → Watch */
+  GHashTable *refusals; /* profile id → NotifyNotification: Connect refused */
   guint       fold_window_ms;
 };
 
@@ -56,6 +57,8 @@ enum {
 enum {
   SIGNAL_SHOW_LOG,
   SIGNAL_RETRY,
+  SIGNAL_SHOW_PROFILE,
+  SIGNAL_RETRY_PROFILE,
   N_SIGNALS
 };
 
@@ -123,7 +126,8 @@ on_action (NotifyNotification *notification,
 {
   Watch *watch = user_data;
 
-  if (g_strcmp0 (action, "show-log") == 0)
+  /* The bubble itself (mako, dunst): the tunnel's details and log. */
+  if (g_strcmp0 (action, "show-log") == 0 || g_strcmp0 (action, "default") == 0)
     g_signal_emit (watch->notifier, signals[SIGNAL_SHOW_LOG], 0, watch->tunnel);
   else if (g_strcmp0 (action, "retry") == 0)
     g_signal_emit (watch->notifier, signals[SIGNAL_RETRY], 0, watch->tunnel);
@@ -148,6 +152,8 @@ show (Watch           *watch,
   notify_notification_set_category (watch->notification, category);
   notify_notification_set_urgency (watch->notification, urgency);
   notify_notification_clear_actions (watch->notification);
+  if (server_has_actions ())
+    notify_notification_add_action (watch->notification, "default", _("Show"), on_action, watch, NULL);
   if (offer_actions && server_has_actions ())
     {
       notify_notification_add_action (watch->notification, "show-log", _("Show log"),
@@ -336,7 +342,9 @@ on_failed (Watch *watch)
     body = g_strdup_printf (_("%s.\n%s"), last_reason (watch), detail);
   else
     body = g_strdup_printf ("%s.", last_reason (watch));
-  show (watch, summary, body, "network-error-symbolic", "network.error",
+  /* Midway's own icon: network-error-symbolic is missing from themes
+   * such as Breeze. */
+  show (watch, summary, body, "midway-tunnel-error-symbolic", "network.error",
         NOTIFY_URGENCY_CRITICAL, TRUE);
 }
 
@@ -393,14 +401,48 @@ midway_notifier_watch (MidwayNotifier *self,
   watch->properties_handler = g_signal_connect (tunnel, "g-properties-changed",
                                                 G_CALLBACK (on_properties_changed), watch);
   g_hash_table_insert (self->watches, tunnel, watch);
+  /* A new tunnel of the profile: an earlier failure's bubble is old news. */
+  if (midway_tunnel1_get_profile_id (tunnel) != NULL)
+    midway_notifier_withdraw_refusal (self, midway_tunnel1_get_profile_id (tunnel));
 }
 
+static void on_refusal_action (NotifyNotification *notification,
+                               char               *action,
+                               gpointer            user_data);
+
+/* The tunnel is gone (replaced by a new one, or forgotten by the helper).
+ * Its bubble goes with it, but for a failure, which still has something
+ * to say: that one stays, its buttons now working on the profile (the
+ * tunnel they named is gone), until a new tunnel of the profile. */
 void
 midway_notifier_unwatch (MidwayNotifier *self,
                          MidwayTunnel1  *tunnel)
 {
+  Watch *watch;
+  const char *profile_id;
+
   g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
 
+  watch = g_hash_table_lookup (self->watches, tunnel);
+  if (watch == NULL)
+    return;
+  profile_id = midway_tunnel1_get_profile_id (tunnel);
+  if (watch->notification != NULL && g_strcmp0 (watch->state, MIDWAY_STATE_FAILED) == 0 && profile_id != NULL)
+    {
+      NotifyNotification *notification = g_steal_pointer (&watch->notification);
+
+      midway_notifier_withdraw_refusal (self, profile_id);
+      g_object_set_data_full (G_OBJECT (notification), "midway-profile-id", g_strdup (profile_id), g_free);
+      notify_notification_clear_actions (notification);
+      if (server_has_actions ())
+        {
+          notify_notification_add_action (notification, "default", _("Show"), on_refusal_action, self, NULL);
+          notify_notification_add_action (notification, "retry", _("Retry"), on_refusal_action, self, NULL);
+        }
+      g_hash_table_insert (self->refusals, g_strdup (profile_id), notification);
+    }
+  else
+    close_notification (watch);
   g_hash_table_remove (self->watches, tunnel);
 }
 
@@ -451,6 +493,7 @@ midway_notifier_finalize (GObject *object)
   MidwayNotifier *self = MIDWAY_NOTIFIER (object);
 
   g_clear_pointer (&self->watches, g_hash_table_unref);
+  g_clear_pointer (&self->refusals, g_hash_table_unref);
 
   G_OBJECT_CLASS (midway_notifier_parent_class)->finalize (object);
 }
@@ -491,6 +534,69 @@ midway_notifier_set_property (GObject      *object,
     }
 }
 
+/* ---- Connect refused, before any tunnel ---------------------------------- */
+
+static void
+on_refusal_action (NotifyNotification *notification,
+                   char               *action,
+                   gpointer            user_data)
+{
+  MidwayNotifier *self = MIDWAY_NOTIFIER (user_data);
+  const char *profile_id = g_object_get_data (G_OBJECT (notification), "midway-profile-id");
+
+  if (g_strcmp0 (action, "retry") == 0)
+    g_signal_emit (self, signals[SIGNAL_RETRY_PROFILE], 0, profile_id);
+  else
+    g_signal_emit (self, signals[SIGNAL_SHOW_PROFILE], 0, profile_id);
+}
+
+void
+midway_notifier_show_refusal (MidwayNotifier *self,
+                              const char     *profile_id,
+                              const char     *summary,
+                              const char     *body)
+{
+  NotifyNotification *notification;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
+  g_return_if_fail (profile_id != NULL);
+
+  /* One bubble per profile: a second refusal replaces the first. */
+  notification = g_hash_table_lookup (self->refusals, profile_id);
+  if (notification == NULL)
+    {
+      notification = notify_notification_new (summary, body, "midway-tunnel-error-symbolic");
+      g_object_set_data_full (G_OBJECT (notification), "midway-profile-id", g_strdup (profile_id), g_free);
+      g_hash_table_insert (self->refusals, g_strdup (profile_id), notification);
+    }
+  else
+    notify_notification_update (notification, summary, body, "midway-tunnel-error-symbolic");
+  notify_notification_set_category (notification, "network.error");
+  notify_notification_set_urgency (notification, NOTIFY_URGENCY_NORMAL);
+  notify_notification_clear_actions (notification);
+  if (server_has_actions ())
+    notify_notification_add_action (notification, "default", _("Show"), on_refusal_action, self, NULL);
+  if (!notify_notification_show (notification, &error))
+    g_warning ("Could not show a notification: %s", error->message);
+}
+
+void
+midway_notifier_withdraw_refusal (MidwayNotifier *self,
+                                  const char     *profile_id)
+{
+  NotifyNotification *notification;
+
+  g_return_if_fail (MIDWAY_IS_NOTIFIER (self));
+
+  notification = g_hash_table_lookup (self->refusals, profile_id);
+  if (notification != NULL)
+    {
+      notify_notification_close (notification, NULL);
+      g_hash_table_remove (self->refusals, profile_id);
+    }
+}
+
 static void
 midway_notifier_class_init (MidwayNotifierClass *klass)
 {
@@ -512,6 +618,14 @@ midway_notifier_class_init (MidwayNotifierClass *klass)
   signals[SIGNAL_RETRY] =
     g_signal_new ("retry", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, MIDWAY_TYPE_TUNNEL1);
+  /* A refusal's bubble was clicked: the profile id. */
+  signals[SIGNAL_SHOW_PROFILE] =
+    g_signal_new ("show-profile", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Retry on a failure whose tunnel is gone: the profile id. */
+  signals[SIGNAL_RETRY_PROFILE] =
+    g_signal_new ("retry-profile", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -519,6 +633,7 @@ midway_notifier_init (MidwayNotifier *self)
 {
   self->fold_window_ms = DEFAULT_FOLD_WINDOW_MS;
   self->watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) watch_free);
+  self->refusals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   if (!notify_is_initted ())
     notify_init (_("Midway"));

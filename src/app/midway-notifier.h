@@ -36,4 +36,16 @@ void            midway_notifier_set_failure_detail (MidwayNotifier *self,
                                                     MidwayTunnel1  *tunnel,
                                                     const char     *detail);
 
+/* A Connect that was refused before any tunnel existed: one notification
+ * per profile, replaced by the next refusal, closed when withdrawn (a
+ * tunnel for the profile appeared).  Clicking it emits "show-profile".
+ * A failed tunnel's bubble outlives its tunnel the same way, its Retry
+ * then emitting "retry-profile"; other bubbles close with their tunnel. */
+void            midway_notifier_show_refusal     (MidwayNotifier *self,
+                                                  const char     *profile_id,
+                                                  const char     *summary,
+                                                  const char     *body);
+void            midway_notifier_withdraw_refusal (MidwayNotifier *self,
+                                                  const char     *profile_id);
+
 G_END_DECLS

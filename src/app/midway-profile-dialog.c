@@ -27,6 +27,14 @@
 
 #define PROFILE_SUFFIX ".midway"
 
+/* What the unsaved-changes question was asked for. */
+typedef enum {
+  GUARD_SELECT,
+  GUARD_NEW,
+  GUARD_CLOSE,
+  GUARD_QUIT,
+} GuardGoal;
+
 struct _MidwayProfileDialog
 {
   AdwWindow             parent_instance;
@@ -39,6 +47,11 @@ struct _MidwayProfileDialog
   MidwayConnectionList *list;
   MidwayProfile        *deleted;       /* what "Undo" brings back */
   AdwToast             *delete_toast;
+
+  AdwMessageDialog     *guard;         /* weak: the unsaved-changes question open */
+  GuardGoal             guard_goal;
+  char                 *guard_target;  /* GUARD_SELECT: the profile to show next */
+  gboolean              reverting;     /* moving the selection back, not the person */
 };
 
 G_DEFINE_FINAL_TYPE (MidwayProfileDialog, midway_profile_dialog, ADW_TYPE_WINDOW)
@@ -71,9 +84,8 @@ reload (MidwayProfileDialog *self)
 }
 
 static gboolean
-write_profile (MidwayProfileDialog  *self,
-               MidwayProfile        *profile,
-               GError              **error)
+store_profile (MidwayProfile  *profile,
+               GError        **error)
 {
   g_autofree char *directory = midway_connection_list_dup_directory ();
   g_autofree char *path = profile_path (profile);
@@ -86,11 +98,190 @@ write_profile (MidwayProfileDialog  *self,
                    _("Cannot create %s: %s"), directory, g_strerror (saved_errno));
       return FALSE;
     }
-  if (!midway_profile_save (profile, path, error))
+  return midway_profile_save (profile, path, error);
+}
+
+/* Written, then shown: moving away from unsaved edits still asks first. */
+static gboolean
+write_profile (MidwayProfileDialog  *self,
+               MidwayProfile        *profile,
+               GError              **error)
+{
+  if (!store_profile (profile, error))
     return FALSE;
   reload (self);
   midway_profile_dialog_select (self, midway_profile_get_id (profile));
   return TRUE;
+}
+
+static void
+select_row_quietly (MidwayProfileDialog *self,
+                    const char          *profile_id)
+{
+  GListModel *model = G_LIST_MODEL (self->list);
+  guint n = g_list_model_get_n_items (model);
+
+  self->reverting = TRUE;
+  gtk_list_box_unselect_all (self->profiles);
+  for (guint i = 0; profile_id != NULL && i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (midway_connection_get_id (connection), profile_id) == 0)
+        gtk_list_box_select_row (self->profiles, gtk_list_box_get_row_at_index (self->profiles, i));
+    }
+  self->reverting = FALSE;
+}
+
+static void
+load_profile (MidwayProfileDialog *self,
+              MidwayProfile       *profile)
+{
+  midway_profile_editor_set_profile (self->editor, profile);
+  midway_key_panel_reload (self->key_panel);
+}
+
+/* Without asking: the edits are saved, discarded, or of a deleted profile. */
+static void
+show_now (MidwayProfileDialog *self,
+          const char          *profile_id)
+{
+  MidwayConnection *connection = profile_id != NULL ? midway_connection_list_find (self->list, profile_id) : NULL;
+  g_autoptr(MidwayProfile) fresh = NULL;
+
+  select_row_quietly (self, connection != NULL ? profile_id : NULL);
+  if (connection != NULL)
+    load_profile (self, midway_connection_get_profile (connection));
+  else
+    {
+      fresh = midway_profile_new ();
+      load_profile (self, fresh);
+    }
+}
+
+static gboolean save_shown (MidwayProfileDialog *self);
+
+static gboolean
+destroy_idle (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_guard_response (AdwMessageDialog    *dialog,
+                   const char          *response,
+                   MidwayProfileDialog *self)
+{
+  g_autofree char *target = g_steal_pointer (&self->guard_target);
+
+  g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->guard);
+  self->guard = NULL;
+  if (g_strcmp0 (response, "save") == 0)
+    {
+      /* A save the library refuses keeps the form and says why. */
+      if (!save_shown (self))
+        return;
+    }
+  else if (g_strcmp0 (response, "discard") != 0)
+    return;
+
+  switch (self->guard_goal)
+    {
+    case GUARD_SELECT:
+      show_now (self, target);
+      break;
+    case GUARD_NEW:
+      show_now (self, NULL);
+      break;
+    case GUARD_QUIT:
+      if (gtk_window_get_application (GTK_WINDOW (self)) != NULL)
+        g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+      G_GNUC_FALLTHROUGH;
+    case GUARD_CLOSE:
+      /* Not from inside the question's own signal: it is transient for
+       * this window and still lets go of it afterwards. */
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_idle, g_object_ref (self), g_object_unref);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Save / Discard / Cancel before the form is replaced or closed. */
+static void
+ask_unsaved (MidwayProfileDialog *self,
+             GuardGoal            goal,
+             const char          *target)
+{
+  MidwayProfile *shown = midway_profile_editor_get_profile (self->editor);
+  const char *name = shown != NULL ? midway_profile_get_name (shown) : "";
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  self->guard_goal = goal;
+  g_free (self->guard_target);
+  self->guard_target = g_strdup (target);
+  if (self->guard != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->guard));
+      return;
+    }
+
+  if (*name != '\0')
+    /* Translators: %s is the profile's name. */
+    body = g_strdup_printf (_("“%s” has changes that are not saved. Unsaved changes are lost."), name);
+  else
+    body = g_strdup (_("The new profile is not saved. Unsaved changes are lost."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_guard_response), self, 0);
+  self->guard = ADW_MESSAGE_DIALOG (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->guard);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+on_close_request (GtkWindow *window,
+                  gpointer   user_data)
+{
+  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (window);
+
+  if (!midway_profile_editor_get_modified (self->editor))
+    return FALSE;
+  ask_unsaved (self, GUARD_CLOSE, NULL);
+  return TRUE;
+}
+
+gboolean
+midway_profile_dialog_may_quit (MidwayProfileDialog *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), TRUE);
+
+  if (!midway_profile_editor_get_modified (self->editor))
+    return TRUE;
+  gtk_window_present (GTK_WINDOW (self));
+  ask_unsaved (self, GUARD_QUIT, NULL);
+  return FALSE;
+}
+
+AdwMessageDialog *
+midway_profile_dialog_get_unsaved_question (MidwayProfileDialog *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_DIALOG (self), NULL);
+
+  return self->guard;
 }
 
 gboolean
@@ -122,16 +313,7 @@ show_first_or_new (MidwayProfileDialog *self)
 {
   g_autoptr(MidwayConnection) first = g_list_model_get_item (G_LIST_MODEL (self->list), 0);
 
-  if (first != NULL)
-    midway_profile_dialog_select (self, midway_connection_get_id (first));
-  else
-    {
-      g_autoptr(MidwayProfile) profile = midway_profile_new ();
-
-      gtk_list_box_unselect_all (self->profiles);
-      midway_profile_editor_set_profile (self->editor, profile);
-      midway_key_panel_reload (self->key_panel);
-    }
+  show_now (self, first != NULL ? midway_connection_get_id (first) : NULL);
 }
 
 static GtkWidget *
@@ -149,14 +331,48 @@ on_row_selected (GtkListBox          *box,
                  GtkListBoxRow       *row,
                  MidwayProfileDialog *self)
 {
+  MidwayConnection *connection;
+  MidwayProfile *shown;
+
   /* A reload unselects everything before the row comes back: keep what
    * the editor shows until then. */
-  if (row == NULL)
+  if (row == NULL || self->reverting)
     return;
-  midway_profile_editor_set_profile (self->editor,
-                                     midway_connection_get_profile (
-                                       midway_connection_row_get_connection (MIDWAY_CONNECTION_ROW (row))));
-  midway_key_panel_reload (self->key_panel);
+  connection = midway_connection_row_get_connection (MIDWAY_CONNECTION_ROW (row));
+  shown = midway_profile_editor_get_profile (self->editor);
+  if (!midway_profile_editor_get_modified (self->editor))
+    {
+      load_profile (self, midway_connection_get_profile (connection));
+      return;
+    }
+  /* The same profile back after a reload: the edits stay. */
+  if (shown != NULL && g_strcmp0 (midway_profile_get_id (shown), midway_connection_get_id (connection)) == 0)
+    return;
+  /* Clicked or tabbed into another row: the form stays, selected, until
+   * the question is answered. */
+  select_row_quietly (self, shown != NULL ? midway_profile_get_id (shown) : NULL);
+  ask_unsaved (self, GUARD_SELECT, midway_connection_get_id (connection));
+}
+
+/* The files changed behind our back (midwayctl, another window): the
+ * rows are new, and the one shown is selected again; unedited, it shows
+ * what the file now says. */
+static void
+on_list_items_changed (GListModel          *model,
+                       guint                position,
+                       guint                removed,
+                       guint                added,
+                       MidwayProfileDialog *self)
+{
+  MidwayProfile *shown = midway_profile_editor_get_profile (self->editor);
+  const char *id = shown != NULL ? midway_profile_get_id (shown) : NULL;
+
+  if (id == NULL || midway_connection_list_find (self->list, id) == NULL)
+    return;
+  if (midway_profile_editor_get_modified (self->editor))
+    select_row_quietly (self, id);
+  else
+    show_now (self, id);
 }
 
 /* ---- Actions ------------------------------------------------------------ */
@@ -166,12 +382,39 @@ new_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  midway_profile_dialog_new_profile (MIDWAY_PROFILE_DIALOG (widget));
+}
 
-  gtk_list_box_unselect_all (self->profiles);
-  midway_profile_editor_set_profile (self->editor, profile);
-  midway_key_panel_reload (self->key_panel);
+void
+midway_profile_dialog_new_profile (MidwayProfileDialog *self)
+{
+  g_return_if_fail (MIDWAY_IS_PROFILE_DIALOG (self));
+
+  if (midway_profile_editor_get_modified (self->editor))
+    ask_unsaved (self, GUARD_NEW, NULL);
+  else
+    show_now (self, NULL);
+}
+
+static gboolean
+save_shown (MidwayProfileDialog *self)
+{
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  profile = midway_profile_editor_check (self->editor, &error);
+  if (profile == NULL || !store_profile (profile, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
+
+      show_toast (self, message);
+      return FALSE;
+    }
+  midway_profile_editor_mark_saved (self->editor);
+  reload (self);
+  midway_profile_dialog_select (self, midway_profile_get_id (profile));
+  show_toast (self, _("Profile saved"));
+  return TRUE;
 }
 
 static void
@@ -179,19 +422,7 @@ save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  MidwayProfileDialog *self = MIDWAY_PROFILE_DIALOG (widget);
-  g_autoptr(MidwayProfile) profile = NULL;
-  g_autoptr(GError) error = NULL;
-
-  profile = midway_profile_editor_check (self->editor, &error);
-  if (profile == NULL || !write_profile (self, profile, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
-
-      show_toast (self, message);
-      return;
-    }
-  show_toast (self, _("Profile saved"));
+  save_shown (MIDWAY_PROFILE_DIALOG (widget));
 }
 
 static void
@@ -584,6 +815,13 @@ midway_profile_dialog_dispose (GObject *object)
   /* Closing the window ends the undo window too. */
   forget_deleted (self);
   g_clear_object (&self->list);
+  if (self->guard != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->guard), (gpointer *) &self->guard);
+      gtk_window_destroy (GTK_WINDOW (self->guard));
+      self->guard = NULL;
+    }
+  g_clear_pointer (&self->guard_target, g_free);
 
   G_OBJECT_CLASS (midway_profile_dialog_parent_class)->dispose (object);
 }
@@ -624,6 +862,7 @@ midway_profile_dialog_init (MidwayProfileDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   midway_key_panel_set_editor (self->key_panel, self->editor);
   g_signal_connect (self->profiles, "row-selected", G_CALLBACK (on_row_selected), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
 }
 
 MidwayProfileDialog *
@@ -638,6 +877,8 @@ midway_profile_dialog_new (GtkApplication       *application,
   self = g_object_new (MIDWAY_TYPE_PROFILE_DIALOG, "application", application, NULL);
   self->list = g_object_ref (list);
   gtk_list_box_bind_model (self->profiles, G_LIST_MODEL (list), create_row, NULL, NULL);
+  /* After the list box's own handler: its rows are there by then. */
+  g_signal_connect_object (list, "items-changed", G_CALLBACK (on_list_items_changed), self, 0);
   show_first_or_new (self);
   return self;
 }

@@ -25,6 +25,17 @@ MidwayProfileEditor *midway_profile_dialog_get_editor   (MidwayProfileDialog  *s
 GtkListBox          *midway_profile_dialog_get_list     (MidwayProfileDialog  *self);
 MidwayKeyPanel      *midway_profile_dialog_get_key_panel (MidwayProfileDialog *self);
 
+/* An empty form for a new profile.  With unsaved edits shown, this and
+ * midway_profile_dialog_select() first ask Save / Discard / Cancel (so
+ * does closing the window). */
+void                 midway_profile_dialog_new_profile  (MidwayProfileDialog  *self);
+/* Quitting the application: TRUE when nothing is unsaved; otherwise
+ * FALSE, and the question is asked, Save or Discard then quitting the
+ * window's application. */
+gboolean             midway_profile_dialog_may_quit     (MidwayProfileDialog  *self);
+/* The Save / Discard / Cancel question while it is open, else NULL. */
+AdwMessageDialog    *midway_profile_dialog_get_unsaved_question (MidwayProfileDialog *self);
+
 /* Shows the saved profile @profile_id; FALSE when there is none. */
 gboolean             midway_profile_dialog_select       (MidwayProfileDialog  *self,
                                                          const char           *profile_id);

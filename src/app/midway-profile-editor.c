@@ -1,9 +1,11 @@
 /* midway-profile-editor.c: the fields of one profile.
  *
  * The rows come from the shared library's field table, so a field added
- * there appears here without a change.  Each change goes through
- * midway_profile_set_from_string(), the same parser as the key file's, and
- * its message is shown under the row; nothing here knows a field's rule.
+ * there appears here without a change (under "Advanced" until it is given
+ * a section).  Each change goes through midway_profile_set_from_string(),
+ * the same parser as the key file's, and its message is shown under the
+ * row with the row's own label; nothing here knows a field's rule: a
+ * number's range is asked of the library's validator.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,11 +20,39 @@
 #include "midway-host-key-fetcher.h"
 #include "midway-profile-editor.h"
 
+/* The sections, in order, and the fields each holds. */
+static const struct {
+  const char *title;
+  const char *keys[8];
+} sections[] = {
+  { N_("Server"), { MIDWAY_FIELD_NAME, MIDWAY_FIELD_HOST, MIDWAY_FIELD_PORT, MIDWAY_FIELD_HOST_KEY } },
+  { N_("Sign-in"), { MIDWAY_FIELD_USER, MIDWAY_FIELD_AUTH, MIDWAY_FIELD_KEY_FILE } },
+  { N_("Addresses and Routes"), { MIDWAY_FIELD_LOCAL_ADDRESS, MIDWAY_FIELD_REMOTE_ADDRESS, MIDWAY_FIELD_ROUTES,
+                                  MIDWAY_FIELD_FULL_TUNNEL, MIDWAY_FIELD_IPV6, MIDWAY_FIELD_FAIL_CLOSED } },
+  { N_("DNS"), { MIDWAY_FIELD_DNS_SERVERS, MIDWAY_FIELD_DNS_SEARCH, MIDWAY_FIELD_PEER_DNS } },
+  { N_("Advanced"), { MIDWAY_FIELD_REMOTE_COMMAND, MIDWAY_FIELD_MTU, MIDWAY_FIELD_ECHO_INTERVAL,
+                      MIDWAY_FIELD_ECHO_FAILURES, MIDWAY_FIELD_RECONNECT } },
+};
+#define ADVANCED_SECTION (G_N_ELEMENTS (sections) - 1)
+
+/* The sign-in methods by what a person calls them. */
+static const struct {
+  MidwayAuthMethod method;
+  const char      *label;
+} auth_choices[] = {
+  { MIDWAY_AUTH_AGENT, N_("SSH agent") },
+  { MIDWAY_AUTH_KEY_FILE, N_("Private key file") },
+  { MIDWAY_AUTH_KEYRING_KEY, N_("Key in the keyring") },
+  { MIDWAY_AUTH_PASSWORD, N_("Password") },
+};
+
 typedef struct {
   MidwayProfileEditor   *editor;
   const MidwayFieldSpec *spec;
   GtkWidget             *row;
   GtkWidget             *toggle;  /* the GtkSwitch of a boolean, else NULL */
+  GtkWidget             *spin;    /* the GtkSpinButton of a number, else NULL */
+  gboolean               choice;  /* row is the AdwComboRow of the sign-in method */
   GtkWidget             *error_row;
   GtkLabel              *error_label;
   char                  *error_message;  /* shown under the row */
@@ -33,9 +63,11 @@ struct _MidwayProfileEditor
 {
   AdwBin         parent_instance;
 
-  GtkListBox    *fields_box;
+  GtkBox        *sections_box;
+  AdwPreferencesGroup *groups[G_N_ELEMENTS (sections)];
   GPtrArray     *fields;   /* Field, in the table's order */
   MidwayProfile *profile;
+  MidwayProfile *baseline;  /* as last loaded or saved: what "modified" compares with */
   gboolean       loading;
 
   GtkWidget     *fetch_button;      /* on the host-key row */
@@ -51,17 +83,58 @@ field_free (Field *field)
   g_free (field);
 }
 
+/* The library's messages start with the field's key ("port: must be …");
+ * a person sees the row's label there instead. */
+static char *
+with_label (const MidwayFieldSpec *spec,
+            const char            *message)
+{
+  const char *key = midway_field_spec_get_key (spec);
+  gsize length = strlen (key);
+
+  if (strncmp (message, key, length) == 0 && message[length] == ':')
+    return g_strconcat (midway_field_spec_get_label (spec), message + length, NULL);
+  return g_strdup (message);
+}
+
+static void
+field_show_message (Field *field)
+{
+  gtk_widget_set_visible (field->error_row,
+                          field->error_message != NULL && gtk_widget_get_visible (field->row));
+}
+
+/* While the person types, the row only turns red and its tooltip says
+ * why: a message row appearing under it would push every row below on
+ * each keystroke.  It shows once the row is left, or at once for
+ * messages that do not come from typing (a save, a fetched key). */
+static void
+field_mark_quietly (Field      *field,
+                    const char *message,
+                    gboolean    refused)
+{
+  field->refused = refused;
+  g_free (field->error_message);
+  field->error_message = with_label (field->spec, message);
+  gtk_widget_add_css_class (field->row, "error");
+  gtk_widget_set_tooltip_text (field->row, field->error_message);
+  gtk_label_set_text (field->error_label, field->error_message);
+}
+
 static void
 field_mark (Field      *field,
             const char *message,
             gboolean    refused)
 {
-  field->refused = refused;
-  g_free (field->error_message);
-  field->error_message = g_strdup (message);
-  gtk_widget_add_css_class (field->row, "error");
-  gtk_label_set_text (field->error_label, message);
-  gtk_widget_set_visible (field->error_row, TRUE);
+  field_mark_quietly (field, message, refused);
+  field_show_message (field);
+}
+
+static void
+on_row_focus_leave (GtkEventControllerFocus *controller,
+                    Field                   *field)
+{
+  field_show_message (field);
 }
 
 static void
@@ -70,6 +143,7 @@ field_clear (Field *field)
   g_clear_pointer (&field->error_message, g_free);
   field->refused = FALSE;
   gtk_widget_remove_css_class (field->row, "error");
+  gtk_widget_set_tooltip_text (field->row, NULL);
   gtk_label_set_text (field->error_label, "");
   gtk_widget_set_visible (field->error_row, FALSE);
 }
@@ -86,7 +160,7 @@ field_apply (Field      *field,
   if (midway_profile_set_from_string (self->profile, midway_field_spec_get_key (field->spec), text, &error))
     field_clear (field);
   else
-    field_mark (field, error->message, TRUE);
+    field_mark_quietly (field, error->message, TRUE);
 }
 
 static void
@@ -102,6 +176,67 @@ on_switch_active (GtkSwitch  *toggle,
                   Field      *field)
 {
   field_apply (field, gtk_switch_get_active (toggle) ? "true" : "false");
+}
+
+static void
+on_spin_value_changed (GtkSpinButton *spin,
+                       Field         *field)
+{
+  g_autofree char *text = g_strdup_printf ("%u", (guint) gtk_spin_button_get_value_as_int (spin));
+
+  field_apply (field, text);
+}
+
+static void update_visibility (MidwayProfileEditor *self);
+
+static void
+on_choice_selected (AdwComboRow *row,
+                    GParamSpec  *pspec,
+                    Field       *field)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (selected < G_N_ELEMENTS (auth_choices))
+    field_apply (field, midway_auth_method_to_string (auth_choices[selected].method));
+  update_visibility (field->editor);
+}
+
+static gboolean
+uint_valid (const MidwayFieldSpec *spec,
+            guint32                number)
+{
+  g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_uint32 (number));
+
+  return midway_field_spec_validate (spec, value, NULL);
+}
+
+/* The library's range for a number, found by asking its validator: the
+ * first valid value, then the last one of the run that follows. */
+static void
+probe_range (const MidwayFieldSpec *spec,
+             guint32               *min,
+             guint32               *max)
+{
+  guint32 low = 0, high = G_MAXUINT32;
+
+  while (low < (1u << 20) && !uint_valid (spec, low))
+    low++;
+  *min = low;
+  if (uint_valid (spec, high))
+    {
+      *max = high;
+      return;
+    }
+  while (high - low > 1)
+    {
+      guint32 middle = low + (high - low) / 2;
+
+      if (uint_valid (spec, middle))
+        low = middle;
+      else
+        high = middle;
+    }
+  *max = low;
 }
 
 static Field *find_field (MidwayProfileEditor *self,
@@ -186,17 +321,89 @@ on_fetch_clicked (GtkButton           *button,
 }
 
 static void
+on_key_file_chosen (GtkNativeDialog *chooser,
+                    int              response,
+                    gpointer         user_data)
+{
+  MidwayProfileEditor *self = MIDWAY_PROFILE_EDITOR (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        midway_profile_editor_set_text (self, MIDWAY_FIELD_KEY_FILE, path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_choose_key_file (GtkButton           *button,
+                    MidwayProfileEditor *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (ssh_dir);
+
+  chooser = gtk_file_chooser_native_new (_("Choose the Private Key"),
+                                         GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (g_file_test (ssh_dir, G_FILE_TEST_IS_DIR))
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_key_file_chosen), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static guint
+section_of (const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (sections[i].keys) && sections[i].keys[j] != NULL; j++)
+      if (g_str_equal (sections[i].keys[j], key))
+        return i;
+  return ADVANCED_SECTION;
+}
+
+static void
 add_field (MidwayProfileEditor   *self,
            const MidwayFieldSpec *spec)
 {
   Field *field = g_new0 (Field, 1);
   const char *label = midway_field_spec_get_label (spec);
+  const char *key = midway_field_spec_get_key (spec);
   GtkWidget *error_label;
 
   field->editor = self;
   field->spec = spec;
 
-  if (midway_field_spec_get_kind (spec) == MIDWAY_FIELD_KIND_BOOLEAN)
+  if (g_str_equal (key, MIDWAY_FIELD_AUTH))
+    {
+      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (auth_choices); i++)
+        gtk_string_list_append (labels, _(auth_choices[i].label));
+      field->row = adw_combo_row_new ();
+      field->choice = TRUE;
+      adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
+      g_signal_connect (field->row, "notify::selected", G_CALLBACK (on_choice_selected), field);
+    }
+  else if (midway_field_spec_get_kind (spec) == MIDWAY_FIELD_KIND_UINT)
+    {
+      guint32 min, max;
+
+      probe_range (spec, &min, &max);
+      field->row = adw_action_row_new ();
+      field->spin = gtk_spin_button_new_with_range (min, max, 1);
+      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (field->spin), TRUE);
+      gtk_widget_set_valign (field->spin, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (field->spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->spin);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->spin);
+      g_signal_connect (field->spin, "value-changed", G_CALLBACK (on_spin_value_changed), field);
+    }
+  else if (midway_field_spec_get_kind (spec) == MIDWAY_FIELD_KIND_BOOLEAN)
     {
       field->row = adw_action_row_new ();
       field->toggle = gtk_switch_new ();
@@ -220,10 +427,27 @@ add_field (MidwayProfileEditor   *self,
           g_signal_connect (self->fetch_button, "clicked", G_CALLBACK (on_fetch_clicked), self);
           adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), self->fetch_button);
         }
+      else if (g_str_equal (key, MIDWAY_FIELD_KEY_FILE))
+        {
+          GtkWidget *choose = gtk_button_new_from_icon_name ("document-open-symbolic");
+
+          gtk_widget_set_name (choose, "choose-key-file");
+          gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (choose, _("Choose the private key file"));
+          gtk_widget_add_css_class (choose, "flat");
+          g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_key_file), self);
+          adw_entry_row_add_suffix (ADW_ENTRY_ROW (field->row), choose);
+        }
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), label);
-  gtk_widget_set_name (field->row, midway_field_spec_get_key (spec));
-  gtk_list_box_append (self->fields_box, field->row);
+  gtk_widget_set_name (field->row, key);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect (focus, "leave", G_CALLBACK (on_row_focus_leave), field);
+    gtk_widget_add_controller (field->row, focus);
+  }
+  adw_preferences_group_add (self->groups[section_of (key)], field->row);
 
   /* Under its row, so the message reads as the row's. */
   error_label = gtk_label_new (NULL);
@@ -240,7 +464,7 @@ add_field (MidwayProfileEditor   *self,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (field->error_row), FALSE);
   gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (field->error_row), FALSE);
   gtk_widget_set_visible (field->error_row, FALSE);
-  gtk_list_box_append (self->fields_box, field->error_row);
+  adw_preferences_group_add (self->groups[section_of (key)], field->error_row);
 
   g_ptr_array_add (self->fields, field);
 }
@@ -276,6 +500,84 @@ find_field_for_message (MidwayProfileEditor *self,
   return NULL;
 }
 
+/* Puts @text into the field's widget, whose own signal then applies it. */
+static void
+field_show_text (Field      *field,
+                 const char *text)
+{
+  if (field->toggle != NULL)
+    gtk_switch_set_active (GTK_SWITCH (field->toggle), g_strcmp0 (text, "true") == 0);
+  else if (field->spin != NULL)
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (field->spin), g_ascii_strtod (text, NULL));
+  else if (field->choice)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (auth_choices); i++)
+        if (g_strcmp0 (midway_auth_method_to_string (auth_choices[i].method), text) == 0)
+          adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), i);
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (field->row), text);
+}
+
+static char *
+field_dup_text (Field *field)
+{
+  if (field->toggle != NULL)
+    return g_strdup (gtk_switch_get_active (GTK_SWITCH (field->toggle)) ? "true" : "false");
+  if (field->spin != NULL)
+    return g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (field->spin)));
+  if (field->choice)
+    {
+      guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->row));
+
+      return g_strdup (selected < G_N_ELEMENTS (auth_choices) ?
+                       midway_auth_method_to_string (auth_choices[selected].method) : "");
+    }
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (field->row)));
+}
+
+/* Rows that do not apply to the profile as it is are hidden: the key
+ * file only matters when signing in with one. */
+static void
+update_visibility (MidwayProfileEditor *self)
+{
+  Field *key_file = find_field (self, MIDWAY_FIELD_KEY_FILE);
+  gboolean uses_file;
+
+  if (key_file == NULL || self->profile == NULL)
+    return;
+  uses_file = midway_profile_get_auth (self->profile) == MIDWAY_AUTH_KEY_FILE;
+  gtk_widget_set_visible (key_file->row, uses_file);
+  gtk_widget_set_visible (key_file->error_row, uses_file && key_file->error_message != NULL);
+}
+
+void
+midway_profile_editor_set_text (MidwayProfileEditor *self,
+                                const char          *key,
+                                const char          *text)
+{
+  Field *field;
+
+  g_return_if_fail (MIDWAY_IS_PROFILE_EDITOR (self));
+
+  field = find_field (self, key);
+  g_return_if_fail (field != NULL);
+  field_show_text (field, text);
+}
+
+char *
+midway_profile_editor_dup_text (MidwayProfileEditor *self,
+                                const char          *key)
+{
+  Field *field;
+
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
+
+  field = find_field (self, key);
+  g_return_val_if_fail (field != NULL, NULL);
+  return field_dup_text (field);
+}
+
 void
 midway_profile_editor_set_profile (MidwayProfileEditor *self,
                                    MidwayProfile       *profile)
@@ -285,6 +587,8 @@ midway_profile_editor_set_profile (MidwayProfileEditor *self,
 
   g_clear_object (&self->profile);
   self->profile = midway_profile_copy (profile);
+  g_clear_object (&self->baseline);
+  self->baseline = midway_profile_copy (profile);
 
   self->loading = TRUE;
   for (guint i = 0; i < self->fields->len; i++)
@@ -293,13 +597,11 @@ midway_profile_editor_set_profile (MidwayProfileEditor *self,
       g_autofree char *text = midway_profile_get_as_string (self->profile,
                                                             midway_field_spec_get_key (field->spec));
 
-      if (field->toggle != NULL)
-        gtk_switch_set_active (GTK_SWITCH (field->toggle), g_strcmp0 (text, "true") == 0);
-      else
-        gtk_editable_set_text (GTK_EDITABLE (field->row), text != NULL ? text : "");
+      field_show_text (field, text != NULL ? text : "");
       field_clear (field);
     }
   self->loading = FALSE;
+  update_visibility (self);
 }
 
 MidwayProfile *
@@ -308,6 +610,32 @@ midway_profile_editor_get_profile (MidwayProfileEditor *self)
   g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), NULL);
 
   return self->profile;
+}
+
+/* A refused text counts: what the person sees is not what is stored.
+ * "Trust and Pin" and "Generate Key" go through the rows, so they count
+ * like typing. */
+gboolean
+midway_profile_editor_get_modified (MidwayProfileEditor *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_PROFILE_EDITOR (self), FALSE);
+
+  if (self->profile == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->fields->len; i++)
+    if (((Field *) g_ptr_array_index (self->fields, i))->refused)
+      return TRUE;
+  return !midway_profile_equal (self->profile, self->baseline);
+}
+
+void
+midway_profile_editor_mark_saved (MidwayProfileEditor *self)
+{
+  g_return_if_fail (MIDWAY_IS_PROFILE_EDITOR (self));
+  g_return_if_fail (self->profile != NULL);
+
+  g_clear_object (&self->baseline);
+  self->baseline = midway_profile_copy (self->profile);
 }
 
 MidwayProfile *
@@ -327,6 +655,7 @@ midway_profile_editor_check (MidwayProfileEditor  *self,
       field = g_ptr_array_index (self->fields, i);
       if (field->refused)
         {
+          field_show_message (field);
           g_set_error_literal (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE, field->error_message);
           return NULL;
         }
@@ -339,8 +668,12 @@ midway_profile_editor_check (MidwayProfileEditor  *self,
     {
       field = find_field_for_message (self, local_error->message);
       if (field != NULL)
-        field_mark (field, local_error->message, FALSE);
-      g_propagate_error (error, g_steal_pointer (&local_error));
+        {
+          field_mark (field, local_error->message, FALSE);
+          g_set_error_literal (error, local_error->domain, local_error->code, field->error_message);
+        }
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
@@ -379,6 +712,7 @@ midway_profile_editor_dispose (GObject *object)
   g_cancellable_cancel (self->fetch_cancellable);
   g_clear_object (&self->fetch_cancellable);
   g_clear_object (&self->profile);
+  g_clear_object (&self->baseline);
 
   G_OBJECT_CLASS (midway_profile_editor_parent_class)->dispose (object);
 }
@@ -404,8 +738,8 @@ midway_profile_editor_class_init (MidwayProfileEditorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/midway_vpn/Midway/midway-profile-editor.ui");
-  gtk_widget_class_bind_template_child_full (widget_class, "fields", FALSE,
-                                             G_STRUCT_OFFSET (MidwayProfileEditor, fields_box));
+  gtk_widget_class_bind_template_child_full (widget_class, "sections", FALSE,
+                                             G_STRUCT_OFFSET (MidwayProfileEditor, sections_box));
 }
 
 static void
@@ -415,6 +749,13 @@ midway_profile_editor_init (MidwayProfileEditor *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      self->groups[i] = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      adw_preferences_group_set_title (self->groups[i], _(sections[i].title));
+      gtk_box_append (self->sections_box, GTK_WIDGET (self->groups[i]));
+    }
 
   midway_profile_get_fields (&n_fields);
   for (guint i = 0; i < n_fields; i++)

@@ -24,6 +24,11 @@
 #define WATCHER_NAME "org.kde.StatusNotifierWatcher"
 #define WATCHER_PATH "/StatusNotifierWatcher"
 
+/* How long a watcher that had a host may be gone before the icon counts
+ * as unseen: a panel that restarts (a crash, a theme or layout change)
+ * comes back within it, and the app's window should not pop up for it. */
+#define HOST_GRACE_S 10
+
 static const char item_xml[] =
   "<node>"
   "  <interface name='org.kde.StatusNotifierItem'>"
@@ -33,6 +38,7 @@ static const char item_xml[] =
   "    <property name='Status' type='s' access='read'/>"
   "    <property name='WindowId' type='i' access='read'/>"
   "    <property name='IconName' type='s' access='read'/>"
+  "    <property name='IconAccessibleDesc' type='s' access='read'/>"
   "    <property name='IconThemePath' type='s' access='read'/>"
   "    <property name='ToolTip' type='(sa(iiay)ss)' access='read'/>"
   "    <property name='ItemIsMenu' type='b' access='read'/>"
@@ -41,6 +47,7 @@ static const char item_xml[] =
   "    <method name='Activate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
   "    <method name='SecondaryActivate'><arg name='x' type='i'/><arg name='y' type='i'/></method>"
   "    <method name='Scroll'><arg name='delta' type='i'/><arg name='orientation' type='s'/></method>"
+  "    <method name='ProvideXdgActivationToken'><arg name='token' type='s'/></method>"
   "    <signal name='NewTitle'/>"
   "    <signal name='NewIcon'/>"
   "    <signal name='NewToolTip'/>"
@@ -64,6 +71,9 @@ struct _MidwayTray
   guint             watcher_id;
   GCancellable     *cancellable;
   gboolean          has_host;
+  guint             host_signal_id;    /* the watcher's Host(Un)Registered */
+  guint             grace_source;      /* the watcher went, while it had a host */
+  char             *activation_token;  /* from the host, for the next window */
 
   DbusmenuServer   *menu_server;
   char             *icon_name;
@@ -89,6 +99,9 @@ G_DEFINE_FINAL_TYPE (MidwayTray, midway_tray, G_TYPE_OBJECT)
 
 /* ---- What the icon says -------------------------------------------------- */
 
+/* Midway's own full-colour icons, not symbolic ones: hosts recolour a
+ * symbolic icon to their own idea of the foreground (or only its fills,
+ * or not at all), which on a dark tray can leave it dark on dark. */
 static const char *
 compute_icon_name (MidwayTray *self)
 {
@@ -106,16 +119,16 @@ compute_icon_name (MidwayTray *self)
     }
 
   if (failed)
-    return "midway-tunnel-error-symbolic";
+    return "midway-tray-error";
   if (busy)
-    return "midway-tunnel-connecting-symbolic";
+    return "midway-tray-connecting";
   if (up)
-    return "midway-tunnel-up-symbolic";
-  return "midway-tunnel-down-symbolic";
+    return "midway-tray-up";
+  return "midway-tray-down";
 }
 
-static GVariant *
-build_tooltip (MidwayTray *self)
+static char *
+describe_tunnels (MidwayTray *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   guint n = g_list_model_get_n_items (self->connections);
@@ -135,8 +148,26 @@ build_tooltip (MidwayTray *self)
     }
   if (text->len == 0)
     g_string_append (text, _("No tunnel is up"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
-  return g_variant_new ("(sa(iiay)ss)", "", NULL, _("Midway"), text->str);
+static GVariant *
+build_tooltip (MidwayTray *self)
+{
+  g_autofree char *text = describe_tunnels (self);
+
+  return g_variant_new ("(sa(iiay)ss)", "", NULL, _("Midway"), text);
+}
+
+/* What a screen reader says for the icon: the app and its tunnels. */
+static GVariant *
+build_accessible_desc (MidwayTray *self)
+{
+  g_autofree char *text = describe_tunnels (self);
+
+  /* Translators: the tray icon for screen readers, e.g.
+   * "Midway: No tunnel is up". */
+  return g_variant_new_take_string (g_strdup_printf (_("Midway: %s"), text));
 }
 
 /* ---- The menu ------------------------------------------------------------ */
@@ -286,7 +317,14 @@ item_method_call (GDBusConnection       *connection,
 {
   MidwayTray *self = user_data;
 
-  if (g_str_equal (method_name, "Activate"))
+  if (g_str_equal (method_name, "ProvideXdgActivationToken"))
+    {
+      /* Sent just before Activate: lets a Wayland compositor raise the
+       * window that click brings up. */
+      g_free (self->activation_token);
+      g_variant_get (parameters, "(s)", &self->activation_token);
+    }
+  else if (g_str_equal (method_name, "Activate"))
     g_signal_emit (self, signals[SIGNAL_ACTIVATE], 0);
   else if (g_str_equal (method_name, "SecondaryActivate"))
     g_action_group_activate_action (self->actions, "show-window", NULL);
@@ -317,6 +355,8 @@ item_get_property (GDBusConnection  *connection,
     return g_variant_new_int32 (0);
   if (g_str_equal (property_name, "IconName"))
     return g_variant_new_string (self->icon_name);
+  if (g_str_equal (property_name, "IconAccessibleDesc"))
+    return build_accessible_desc (self);
   if (g_str_equal (property_name, "IconThemePath"))
     return g_variant_new_string ("");
   if (g_str_equal (property_name, "ToolTip"))
@@ -343,11 +383,14 @@ static void
 set_has_host (MidwayTray *self,
               gboolean    has_host)
 {
+  g_clear_handle_id (&self->grace_source, g_source_remove);
   if (self->has_host == has_host)
     return;
   self->has_host = has_host;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_HOST]);
 }
+
+static void ask_for_host (MidwayTray *self);
 
 static void
 host_registered_cb (GObject      *source,
@@ -358,6 +401,7 @@ host_registered_cb (GObject      *source,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean registered;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   if (reply == NULL)
@@ -366,7 +410,13 @@ host_registered_cb (GObject      *source,
       return;
     }
   g_variant_get (reply, "(v)", &value);
-  set_has_host (self, g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value));
+  registered = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value);
+  /* A restarting panel owns its watcher name before its host registers:
+   * within the grace, only its StatusNotifierHostRegistered or the end
+   * of the grace decide. */
+  if (!registered && self->grace_source != 0)
+    return;
+  set_has_host (self, registered);
 }
 
 static void
@@ -383,14 +433,40 @@ register_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("The tray did not take the icon: %s", error->message);
-      set_has_host (self, FALSE);
+      if (self->grace_source == 0)
+        set_has_host (self, FALSE);
       return;
     }
 
+  ask_for_host (self);
+}
+
+static void
+ask_for_host (MidwayTray *self)
+{
   g_dbus_connection_call (self->bus, WATCHER_NAME, WATCHER_PATH, "org.freedesktop.DBus.Properties", "Get",
                           g_variant_new ("(ss)", WATCHER_NAME, "IsStatusNotifierHostRegistered"),
                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
                           self->cancellable, host_registered_cb, g_object_ref (self));
+}
+
+/* A host that starts after the item registered (a panel started late,
+ * or restarted) is announced by the watcher, not found by asking once. */
+static void
+on_host_signal (GDBusConnection *connection,
+                const char      *sender,
+                const char      *object_path,
+                const char      *interface_name,
+                const char      *signal_name,
+                GVariant        *parameters,
+                gpointer         user_data)
+{
+  MidwayTray *self = MIDWAY_TRAY (user_data);
+
+  if (g_str_equal (signal_name, "StatusNotifierHostRegistered"))
+    set_has_host (self, TRUE);
+  else if (g_str_equal (signal_name, "StatusNotifierHostUnregistered"))
+    ask_for_host (self);
 }
 
 static void
@@ -401,10 +477,27 @@ on_watcher_appeared (GDBusConnection *connection,
 {
   MidwayTray *self = user_data;
 
+  if (self->host_signal_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  /* By the owner's unique name: only the watcher itself is believed. */
+  self->host_signal_id = g_dbus_connection_signal_subscribe (self->bus, owner, WATCHER_NAME, NULL, WATCHER_PATH,
+                                                             NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_host_signal,
+                                                             self, NULL);
+
   g_dbus_connection_call (self->bus, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
                           "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
                           NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
                           self->cancellable, register_cb, g_object_ref (self));
+}
+
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  MidwayTray *self = MIDWAY_TRAY (user_data);
+
+  self->grace_source = 0;
+  set_has_host (self, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -414,6 +507,16 @@ on_watcher_vanished (GDBusConnection *connection,
 {
   MidwayTray *self = MIDWAY_TRAY (user_data);
 
+  if (self->host_signal_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  self->host_signal_id = 0;
+  if (self->has_host)
+    {
+      /* Still shown, as far as anyone can tell, until the grace is over. */
+      if (self->grace_source == 0)
+        self->grace_source = g_timeout_add_seconds (HOST_GRACE_S, on_grace_over, self);
+      return;
+    }
   /* Notified even when there never was one: at startup this is how the
    * app learns that nobody will show the icon. */
   self->has_host = FALSE;
@@ -428,6 +531,14 @@ midway_tray_get_bus_name (MidwayTray *self)
   g_return_val_if_fail (MIDWAY_IS_TRAY (self), NULL);
 
   return self->bus_name;
+}
+
+char *
+midway_tray_take_activation_token (MidwayTray *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TRAY (self), NULL);
+
+  return g_steal_pointer (&self->activation_token);
 }
 
 gboolean
@@ -484,6 +595,10 @@ midway_tray_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->watcher_id, g_bus_unwatch_name);
+  g_clear_handle_id (&self->grace_source, g_source_remove);
+  if (self->host_signal_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  self->host_signal_id = 0;
   g_clear_handle_id (&self->owner_id, g_bus_unown_name);
   if (self->registration_id != 0)
     g_dbus_connection_unregister_object (self->bus, self->registration_id);
@@ -512,6 +627,7 @@ midway_tray_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->bus_name);
   g_free (self->icon_name);
+  g_free (self->activation_token);
 
   G_OBJECT_CLASS (midway_tray_parent_class)->finalize (object);
 }

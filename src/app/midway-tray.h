@@ -22,6 +22,10 @@ MidwayTray *midway_tray_new          (GListModel   *connections,
 /* The bus name it owns, org.kde.StatusNotifierItem-PID-1. */
 const char *midway_tray_get_bus_name (MidwayTray   *self);
 
+/* The XDG activation token the host provided for the click it is about
+ * to send (ProvideXdgActivationToken), or NULL; taken once. */
+char       *midway_tray_take_activation_token (MidwayTray *self);
+
 /* Whether a StatusNotifierWatcher with a host took the item: without
  * one, nobody sees the icon. */
 gboolean    midway_tray_get_has_host (MidwayTray   *self);

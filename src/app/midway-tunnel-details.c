@@ -12,7 +12,9 @@
 
 #include <glib/gi18n.h>
 
+#include "midway-autostart.h"
 #include "midway-reason.h"
+#include "midway-state.h"
 #include "midway-tunnel-details.h"
 
 /* Shown for a value the tunnel does not have (not up, no problem yet). */
@@ -44,6 +46,8 @@ struct _MidwayTunnelDetails
   GtkTextView      *log_view;
   GtkButton        *refresh_button;
   GtkButton        *copy_button;
+  GtkSwitch        *autoconnect_switch;
+  gboolean          syncing_autoconnect;
 };
 
 enum {
@@ -311,6 +315,53 @@ midway_tunnel_details_get_connection (MidwayTunnelDetails *self)
   return self->connection;
 }
 
+static void
+sync_autoconnect (MidwayTunnelDetails *self)
+{
+  g_auto(GStrv) ids = midway_state_load_autoconnect ();
+  const char *id = self->connection != NULL ? midway_connection_get_id (self->connection) : NULL;
+
+  self->syncing_autoconnect = TRUE;
+  gtk_switch_set_active (self->autoconnect_switch, id != NULL && g_strv_contains ((const char * const *) ids, id));
+  self->syncing_autoconnect = FALSE;
+}
+
+/* On: the profile connects when the app starts at login, and so the app
+ * is made to start at login. */
+static void
+on_autoconnect_active (GtkSwitch           *toggle,
+                       GParamSpec          *pspec,
+                       MidwayTunnelDetails *self)
+{
+  gboolean active = gtk_switch_get_active (toggle);
+  g_autoptr(MidwayAutostart) autostart = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->syncing_autoconnect || self->connection == NULL)
+    return;
+  if (active)
+    {
+      autostart = midway_autostart_new ();
+      if (!midway_autostart_set_enabled (autostart, TRUE, &error))
+        {
+          show_log_status (self, error->message);
+          sync_autoconnect (self);
+          return;
+        }
+    }
+  if (!midway_state_set_autoconnect (midway_connection_get_id (self->connection), active, &error))
+    show_log_status (self, error->message);
+  sync_autoconnect (self);
+}
+
+GtkSwitch *
+midway_tunnel_details_get_autoconnect_switch (MidwayTunnelDetails *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TUNNEL_DETAILS (self), NULL);
+
+  return self->autoconnect_switch;
+}
+
 void
 midway_tunnel_details_set_connection (MidwayTunnelDetails *self,
                                       MidwayConnection    *connection)
@@ -329,6 +380,7 @@ midway_tunnel_details_set_connection (MidwayTunnelDetails *self,
 
   show_log_status (self, NULL);
   set_log_text (self, "");
+  sync_autoconnect (self);
   sync_values (self);
   update_ticking (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -482,6 +534,7 @@ midway_tunnel_details_class_init (MidwayTunnelDetailsClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/midway_vpn/Midway/midway-tunnel-details.ui");
   gtk_widget_class_bind_template_child (widget_class, MidwayTunnelDetails, state_row);
+  gtk_widget_class_bind_template_child (widget_class, MidwayTunnelDetails, autoconnect_switch);
   gtk_widget_class_bind_template_child (widget_class, MidwayTunnelDetails, state_value);
   gtk_widget_class_bind_template_child (widget_class, MidwayTunnelDetails, interface_value);
   gtk_widget_class_bind_template_child (widget_class, MidwayTunnelDetails, local_value);
@@ -505,6 +558,7 @@ midway_tunnel_details_init (MidwayTunnelDetails *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), FALSE);
+  g_signal_connect (self->autoconnect_switch, "notify::active", G_CALLBACK (on_autoconnect_active), self);
 }
 
 GtkWidget *

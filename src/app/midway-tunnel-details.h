@@ -28,4 +28,7 @@ void              midway_tunnel_details_reload_log     (MidwayTunnelDetails *sel
  * link is up, so that an idle app never wakes up. */
 gboolean          midway_tunnel_details_get_ticking    (MidwayTunnelDetails *self);
 
+/* "Connect Automatically at Login" for the connection shown. */
+GtkSwitch *midway_tunnel_details_get_autoconnect_switch (MidwayTunnelDetails *self);
+
 G_END_DECLS

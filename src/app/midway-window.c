@@ -22,10 +22,15 @@ struct _MidwayWindow
   GtkListBox           *list;
   AdwWindowTitle       *window_title;
   GtkButton            *back_button;
+  GtkButton            *edit_button;
+  GtkButton            *add_button;
+  GtkButton            *empty_add_button;
+  GtkButton            *empty_import_button;
   GtkMenuButton        *menu_button;
   MidwayTunnelDetails  *details;
 
   MidwayAutostart      *autostart;
+  AdwToast             *toast;  /* weak: the message shown */
 };
 
 enum {
@@ -75,6 +80,8 @@ set_back_enabled (MidwayWindow *self,
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (back), enabled);
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), enabled);
+  /* Edit opens the profiles window on the profile whose details are shown. */
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_button), enabled);
 }
 
 static void
@@ -143,6 +150,22 @@ on_row_activated (GtkListBox    *list,
     midway_window_show_details (self, midway_connection_row_get_connection (MIDWAY_CONNECTION_ROW (row)));
 }
 
+/* The profiles window is the one editor: this opens it on the profile. */
+static void
+edit_profile_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  MidwayWindow *self = MIDWAY_WINDOW (user_data);
+  MidwayConnection *shown = midway_tunnel_details_get_connection (self->details);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (shown == NULL || application == NULL)
+    return;
+  g_action_group_activate_action (G_ACTION_GROUP (application), "edit-profile",
+                                  g_variant_new_string (midway_connection_get_id (shown)));
+}
+
 static void
 back_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -184,6 +207,7 @@ on_menu_popup (GtkMenuButton *button,
 
 static const GActionEntry win_actions[] = {
   { "back", back_action, NULL, NULL, NULL, { 0 } },
+  { "edit-profile", edit_profile_action, NULL, NULL, NULL, { 0 } },
   { "autostart", NULL, NULL, "false", autostart_change_state, { 0 } },
 };
 
@@ -213,8 +237,13 @@ midway_window_show_error (MidwayWindow *self,
 
   g_return_if_fail (MIDWAY_IS_WINDOW (self));
 
+  /* The newest message replaces the one shown instead of queueing
+   * behind it, and goes by itself. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_timeout (toast, 10);
+  g_set_weak_pointer (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toasts, toast);
 }
 
@@ -239,6 +268,7 @@ midway_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), MIDWAY_TYPE_WINDOW);
   g_clear_object (&self->connections);
   g_clear_object (&self->autostart);
+  g_clear_weak_pointer (&self->toast);
 
   G_OBJECT_CLASS (midway_window_parent_class)->dispose (object);
 }
@@ -301,6 +331,10 @@ midway_window_class_init (MidwayWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, list);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, empty_add_button);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, empty_import_button);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, details);
 

@@ -663,8 +663,14 @@ midwayctl_cmd_export (int argc, char **argv, GError **error)
   g_autofree char *data = NULL;
   MidwayctlStored *stored;
   gsize length = 0;
+  gboolean force = FALSE;
+  const GOptionEntry entries[] = {
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace FILE if it exists"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (!midwayctl_parse_options (argc, argv, "NAME [FILE]", NULL, 1, 2, &args, error))
+  if (!midwayctl_parse_options (argc, argv, "NAME [FILE]", entries, 1, 2, &args, error))
     return FALSE;
 
   profiles = midwayctl_store_load (error);
@@ -679,6 +685,16 @@ midwayctl_cmd_export (int argc, char **argv, GError **error)
 
   if (args[1] == NULL || g_str_equal (args[1], "-"))
     return midwayctl_write_stdout (data, length, error);
+
+  /* Another file of the same name may be anything of the person's. */
+  if (!force && g_file_test (args[1], G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *shown = g_filename_display_name (args[1]);
+
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
+                   _("%s already exists; use --force to replace it"), shown);
+      return FALSE;
+    }
 
   /* Private like the stored copy: it names the user's hosts and keys. */
   return g_file_set_contents_full (args[1], data, (gssize) length,

@@ -232,6 +232,12 @@ expect "an exported profile imports elsewhere into an identical file" 0 \
 run export "$office_id" "$work/by-id.midway"
 expect "export by id to a file writes it 0600" 0 \
     'cmp -s "$stored" "$work/by-id.midway"' '[[ $(mode_of "$work/by-id.midway") == 600 ]]'
+printf 'not a profile\n' >"$work/by-id.midway"
+run export "$office_id" "$work/by-id.midway"
+expect "export never overwrites a file without --force" 3 \
+    '[[ $err == *"already exists; use --force"* ]]' '[[ $(cat "$work/by-id.midway") == "not a profile" ]]'
+run export --force "$office_id" "$work/by-id.midway"
+expect "export --force replaces it" 0 'cmp -s "$stored" "$work/by-id.midway"'
 
 run_input "$(printf '[Midway Profile]\nname=Lab\nhost=192.0.2.7\nauth=password\nuser=bob\n')" import -
 expect "import - reads standard input and gives the profile an id" 0 \

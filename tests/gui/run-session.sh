@@ -61,6 +61,7 @@ CONF
   env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
     HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" \
     XDG_DATA_HOME="$tmp/home/.local/share" XDG_CACHE_HOME="$tmp/home/.cache" \
+    XDG_STATE_HOME="$tmp/home/.local/state" \
     XDG_RUNTIME_DIR="$tmp/run" MIDWAY_TEST_TMPDIR="$tmp" \
     dbus-run-session --config-file="$tmp/bus.conf" -- "$0" "$@" || status=$?
   exit "$status"
@@ -138,6 +139,20 @@ if [ "$tray" = 1 ]; then
   done
   [ -n "$xfconfd" ] || die "xfconfd not found (xfconf)"
   channel_dir="$XDG_CONFIG_HOME/xfce4/xfconf/xfce-perchannel-xml"
+  # MIDWAY_TEST_PANEL_RGBA="R,G,B,A" (0 to 1): a panel of that colour
+  # while the GTK theme stays light, as a dark tray whose host draws
+  # symbolic icons in the light theme's dark foreground.
+  panel_background=""
+  if [ -n "${MIDWAY_TEST_PANEL_RGBA:-}" ]; then
+    panel_background='      <property name="background-style" type="uint" value="1"/>
+      <property name="background-rgba" type="array">'
+    for component in $(echo "$MIDWAY_TEST_PANEL_RGBA" | tr ',' ' '); do
+      panel_background="$panel_background
+        <value type=\"double\" value=\"$component\"/>"
+    done
+    panel_background="$panel_background
+      </property>"
+  fi
   mkdir -p "$channel_dir"
   cat > "$channel_dir/xfce4-panel.xml" <<PANEL
 <?xml version="1.0" encoding="UTF-8"?>
@@ -150,6 +165,7 @@ if [ "$tray" = 1 ]; then
       <property name="length" type="uint" value="100"/>
       <property name="position-locked" type="bool" value="true"/>
       <property name="size" type="uint" value="32"/>
+$panel_background
       <property name="plugin-ids" type="array">
         <value type="int" value="1"/>
       </property>

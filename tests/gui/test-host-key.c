@@ -456,6 +456,7 @@ test_editor (void)
   g_assert_cmpstr (midway_host_key_dialog_get_host_key (dialog), ==, key_a.host_key);
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_CANCEL);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  g_assert_false (midway_profile_editor_get_modified (editor));
   g_assert_cmpstr (midway_profile_get_host_key (midway_profile_editor_get_profile (editor)), ==, "");
 
   /* Trust and pin: the field holds the sshd's key. */
@@ -465,6 +466,8 @@ test_editor (void)
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_PIN);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, key_a.host_key);
   g_assert_cmpstr (midway_profile_get_host_key (midway_profile_editor_get_profile (editor)), ==, key_a.host_key);
+  /* A pinned key is an unsaved change until saved. */
+  g_assert_true (midway_profile_editor_get_modified (editor));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

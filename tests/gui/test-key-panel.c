@@ -58,6 +58,62 @@ wait_until_idle (MidwayKeyPanel *panel)
     }
 }
 
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+assert_key_text (GtkWidget  *row,
+                 const char *text)
+{
+  GtkLabel *label = find_label (row, text);
+  PangoAttrList *attributes;
+  PangoAttrIterator *iterator;
+  PangoAttrInt *hyphens;
+
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label), "monospace"));
+  g_assert_cmpint (gtk_label_get_wrap_mode (label), ==, PANGO_WRAP_WORD_CHAR);
+  attributes = gtk_label_get_attributes (label);
+  g_assert_nonnull (attributes);
+  iterator = pango_attr_list_get_iterator (attributes);
+  hyphens = (PangoAttrInt *) pango_attr_iterator_get (iterator, PANGO_ATTR_INSERT_HYPHENS);
+  g_assert_nonnull (hyphens);
+  g_assert_false (hyphens->value);
+  pango_attr_iterator_destroy (iterator);
+}
+
 /* The message dialog the panel put up, once it is there. */
 static AdwMessageDialog *
 wait_for_message_dialog (void)
@@ -351,9 +407,22 @@ test_key_panel (void)
   wait_until_idle (panel);
   g_assert_nonnull (midway_key_panel_get_key (panel));
   auth_row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (auth_row)), ==, "keyring-key");
+  g_assert_true (ADW_IS_COMBO_ROW (auth_row));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (auth_row))), ==,
+                   "Key in the keyring");
   g_assert_cmpint (midway_profile_get_auth (midway_profile_editor_get_profile (editor)), ==,
                    MIDWAY_AUTH_KEYRING_KEY);
+  /* A change of the form like typing: closing asks first, and Cancel
+   * keeps the window and the form. */
+  g_assert_true (midway_profile_editor_get_modified (editor));
+  gtk_window_close (GTK_WINDOW (dialog));
+  message = wait_for_message_dialog ();
+  g_assert_true (message == midway_profile_dialog_get_unsaved_question (dialog));
+  respond (message, "cancel");
+  g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (auth_row))), ==,
+                   "Key in the keyring");
 
   stored = keyring_lookup (profile_id, MIDWAY_SECRET_PRIVATE_KEY);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (stored, NULL), "-----BEGIN OPENSSH PRIVATE KEY-----\n"));
@@ -386,6 +455,18 @@ test_key_panel (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "key.copy-public", NULL));
   copied = clipboard_text (GTK_WIDGET (panel));
   g_assert_cmpstr (copied, ==, public_line);
+  /* The button says so itself, with a tick. */
+  {
+    GtkWidget *button = find_action_button (GTK_WIDGET (panel), "key.copy-public");
+
+    g_assert_nonnull (button);
+    g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "object-select-symbolic");
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Public key copied");
+  }
+  /* Keys in a fixed-width font, and no hyphen added where one wraps. */
+  assert_key_text (GTK_WIDGET (midway_key_panel_get_public_row (panel)), public_line);
+  assert_key_text (GTK_WIDGET (midway_key_panel_get_key_row (panel)),
+                   subtitle (midway_key_panel_get_key_row (panel)));
   g_clear_pointer (&copied, g_free);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "key.copy-authorized-keys", NULL));
   copied = clipboard_text (GTK_WIDGET (panel));

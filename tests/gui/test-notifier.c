@@ -23,6 +23,7 @@ typedef struct {
   GDBusConnection *helper_connection;
   GDBusConnection *monitor;
   GAsyncQueue     *notify_calls;  /* GDBusMessage */
+  gint             close_calls;   /* CloseNotification seen */
   MidwayTunnel1   *skeleton;
   MidwayTunnel1   *proxy;
   MidwayNotifier  *notifier;
@@ -31,6 +32,7 @@ typedef struct {
 typedef struct {
   char  *summary;
   char  *body;
+  char  *icon;
   GStrv  actions;
   guchar urgency;
 } Notification;
@@ -40,6 +42,7 @@ notification_free (Notification *n)
 {
   g_free (n->summary);
   g_free (n->body);
+  g_free (n->icon);
   g_strfreev (n->actions);
   g_free (n);
 }
@@ -55,6 +58,13 @@ monitor_filter (GDBusConnection *connection,
 {
   GAsyncQueue *queue = user_data;
 
+  if (incoming &&
+      g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_member (message), "CloseNotification") == 0)
+    {
+      g_atomic_int_inc (&((Fixture *) g_object_get_data (G_OBJECT (connection), "fixture"))->close_calls);
+      return NULL;
+    }
   if (incoming &&
       g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
       g_strcmp0 (g_dbus_message_get_member (message), "Notify") == 0)
@@ -99,6 +109,7 @@ fixture_set_up (Fixture       *f,
 {
   const char *rules[] = {
     "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+    "type='method_call',interface='org.freedesktop.Notifications',member='CloseNotification'",
     NULL
   };
   g_autoptr(GVariant) reply = NULL;
@@ -107,6 +118,7 @@ fixture_set_up (Fixture       *f,
 
   f->notify_calls = g_async_queue_new_full (g_object_unref);
   f->monitor = new_bus_connection ();
+  g_object_set_data (G_OBJECT (f->monitor), "fixture", f);
   g_dbus_connection_add_filter (f->monitor, monitor_filter, g_async_queue_ref (f->notify_calls),
                                 (GDestroyNotify) g_async_queue_unref);
   reply = g_dbus_connection_call_sync (f->monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -196,7 +208,7 @@ try_next_notification (Fixture *f,
   gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   g_autoptr(GDBusMessage) message = NULL;
   g_autoptr(GVariant) hints = NULL;
-  const char *summary, *body;
+  const char *summary, *body, *icon;
   Notification *n;
 
   while ((message = g_async_queue_try_pop (f->notify_calls)) == NULL &&
@@ -210,8 +222,9 @@ try_next_notification (Fixture *f,
     return NULL;
 
   n = g_new0 (Notification, 1);
-  g_variant_get (g_dbus_message_get_body (message), "(&sus&s&s^as@a{sv}i)",
-                 NULL, NULL, NULL, &summary, &body, &n->actions, &hints, NULL);
+  g_variant_get (g_dbus_message_get_body (message), "(&su&s&s&s^as@a{sv}i)",
+                 NULL, NULL, &icon, &summary, &body, &n->actions, &hints, NULL);
+  n->icon = g_strdup (icon);
   n->summary = g_strdup (summary);
   n->body = g_strdup (body);
   n->urgency = 1;
@@ -272,7 +285,10 @@ test_life_of_a_tunnel (Fixture       *f,
   connected = next_notification (f);
   g_assert_cmpstr (connected->summary, ==, "Connected to Office");
   g_assert_cmpstr (connected->body, ==, "Address 198.51.100.2, peer 198.51.100.1 on ppp0.");
-  g_assert_cmpuint (g_strv_length (connected->actions), ==, 0);
+  g_assert_cmpstr (connected->icon, ==, "midway-tunnel-up-symbolic");
+  /* Clicking the bubble itself does something (mako, dunst). */
+  g_assert_cmpuint (g_strv_length (connected->actions), ==, 2);
+  g_assert_cmpstr (connected->actions[0], ==, "default");
   assert_quiet (f, 200);
 
   /* A drop, with its reason in plain words. */
@@ -346,15 +362,86 @@ test_life_of_a_tunnel (Fixture       *f,
                                    midway_reason_describe (MIDWAY_REASON_SSH_AUTH_FAILED));
   g_assert_cmpstr (failed->body, ==, expected_body);
   g_assert_cmpuint (failed->urgency, ==, 2);
-  g_assert_cmpuint (g_strv_length (failed->actions), ==, 4);
-  g_assert_cmpstr (failed->actions[0], ==, "show-log");
-  g_assert_cmpstr (failed->actions[1], ==, "Show log");
-  g_assert_cmpstr (failed->actions[2], ==, "retry");
-  g_assert_cmpstr (failed->actions[3], ==, "Retry");
+  /* Midway's own icon, which every theme has: Midway installs it. */
+  g_assert_cmpstr (failed->icon, ==, "midway-tunnel-error-symbolic");
+  g_assert_cmpuint (g_strv_length (failed->actions), ==, 6);
+  g_assert_cmpstr (failed->actions[0], ==, "default");
+  g_assert_cmpstr (failed->actions[2], ==, "show-log");
+  g_assert_cmpstr (failed->actions[3], ==, "Show log");
+  g_assert_cmpstr (failed->actions[4], ==, "retry");
+  g_assert_cmpstr (failed->actions[5], ==, "Retry");
 
   /* Stopping by hand says nothing. */
   set_state (f, MIDWAY_STATE_STOPPED, MIDWAY_REASON_STOPPED_BY_USER, "");
   assert_quiet (f, 300);
+}
+
+static MidwayTunnel1 *
+new_proxy (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  MidwayTunnel1 *proxy;
+
+  midway_tunnel1_proxy_new_for_bus (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_NONE,
+                                    g_dbus_connection_get_unique_name (f->helper_connection),
+                                    TUNNEL_PATH, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  proxy = midway_tunnel1_proxy_new_for_bus_finish (result, &error);
+  g_assert_no_error (error);
+  return proxy;
+}
+
+static void
+wait_for_close_calls (Fixture *f,
+                      gint     n)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&f->close_calls) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+}
+
+/* A bubble goes with its tunnel, but a failure's, which stays until a
+ * new tunnel of the profile replaces the failed one. */
+static void
+test_bubbles_follow_tunnels (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(Notification) connected = NULL;
+  g_autoptr(Notification) failed = NULL;
+  g_autoptr(MidwayTunnel1) second = NULL;
+  g_autoptr(MidwayTunnel1) third = NULL;
+
+  bring_up (f);
+  connected = next_notification (f);
+  g_assert_cmpstr (connected->summary, ==, "Connected to Office");
+  /* The helper forgets the tunnel: its "Connected" is closed. */
+  midway_notifier_unwatch (f->notifier, f->proxy);
+  wait_for_close_calls (f, 1);
+
+  /* A new tunnel that fails; then the helper forgets it too. */
+  second = new_proxy (f);
+  midway_notifier_watch (f->notifier, second);
+  set_state (f, MIDWAY_STATE_STARTING_SSH, "", "");
+  set_state (f, MIDWAY_STATE_FAILED, MIDWAY_REASON_SSH_AUTH_FAILED, "Permission denied (publickey).");
+  failed = next_notification (f);
+  g_assert_cmpstr (failed->summary, ==, "Office failed");
+  midway_notifier_unwatch (f->notifier, second);
+  spin (300);
+  g_assert_cmpint (g_atomic_int_get (&f->close_calls), ==, 1);
+
+  /* The profile's next tunnel replaces the failure: its bubble closes. */
+  third = new_proxy (f);
+  midway_notifier_watch (f->notifier, third);
+  wait_for_close_calls (f, 2);
+  midway_notifier_unwatch (f->notifier, third);
 }
 
 int
@@ -367,6 +454,8 @@ main (int argc, char **argv)
 
   g_test_add ("/notifier/life-of-a-tunnel", Fixture, NULL,
               fixture_set_up, test_life_of_a_tunnel, fixture_tear_down);
+  g_test_add ("/notifier/bubbles-follow-tunnels", Fixture, NULL,
+              fixture_set_up, test_bubbles_follow_tunnels, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -35,16 +35,23 @@ count_files (void)
   return n;
 }
 
-/* What a person's typing does: the entry's text changes. */
+/* What a person's typing (or choosing, or spinning) does: the row's
+ * widget changes. */
 static void
 type_into (MidwayProfileEditor *editor,
            const char          *key,
            const char          *text)
 {
   GtkWidget *row = midway_profile_editor_get_row (editor, key);
+  g_autofree char *shown = NULL;
 
-  g_assert_true (ADW_IS_ENTRY_ROW (row));
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_assert_nonnull (row);
+  if (ADW_IS_ENTRY_ROW (row))
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+  else
+    midway_profile_editor_set_text (editor, key, text);
+  shown = midway_profile_editor_dup_text (editor, key);
+  g_assert_cmpstr (shown, ==, text);
 }
 
 static void
@@ -60,11 +67,110 @@ assert_marked (MidwayProfileEditor *editor,
 {
   GtkWidget *row = midway_profile_editor_get_row (editor, key);
   GtkLabel *label = midway_profile_editor_get_error_label (editor, key);
-  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+  /* Named as the row is, never by the file's key. */
+  g_autofree char *prefix = g_strconcat (midway_field_spec_get_label (midway_profile_lookup_field (key)), ": ", NULL);
 
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (label), prefix));
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))));
+}
+
+/* A few frames, so that sizes and positions are those on screen. */
+static void
+wait_for_layout (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       gdk_frame_clock_get_frame_counter (clock) < frame + 2;)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+assert_spin_range (MidwayProfileEditor *editor,
+                   const char          *key,
+                   double               min,
+                   double               max)
+{
+  GtkWidget *row = midway_profile_editor_get_row (editor, key);
+  GtkWidget *spin = NULL;
+  double low, high;
+
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  spin = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+  g_assert_true (GTK_IS_SPIN_BUTTON (spin));
+  gtk_spin_button_get_range (GTK_SPIN_BUTTON (spin), &low, &high);
+  g_assert_cmpfloat (low, ==, min);
+  g_assert_cmpfloat (high, ==, max);
+}
+
+static GtkFileChooser *
+wait_for_chooser (void)
+{
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;;)
+    {
+      g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+      for (GList *l = windows; l != NULL; l = l->next)
+        if (GTK_IS_FILE_CHOOSER_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+          return l->data;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The key file's own button, and the file chooser it opens. */
+static void
+choose_key_file (MidwayProfileEditor *editor)
+{
+  GtkWidget *row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE);
+  GtkWidget *button = find_named (row, "choose-key-file");
+  g_autofree char *path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "id_test", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+
+  g_assert_true (g_file_set_contents (path, "not read here\n", -1, &error));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_activate (button));
+  chooser = wait_for_chooser ();
+  g_assert_true (gtk_file_chooser_set_file (chooser, file, &error));
+  g_assert_no_error (error);
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;;)
+    {
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (chooser);
+
+      if (chosen != NULL && g_file_equal (chosen, file))
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, path);
+  g_assert_cmpstr (midway_profile_get_key_file (midway_profile_editor_get_profile (editor)), ==, path);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
 }
 
 static void
@@ -136,6 +242,22 @@ test_dialog (void)
   editor = midway_profile_dialog_get_editor (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 
+  /* In sections, by what they are about. */
+  {
+    const char *titles[] = { "Server", "Sign-in", "Addresses and Routes", "DNS", "Advanced" };
+    GtkWidget *box = gtk_widget_get_first_child (GTK_WIDGET (editor));
+    GtkWidget *group = gtk_widget_get_first_child (box);
+
+    for (guint i = 0; i < G_N_ELEMENTS (titles); i++, group = gtk_widget_get_next_sibling (group))
+      {
+        g_assert_true (ADW_IS_PREFERENCES_GROUP (group));
+        g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group)), ==, titles[i]);
+      }
+    g_assert_null (group);
+    g_assert_true (gtk_widget_is_ancestor (midway_profile_editor_get_row (editor, MIDWAY_FIELD_DNS_SEARCH),
+                                           gtk_widget_get_prev_sibling (gtk_widget_get_last_child (box))));
+  }
+
   /* Every field of the library's table has a row, but the id. */
   midway_profile_get_fields (&n_fields);
   g_assert_cmpuint (n_fields, >, 0);
@@ -155,30 +277,68 @@ test_dialog (void)
   type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
   type_into (editor, MIDWAY_FIELD_USER, "mwsrv");
 
-  /* An invalid port is refused as it is typed, and so is the save. */
-  type_into (editor, MIDWAY_FIELD_PORT, "70000");
-  assert_marked (editor, MIDWAY_FIELD_PORT);
+  /* Numbers are spin buttons over the library's own range. */
+  assert_spin_range (editor, MIDWAY_FIELD_PORT, 1, 65535);
+  assert_spin_range (editor, MIDWAY_FIELD_MTU, 576, 1500);
+  assert_spin_range (editor, MIDWAY_FIELD_ECHO_FAILURES, 2, 30);
+  type_into (editor, MIDWAY_FIELD_PORT, "2222");
+  g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT), "error"));
+
+  /* A host ssh would read as an option is refused as it is typed, and
+   * so is the save; the message names the row "Server", not "host". */
+  {
+    GtkWidget *below = midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT);
+    graphene_point_t before, after;
+
+    wait_for_layout (GTK_WIDGET (dialog));
+    g_assert_true (gtk_widget_compute_point (below, GTK_WIDGET (dialog), &GRAPHENE_POINT_INIT (0, 0), &before));
+    type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
+    wait_for_layout (GTK_WIDGET (dialog));
+    g_assert_true (gtk_widget_compute_point (below, GTK_WIDGET (dialog), &GRAPHENE_POINT_INIT (0, 0), &after));
+    /* While typing the row turns red and its tooltip says why, but no
+     * message row pushes the rows below; it shows when the row is left. */
+    g_assert_cmpfloat (before.y, ==, after.y);
+  }
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)),
+                                   "Server: "));
+  row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST);
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==,
+                   gtk_label_get_text (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)))));
+  gtk_widget_grab_focus (row);
+  gtk_widget_grab_focus (midway_profile_editor_get_row (editor, MIDWAY_FIELD_NAME));
+  assert_marked (editor, MIDWAY_FIELD_HOST);
   activate (dialog, "profiles.save");
-  assert_marked (editor, MIDWAY_FIELD_PORT);
+  assert_marked (editor, MIDWAY_FIELD_HOST);
   g_assert_cmpuint (count_files (), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
 
-  /* A host ssh would read as an option, likewise. */
-  type_into (editor, MIDWAY_FIELD_PORT, "2222");
-  g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT), "error"));
-  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
-  assert_marked (editor, MIDWAY_FIELD_HOST);
-  activate (dialog, "profiles.save");
-  g_assert_cmpuint (count_files (), ==, 0);
+  /* The sign-in method is a choice by name; the key file's row is there
+   * only for the method that uses it. */
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH);
+  g_assert_true (ADW_IS_COMBO_ROW (row));
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row))), ==,
+                   "SSH agent");
+  g_assert_false (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 1);
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (row))), ==,
+                   "Private key file");
+  g_assert_cmpint (midway_profile_get_auth (midway_profile_editor_get_profile (editor)), ==, MIDWAY_AUTH_KEY_FILE);
+  g_assert_true (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
 
   /* A rule of the whole profile, checked only on save, marks its field. */
-  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
-  type_into (editor, MIDWAY_FIELD_AUTH, "key-file");
   g_assert_false (gtk_widget_has_css_class (midway_profile_editor_get_row (editor, MIDWAY_FIELD_AUTH), "error"));
   activate (dialog, "profiles.save");
   assert_marked (editor, MIDWAY_FIELD_KEY_FILE);
   g_assert_cmpuint (count_files (), ==, 0);
+  choose_key_file (editor);
   type_into (editor, MIDWAY_FIELD_AUTH, "agent");
+  g_assert_false (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
+    GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_KEY_FILE)))));
 
   /* Fixed: saved, 0600, parses back equal, and in the connection list. */
   activate (dialog, "profiles.save");
@@ -247,6 +407,242 @@ test_dialog (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* ---- Unsaved changes ----------------------------------------------------- */
+
+static char *
+store (const char *name)
+{
+  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *path = NULL;
+
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  path = path_for (midway_profile_get_id (profile));
+  g_assert_true (midway_profile_save (profile, path, &error));
+  g_assert_no_error (error);
+  return g_strdup (midway_profile_get_id (profile));
+}
+
+static guint
+saved_mtu (const char *id)
+{
+  g_autofree char *path = path_for (id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) loaded = midway_profile_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return midway_profile_get_mtu (loaded);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The question must be up, shown; its button is clicked as a person
+ * would.  @dialog is a weak pointer: Discard or Save may close the window. */
+static void
+answer (MidwayProfileDialog **dialog,
+        const char           *response)
+{
+  AdwMessageDialog *question = midway_profile_dialog_get_unsaved_question (*dialog);
+  GtkWidget *button;
+
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (question)) == GTK_WINDOW (*dialog));
+  g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Save Changes?");
+  button = find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, response));
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_activate (button));
+  /* The dialog answers from its own main loop turn. */
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+       *dialog != NULL && midway_profile_dialog_get_unsaved_question (*dialog) != NULL;)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+wait_closed (MidwayProfileDialog **dialog)
+{
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; *dialog != NULL;)
+    {
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (*dialog)));
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* What a click on a profile in the sidebar (or tabbing onto it) does. */
+static void
+click_profile (MidwayProfileDialog *dialog,
+               MidwayConnectionList *list,
+               const char          *id)
+{
+  GListModel *model = G_LIST_MODEL (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (midway_connection_get_id (connection), id) == 0)
+        {
+          GtkListBox *box = midway_profile_dialog_get_list (dialog);
+
+          gtk_list_box_select_row (box, gtk_list_box_get_row_at_index (box, i));
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+shown_id (MidwayProfileEditor *editor)
+{
+  return midway_profile_get_id (midway_profile_editor_get_profile (editor));
+}
+
+static void
+assert_text (MidwayProfileEditor *editor,
+             const char          *key,
+             const char          *expected)
+{
+  g_autofree char *text = midway_profile_editor_dup_text (editor, key);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_unsaved (void)
+{
+  g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *alpha = store ("Alpha");
+  g_autofree char *beta = store ("Beta");
+  MidwayProfileDialog *dialog;
+  MidwayProfileEditor *editor;
+  GtkListBoxRow *selected;
+  guint n_files = count_files ();
+
+  g_assert_true (midway_connection_list_load (list, &error));
+  g_assert_no_error (error);
+  dialog = midway_profile_dialog_new (NULL, list);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  editor = midway_profile_dialog_get_editor (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (shown_id (editor), ==, alpha);
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* Another profile while Alpha has an edit: asked, and Cancel keeps the
+   * edit and Alpha's row selected. */
+  type_into (editor, MIDWAY_FIELD_MTU, "1300");
+  g_assert_true (midway_profile_editor_get_modified (editor));
+  click_profile (dialog, list, beta);
+  g_assert_cmpstr (shown_id (editor), ==, alpha);
+  selected = gtk_list_box_get_selected_row (midway_profile_dialog_get_list (dialog));
+  g_assert_true (selected == gtk_list_box_get_row_at_index (midway_profile_dialog_get_list (dialog), 0));
+  answer (&dialog, "cancel");
+  g_assert_cmpstr (shown_id (editor), ==, alpha);
+  assert_text (editor, MIDWAY_FIELD_MTU, "1300");
+
+  /* Discard: Beta is shown, Alpha's file is as it was, and so is Alpha
+   * when shown again. */
+  click_profile (dialog, list, beta);
+  answer (&dialog, "discard");
+  g_assert_cmpstr (shown_id (editor), ==, beta);
+  g_assert_cmpuint (saved_mtu (alpha), ==, 1400);
+  click_profile (dialog, list, alpha);
+  g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
+  assert_text (editor, MIDWAY_FIELD_MTU, "1400");
+
+  /* Save: written, then Beta. */
+  type_into (editor, MIDWAY_FIELD_MTU, "1300");
+  click_profile (dialog, list, beta);
+  answer (&dialog, "save");
+  g_assert_cmpuint (saved_mtu (alpha), ==, 1300);
+  g_assert_cmpstr (shown_id (editor), ==, beta);
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* A save the library refuses: the question goes, the form stays. */
+  type_into (editor, MIDWAY_FIELD_HOST, "");
+  click_profile (dialog, list, alpha);
+  answer (&dialog, "save");
+  g_assert_cmpstr (shown_id (editor), ==, beta);
+  assert_marked (editor, MIDWAY_FIELD_HOST);
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* A text the library refuses is a change too. */
+  type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
+  g_assert_true (midway_profile_editor_get_modified (editor));
+  type_into (editor, MIDWAY_FIELD_HOST, "vpn.example.org");
+  g_assert_false (midway_profile_editor_get_modified (editor));
+
+  /* A new form that was typed into is not replaced by tabbing into the
+   * list, nor by another "New". */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profiles.new", NULL));
+  g_assert_null (midway_profile_dialog_get_unsaved_question (dialog));
+  type_into (editor, MIDWAY_FIELD_NAME, "Fresh");
+  click_profile (dialog, list, alpha);
+  g_assert_cmpstr (adw_message_dialog_get_body (midway_profile_dialog_get_unsaved_question (dialog)), ==,
+                   "“Fresh” has changes that are not saved. Unsaved changes are lost.");
+  answer (&dialog, "cancel");
+  g_assert_null (gtk_list_box_get_selected_row (midway_profile_dialog_get_list (dialog)));
+  assert_text (editor, MIDWAY_FIELD_NAME, "Fresh");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "profiles.new", NULL));
+  answer (&dialog, "cancel");
+  assert_text (editor, MIDWAY_FIELD_NAME, "Fresh");
+
+  /* Closing asks too; Cancel keeps the window, Discard closes it and
+   * writes nothing. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_nonnull (dialog);
+  answer (&dialog, "cancel");
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  gtk_window_close (GTK_WINDOW (dialog));
+  answer (&dialog, "discard");
+  wait_closed (&dialog);
+  g_assert_cmpuint (count_files (), ==, n_files);
+
+  /* Closing with Save writes the edit, then closes. */
+  dialog = midway_profile_dialog_new (NULL, list);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  editor = midway_profile_dialog_get_editor (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (midway_profile_dialog_select (dialog, beta));
+  type_into (editor, MIDWAY_FIELD_MTU, "1250");
+  gtk_window_close (GTK_WINDOW (dialog));
+  answer (&dialog, "save");
+  wait_closed (&dialog);
+  g_assert_cmpuint (saved_mtu (beta), ==, 1250);
+
+  /* Unchanged, it just closes. */
+  dialog = midway_profile_dialog_new (NULL, list);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (dialog);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,6 +650,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add_func ("/profile-dialog/create-edit-delete", test_dialog);
+  g_test_add_func ("/profile-dialog/unsaved-changes", test_unsaved);
 
   return g_test_run ();
 }

@@ -516,6 +516,14 @@ test_screenshots (void)
 
   /* The main window, with the tunnel's state in its rows. */
   window = midway_window_new (NULL, G_LIST_MODEL (list));
+  /* The application's own action behind "Add Profile", so that its
+   * button looks as it does in the app. */
+  {
+    g_autoptr(GSimpleAction) new_profile = g_simple_action_new ("new-profile", NULL);
+
+    g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (new_profile));
+    gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (actions));
+  }
   gtk_window_present (GTK_WINDOW (window));
   spin_until (is_mapped, window);
   shot = capture_widget (GTK_WIDGET (window));

@@ -208,7 +208,7 @@ test_tray (void)
                g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "IconName"));
   g_variant_get (icon, "(v)", &reply);
   icon_name = g_variant_get_string (reply, NULL);
-  g_assert_cmpstr (icon_name, ==, "midway-tunnel-down-symbolic");
+  g_assert_cmpstr (icon_name, ==, "midway-tray-down");
   g_clear_pointer (&reply, g_variant_unref);
   tooltip = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
                   "org.freedesktop.DBus.Properties", "Get",
@@ -216,6 +216,14 @@ test_tray (void)
   g_variant_get (tooltip, "(v)", &reply);
   g_variant_get_child (reply, 3, "s", &tooltip_text);
   g_assert_cmpstr (tooltip_text, ==, "No tunnel is up");
+  g_clear_pointer (&reply, g_variant_unref);
+  /* And so does the description screen readers read. */
+  g_clear_pointer (&tooltip, g_variant_unref);
+  tooltip = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
+                  "org.freedesktop.DBus.Properties", "Get",
+                  g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "IconAccessibleDesc"));
+  g_variant_get (tooltip, "(v)", &reply);
+  g_assert_cmpstr (g_variant_get_string (reply, NULL), ==, "Midway: No tunnel is up");
   g_clear_pointer (&reply, g_variant_unref);
 
   /* The exported menu, as dbusmenu-dumper prints it. */
@@ -285,6 +293,25 @@ test_tray (void)
   spin_until (recorded, &recorder);
   g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "left-click");
   g_signal_handlers_disconnect_by_data (tray, &recorder);
+
+  /* A Wayland host hands over its activation token before the click;
+   * the window that click shows gets it, once. */
+  g_assert_null (midway_tray_take_activation_token (tray));
+  g_ptr_array_set_size (recorder.activated, 0);
+  reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+                "ProvideXdgActivationToken", g_variant_new ("(s)", "token-from-the-host"));
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+                "SecondaryActivate", g_variant_new ("(ii)", 10, 10));
+  g_clear_pointer (&reply, g_variant_unref);
+  spin_until (recorded, &recorder);
+  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "show-window");
+  {
+    g_autofree char *token = midway_tray_take_activation_token (tray);
+
+    g_assert_cmpstr (token, ==, "token-from-the-host");
+  }
+  g_assert_null (midway_tray_take_activation_token (tray));
 
   g_ptr_array_unref (recorder.activated);
 }

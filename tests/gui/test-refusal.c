@@ -1,0 +1,313 @@
+/* test-refusal.c: a Connect refused before any tunnel exists, in the real
+ * MidwayApplication under Xvfb with a real notification server (dunst),
+ * as run-session.sh --notifications starts them.  Turning a row's switch
+ * on first meets no helper at all (the private bus activates nothing),
+ * then a stand-in helper that refuses as polkit would: each time the
+ * switch springs back, the row says why in plain words, and one
+ * notification per profile names it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include "midway-application.h"
+#include "midway-connection-row.h"
+#include "midway-error.h"
+#include "midway-window.h"
+
+/* Any valid key: pinned, so Connect goes straight to the helper. */
+#define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
+
+typedef struct {
+  MidwayApplication *app;
+  GAsyncQueue       *notify_calls;  /* GDBusMessage */
+  GDBusConnection   *helper_bus;
+  MidwayHelper1     *helper;
+  GDBusObjectManagerServer *manager;
+  guint              owner_id;
+  guint              n_connects;
+  guint              step;
+  guint              polls;
+  gboolean           done;
+} Fixture;
+
+static char *
+save_profile (const char *name)
+{
+  g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autofree char *path = NULL;
+
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
+  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
+  g_assert_true (midway_profile_save (profile, path, &error));
+  g_assert_no_error (error);
+  return g_strdup (midway_profile_get_id (profile));
+}
+
+static GDBusConnection *
+new_bus_connection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  GDBusConnection *connection;
+
+  g_assert_no_error (error);
+  connection = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* Runs in GDBus's worker thread; a monitor never answers what it sees. */
+static GDBusMessage *
+monitor_filter (GDBusConnection *connection,
+                GDBusMessage    *message,
+                gboolean         incoming,
+                gpointer         user_data)
+{
+  if (incoming &&
+      g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_member (message), "Notify") == 0)
+    {
+      g_async_queue_push (user_data, g_object_ref (message));
+      return NULL;
+    }
+  return message;
+}
+
+static GDBusConnection *
+become_monitor (GAsyncQueue *queue)
+{
+  const char *rules[] = {
+    "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+    NULL
+  };
+  GDBusConnection *monitor = new_bus_connection ();
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_add_filter (monitor, monitor_filter, g_async_queue_ref (queue),
+                                (GDestroyNotify) g_async_queue_unref);
+  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                       g_variant_new ("(^asu)", rules, 0u), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  return monitor;
+}
+
+/* What polkit's "no" looks like from the real helper: its registered error. */
+static gboolean
+on_handle_connect (MidwayHelper1         *helper,
+                   GDBusMethodInvocation *invocation,
+                   GVariant              *profile,
+                   GVariant              *credentials,
+                   Fixture               *fixture)
+{
+  fixture->n_connects++;
+  g_dbus_method_invocation_return_error_literal (invocation, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
+                                                 "Not authorized to perform operation");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static MidwayWindow *
+find_window (MidwayApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (MIDWAY_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static GtkSwitch *
+find_switch (GtkWidget *widget)
+{
+  if (GTK_IS_SWITCH (widget))
+    return GTK_SWITCH (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSwitch *found = find_switch (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The next Notify call: summary, body, icon, actions, replaces_id. */
+static GVariant *
+next_notify (Fixture *fixture)
+{
+  g_autoptr(GDBusMessage) message = g_async_queue_try_pop (fixture->notify_calls);
+
+  return message != NULL ? g_variant_ref (g_dbus_message_get_body (message)) : NULL;
+}
+
+static void
+assert_refused (GVariant   *notify,
+                const char *words,
+                guint32     replaces)
+{
+  const char *app_name, *icon, *summary, *body;
+  g_autofree const char **actions = NULL;
+  g_autoptr(GVariant) hints = NULL;
+  guint32 replaces_id;
+  gint32 timeout;
+
+  g_variant_get (notify, "(&su&s&s&s^a&s@a{sv}i)", &app_name, &replaces_id, &icon, &summary, &body,
+                 &actions, &hints, &timeout);
+  g_assert_cmpstr (summary, ==, "“Office” did not connect");
+  g_assert_cmpstr (body, ==, words);
+  /* Midway's own icon, which every theme has because Midway installs it. */
+  g_assert_cmpstr (icon, ==, "midway-tunnel-error-symbolic");
+  /* dunst offers actions: a click on the bubble does something. */
+  g_assert_nonnull (actions[0]);
+  g_assert_cmpstr (actions[0], ==, "default");
+  g_assert_cmpuint (replaces_id, ==, replaces);
+}
+
+static gboolean
+drive (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  MidwayWindow *window = find_window (fixture->app);
+  GtkListBoxRow *row = window != NULL ? gtk_list_box_get_row_at_index (midway_window_get_list (window), 0) : NULL;
+  GtkSwitch *toggle = row != NULL ? find_switch (GTK_WIDGET (row)) : NULL;
+  g_autoptr(GVariant) notify = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *subtitle = row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+
+  if (++fixture->polls >= 2000)  /* 10 s */
+    g_error ("stuck at step %u (row: %s)", fixture->step, subtitle);
+
+  switch (fixture->step)
+    {
+    case 0:
+      if (toggle == NULL || !gtk_widget_get_mapped (GTK_WIDGET (toggle)))
+        return G_SOURCE_CONTINUE;
+      g_assert_cmpstr (subtitle, ==, "Disconnected");
+      /* What a click on the switch does. */
+      gtk_switch_set_active (toggle, TRUE);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 1:
+      /* No helper on the bus at all. */
+      notify = next_notify (fixture);
+      if (notify == NULL)
+        return G_SOURCE_CONTINUE;
+      assert_refused (notify, "Midway’s system helper is not installed or could not be started.", 0);
+      g_assert_cmpstr (subtitle, ==,
+                       "Disconnected — Midway’s system helper is not installed or could not be started.");
+      g_assert_false (gtk_switch_get_active (toggle));
+      g_assert_false (gtk_switch_get_state (toggle));
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 2:
+      /* A helper that refuses as polkit does, with its (empty) tunnels. */
+      fixture->manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+      g_dbus_object_manager_server_set_connection (fixture->manager, fixture->helper_bus);
+      fixture->helper = midway_helper1_skeleton_new ();
+      g_signal_connect (fixture->helper, "handle-connect", G_CALLBACK (on_handle_connect), fixture);
+      g_assert_true (g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (fixture->helper),
+                                                       fixture->helper_bus, MIDWAY_HELPER_OBJECT_PATH, &error));
+      g_assert_no_error (error);
+      fixture->owner_id = g_bus_own_name_on_connection (fixture->helper_bus, MIDWAY_HELPER_BUS_NAME,
+                                                        G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 3:
+      {
+        g_autoptr(GVariant) owner = g_dbus_connection_call_sync (fixture->helper_bus, "org.freedesktop.DBus",
+                                                                 "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                                                 "NameHasOwner",
+                                                                 g_variant_new ("(s)", MIDWAY_HELPER_BUS_NAME),
+                                                                 G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                                                 5000, NULL, &error);
+        gboolean has_owner = FALSE;
+
+        g_assert_no_error (error);
+        g_variant_get (owner, "(b)", &has_owner);
+        if (!has_owner)
+          return G_SOURCE_CONTINUE;
+      }
+      gtk_switch_set_active (toggle, TRUE);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 4:
+      notify = next_notify (fixture);
+      if (notify == NULL)
+        return G_SOURCE_CONTINUE;
+      g_assert_cmpuint (fixture->n_connects, ==, 1);
+      /* The same bubble, replaced: refusals do not pile up. */
+      {
+        guint32 replaces_id = 0;
+
+        g_variant_get_child (notify, 1, "u", &replaces_id);
+        g_assert_cmpuint (replaces_id, !=, 0);
+        assert_refused (notify, "This account is not allowed to start VPN connections on this computer.",
+                        replaces_id);
+      }
+      g_assert_cmpstr (subtitle, ==,
+                       "Disconnected — This account is not allowed to start VPN connections on this computer.");
+      g_assert_false (gtk_switch_get_active (toggle));
+      g_assert_false (gtk_switch_get_state (toggle));
+      fixture->done = TRUE;
+      g_application_quit (G_APPLICATION (fixture->app));
+      return G_SOURCE_REMOVE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_refused (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(GDBusConnection) monitor = NULL;
+  g_autofree char *id = save_profile ("Office");
+  char *argv[] = { (char *) "midway", NULL };
+
+  g_assert_nonnull (g_getenv ("MIDWAY_TEST_NOTIFICATIONS"));
+  fixture.notify_calls = g_async_queue_new_full (g_object_unref);
+  monitor = become_monitor (fixture.notify_calls);
+  fixture.helper_bus = new_bus_connection ();
+
+  fixture.app = midway_application_new ();
+  g_timeout_add (5, drive, &fixture);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
+  g_assert_true (fixture.done);
+
+  g_bus_unown_name (fixture.owner_id);
+  g_clear_object (&fixture.app);
+  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (fixture.helper));
+  g_clear_object (&fixture.helper);
+  g_clear_object (&fixture.manager);
+  g_dbus_connection_close_sync (monitor, NULL, NULL);
+  g_clear_object (&fixture.helper_bus);
+  g_async_queue_unref (fixture.notify_calls);
+}
+
+int
+main (int argc, char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/refusal/switch-springs-back-with-words", test_refused);
+
+  return g_test_run ();
+}
