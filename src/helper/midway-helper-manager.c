@@ -23,6 +23,7 @@
 #include "midway-helper-manager.h"
 #include "midway-helper-netmon.h"
 #include "midway-helper-secrets.h"
+#include "midway-helper-sessions.h"
 #include "midway-helper-system-network.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
@@ -53,6 +54,7 @@ struct _MidwayHelperManager
   GPtrArray                *tunnels;     /* MidwayHelperTunnel */
   guint                     next_serial;
   MidwayHelperNetmon       *netmon;      /* one watch for every tunnel */
+  MidwayHelperSessions     *sessions;    /* users' tunnels end with their last session */
   guint                     resolved_watch;
   gboolean                  resolved;    /* systemd-resolved on the bus: DNS per link */
 };
@@ -73,6 +75,48 @@ maybe_emit_idle (MidwayHelperManager *self)
     g_signal_emit (self, signals[SIGNAL_IDLE], 0);
 }
 
+/* Whom the session watch asks logind about: every owner of a tunnel. */
+static void
+sync_session_users (MidwayHelperManager *self)
+{
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (self->sessions == NULL)
+    return;
+  for (guint i = 0; i < self->tunnels->len; i++)
+    {
+      guint uid = midway_helper_tunnel_get_owner (g_ptr_array_index (self->tunnels, i));
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < uids->len && !seen; j++)
+        seen = g_array_index (uids, guint, j) == uid;
+      if (!seen)
+        g_array_append_val (uids, uid);
+    }
+  midway_helper_sessions_set_users (self->sessions, uids);
+}
+
+static void
+on_user_left (MidwayHelperSessions *sessions,
+              guint                 uid,
+              MidwayHelperManager  *self)
+{
+  g_autoptr(GPtrArray) tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Stopping a tunnel may finish it and take it out of the array. */
+  for (guint i = 0; i < self->tunnels->len; i++)
+    {
+      MidwayHelperTunnel *tunnel = g_ptr_array_index (self->tunnels, i);
+
+      if (midway_helper_tunnel_get_owner (tunnel) == (uid_t) uid)
+        g_ptr_array_add (tunnels, g_object_ref (tunnel));
+    }
+  if (tunnels->len > 0)
+    g_message ("uid %u has no session left: stopping its tunnels (%u)", uid, tunnels->len);
+  for (guint i = 0; i < tunnels->len; i++)
+    midway_helper_tunnel_stop (g_ptr_array_index (tunnels, i));
+}
+
 static void
 on_tunnel_finished (MidwayHelperTunnel  *tunnel,
                     MidwayHelperManager *self)
@@ -83,6 +127,7 @@ on_tunnel_finished (MidwayHelperTunnel  *tunnel,
   g_dbus_object_manager_server_unexport (self->object_manager, path);
   g_signal_handlers_disconnect_by_data (tunnel, self);
   g_ptr_array_remove (self->tunnels, tunnel);
+  sync_session_users (self);
   maybe_emit_idle (self);
 }
 
@@ -196,6 +241,7 @@ connect_authorized (MidwayHelperManager    *self,
   g_signal_connect (tunnel, "finished", G_CALLBACK (on_tunnel_finished), self);
   g_signal_connect (tunnel, "activity-changed", G_CALLBACK (on_tunnel_activity_changed), self);
   g_ptr_array_add (self->tunnels, g_object_ref (tunnel));
+  sync_session_users (self);
   /* Exported before it starts, so that a client sees every state change. */
   g_dbus_object_manager_server_export (self->object_manager, midway_helper_tunnel_get_object (tunnel));
 
@@ -204,7 +250,8 @@ connect_authorized (MidwayHelperManager    *self,
       g_dbus_object_manager_server_unexport (self->object_manager, path);
       g_signal_handlers_disconnect_by_data (tunnel, self);
       g_ptr_array_remove (self->tunnels, tunnel);
-          return FALSE;
+      sync_session_users (self);
+      return FALSE;
     }
 
   g_message ("uid %u started tunnel %s for profile %s", (guint) caller, path,
@@ -423,6 +470,9 @@ midway_helper_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->netmon, self);
   g_clear_object (&self->netmon);
   g_clear_handle_id (&self->resolved_watch, g_bus_unwatch_name);
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
+  g_clear_object (&self->sessions);
   if (self->iface != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
   g_clear_object (&self->iface);
@@ -570,6 +620,9 @@ midway_helper_manager_new (GDBusConnection  *connection,
                                                          G_BUS_NAME_WATCHER_FLAGS_NONE,
                                                          on_resolved_appeared, on_resolved_vanished,
                                                          self, NULL);
+
+  self->sessions = midway_helper_sessions_new (connection);
+  g_signal_connect (self->sessions, "user-left", G_CALLBACK (on_user_left), self);
 
   self->netmon = midway_helper_netmon_new (connection);
   g_signal_connect (self->netmon, "changed", G_CALLBACK (on_network_changed), self);
