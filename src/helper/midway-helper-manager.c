@@ -2,8 +2,11 @@
  *
  * Connect is the only way in.  Its order is deliberate: polkit first (an
  * unauthorised caller learns nothing, not even whether its profile was
- * valid), then the per-user limit, then validation of every byte of the
- * profile and credentials, and only then a tunnel and its processes.
+ * valid), then validation of every byte of the profile, then, for a
+ * profile that changes the network of the whole machine, polkit again
+ * for change-system-network (midway-helper-system-network.c), then the
+ * credentials and the per-user limit, and only then a tunnel and its
+ * processes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,6 +24,8 @@
 #include "midway-helper-netmon.h"
 #include "midway-helper-secrets.h"
 #include "midway-helper-firewall.h"
+#include "midway-helper-sessions.h"
+#include "midway-helper-system-network.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
 #include "midway-text.h"
@@ -50,6 +55,9 @@ struct _MidwayHelperManager
   GPtrArray                *tunnels;     /* MidwayHelperTunnel */
   guint                     next_serial;
   MidwayHelperNetmon       *netmon;      /* one watch for every tunnel */
+  MidwayHelperSessions     *sessions;    /* users' tunnels end with their last session */
+  guint                     resolved_watch;
+  gboolean                  resolved;    /* systemd-resolved on the bus: DNS per link */
 };
 
 enum {
@@ -68,6 +76,48 @@ maybe_emit_idle (MidwayHelperManager *self)
     g_signal_emit (self, signals[SIGNAL_IDLE], 0);
 }
 
+/* Whom the session watch asks logind about: every owner of a tunnel. */
+static void
+sync_session_users (MidwayHelperManager *self)
+{
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (self->sessions == NULL)
+    return;
+  for (guint i = 0; i < self->tunnels->len; i++)
+    {
+      guint uid = midway_helper_tunnel_get_owner (g_ptr_array_index (self->tunnels, i));
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < uids->len && !seen; j++)
+        seen = g_array_index (uids, guint, j) == uid;
+      if (!seen)
+        g_array_append_val (uids, uid);
+    }
+  midway_helper_sessions_set_users (self->sessions, uids);
+}
+
+static void
+on_user_left (MidwayHelperSessions *sessions,
+              guint                 uid,
+              MidwayHelperManager  *self)
+{
+  g_autoptr(GPtrArray) tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Stopping a tunnel may finish it and take it out of the array. */
+  for (guint i = 0; i < self->tunnels->len; i++)
+    {
+      MidwayHelperTunnel *tunnel = g_ptr_array_index (self->tunnels, i);
+
+      if (midway_helper_tunnel_get_owner (tunnel) == (uid_t) uid)
+        g_ptr_array_add (tunnels, g_object_ref (tunnel));
+    }
+  if (tunnels->len > 0)
+    g_message ("uid %u has no session left: stopping its tunnels (%u)", uid, tunnels->len);
+  for (guint i = 0; i < tunnels->len; i++)
+    midway_helper_tunnel_stop (g_ptr_array_index (tunnels, i));
+}
+
 static void
 on_tunnel_finished (MidwayHelperTunnel  *tunnel,
                     MidwayHelperManager *self)
@@ -78,6 +128,7 @@ on_tunnel_finished (MidwayHelperTunnel  *tunnel,
   g_dbus_object_manager_server_unexport (self->object_manager, path);
   g_signal_handlers_disconnect_by_data (tunnel, self);
   g_ptr_array_remove (self->tunnels, tunnel);
+  sync_session_users (self);
   maybe_emit_idle (self);
 }
 
@@ -131,33 +182,39 @@ count_tunnels_of (MidwayHelperManager *self,
   return n;
 }
 
+/* The caller's tunnel of this profile that has not failed, if any. */
+static char *
+active_tunnel_path (MidwayHelperManager *self,
+                    uid_t                caller,
+                    MidwayProfile       *profile)
+{
+  MidwayHelperTunnel *existing = find_tunnel (self, caller, midway_profile_get_id (profile));
+
+  if (existing == NULL || !midway_helper_tunnel_is_active (existing))
+    return NULL;
+  return g_strdup (g_dbus_object_get_object_path (G_DBUS_OBJECT (midway_helper_tunnel_get_object (existing))));
+}
+
 static gboolean
 connect_authorized (MidwayHelperManager    *self,
                     GDBusMethodInvocation  *invocation,
                     uid_t                   caller,
+                    MidwayProfile          *profile,
                     char                  **object_path,
                     GError                **error)
 {
   GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
-  g_autoptr(GVariant) profile_variant = g_variant_get_child_value (parameters, 0);
   g_autoptr(GVariant) credentials = g_variant_get_child_value (parameters, 1);
-  g_autoptr(MidwayProfile) profile = NULL;
   g_autoptr(MidwayHelperSecrets) secrets = NULL;
   g_autoptr(MidwayHelperUser) user = NULL;
   g_autoptr(MidwayHelperTunnel) tunnel = NULL;
   g_autofree char *path = NULL;
   MidwayHelperTunnel *existing;
 
-  profile = midway_profile_new_from_variant (profile_variant, error);
-  if (profile == NULL)
-    return FALSE;
-
+  *object_path = active_tunnel_path (self, caller, profile);
+  if (*object_path != NULL)
+    return TRUE;
   existing = find_tunnel (self, caller, midway_profile_get_id (profile));
-  if (existing != NULL && midway_helper_tunnel_is_active (existing))
-    {
-      *object_path = g_strdup (g_dbus_object_get_object_path (G_DBUS_OBJECT (midway_helper_tunnel_get_object (existing))));
-      return TRUE;
-    }
 
   secrets = midway_helper_secrets_new_from_variant (credentials, profile, caller, error);
   if (secrets == NULL)
@@ -185,6 +242,7 @@ connect_authorized (MidwayHelperManager    *self,
   g_signal_connect (tunnel, "finished", G_CALLBACK (on_tunnel_finished), self);
   g_signal_connect (tunnel, "activity-changed", G_CALLBACK (on_tunnel_activity_changed), self);
   g_ptr_array_add (self->tunnels, g_object_ref (tunnel));
+  sync_session_users (self);
   /* Exported before it starts, so that a client sees every state change. */
   g_dbus_object_manager_server_export (self->object_manager, midway_helper_tunnel_get_object (tunnel));
 
@@ -193,6 +251,7 @@ connect_authorized (MidwayHelperManager    *self,
       g_dbus_object_manager_server_unexport (self->object_manager, path);
       g_signal_handlers_disconnect_by_data (tunnel, self);
       g_ptr_array_remove (self->tunnels, tunnel);
+      sync_session_users (self);
       return FALSE;
     }
 
@@ -203,26 +262,131 @@ connect_authorized (MidwayHelperManager    *self,
 }
 
 static void
+finish_connect (MidwayHelperManager   *self,
+                GDBusMethodInvocation *invocation,
+                uid_t                  caller,
+                MidwayProfile         *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (!connect_authorized (self, invocation, caller, profile, &path, &error))
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    midway_helper1_complete_connect (self->iface, invocation, path);
+  maybe_emit_idle (self);
+}
+
+/* The field of profile that needs change-system-network, with why, or
+ * NULL.  The machine's routes are read now, at each Connect: what the
+ * profile would override is what the machine reaches at this moment. */
+static const char *
+system_network_field (MidwayHelperManager  *self,
+                      MidwayProfile        *profile,
+                      char                **why,
+                      GError              **error)
+{
+  g_autoptr(GArray) routes = NULL;
+  g_auto(GStrv) resolvers = NULL;
+  MidwayHelperMachine machine = { 0 };
+
+  routes = midway_helper_netlink_list_reached (error);
+  if (routes == NULL)
+    return NULL;
+  resolvers = midway_helper_system_network_read_resolvers ("/etc/resolv.conf");
+  machine.routes = (const MidwayHelperRoute *) (gpointer) routes->data;
+  machine.n_routes = routes->len;
+  machine.resolvers = (const char * const *) resolvers;
+  machine.per_link_dns = self->resolved;
+  return midway_helper_system_network_field (profile, &machine, why);
+}
+
+static void
+on_system_network_authorized (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  MidwayHelperManager *self = g_object_get_data (G_OBJECT (invocation), "midway-manager");
+  MidwayProfile *profile = g_object_get_data (G_OBJECT (invocation), "midway-profile");
+  const char *why = g_object_get_data (G_OBJECT (invocation), "midway-system-network");
+  g_autoptr(GError) error = NULL;
+  uid_t caller;
+
+  if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error))
+    {
+      /* The field first, as an invalid profile names it; a limit is
+       * passed on as it is. */
+      if (g_error_matches (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED))
+        g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
+                                               _("%s; this changes the network of every user and "
+                                                 "needs the authorization %s"),
+                                               why, MIDWAY_ACTION_CHANGE_SYSTEM_NETWORK);
+      else
+        g_dbus_method_invocation_return_gerror (invocation, error);
+      maybe_emit_idle (self);
+      return;
+    }
+
+  g_message ("uid %u may change the network of the machine: %s", (guint) caller, why);
+  finish_connect (self, invocation, caller, profile);
+}
+
+static void
 on_connect_authorized (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
   g_autoptr(GDBusMethodInvocation) invocation = user_data;
   MidwayHelperManager *self = g_object_get_data (G_OBJECT (invocation), "midway-manager");
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(GVariant) profile_variant = g_variant_get_child_value (parameters, 0);
+  g_autoptr(MidwayProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *why = NULL;
+  const char *field;
   uid_t caller;
 
   if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error) ||
-      !connect_authorized (self, invocation, caller, &path, &error))
+      (profile = midway_profile_new_from_variant (profile_variant, &error)) == NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       maybe_emit_idle (self);
       return;
     }
 
-  midway_helper1_complete_connect (self->iface, invocation, path);
-  maybe_emit_idle (self);
+  /* The caller's running tunnel is returned as it is, without asking
+   * again for what it was already granted. */
+  path = active_tunnel_path (self, caller, profile);
+  if (path != NULL)
+    {
+      midway_helper1_complete_connect (self->iface, invocation, path);
+      maybe_emit_idle (self);
+      return;
+    }
+
+  field = system_network_field (self, profile, &why, &error);
+  if (field == NULL && error != NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      maybe_emit_idle (self);
+      return;
+    }
+  if (field == NULL)
+    {
+      finish_connect (self, invocation, caller, profile);
+      return;
+    }
+
+  g_object_set_data_full (G_OBJECT (invocation), "midway-profile",
+                          g_steal_pointer (&profile), g_object_unref);
+  g_object_set_data_full (G_OBJECT (invocation), "midway-system-network",
+                          g_steal_pointer (&why), g_free);
+  midway_helper_authority_authorize_async (self->authority, invocation,
+                                           MIDWAY_ACTION_CHANGE_SYSTEM_NETWORK,
+                                           NULL, (uid_t) -1, on_system_network_authorized,
+                                           g_object_ref (invocation));
 }
 
 /* A request past MAX_CONNECT_SIZE is refused before polkit, but with the
@@ -306,6 +470,10 @@ midway_helper_manager_dispose (GObject *object)
   if (self->netmon != NULL)
     g_signal_handlers_disconnect_by_data (self->netmon, self);
   g_clear_object (&self->netmon);
+  g_clear_handle_id (&self->resolved_watch, g_bus_unwatch_name);
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
+  g_clear_object (&self->sessions);
   if (self->iface != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->iface));
   g_clear_object (&self->iface);
@@ -344,6 +512,27 @@ static void
 midway_helper_manager_init (MidwayHelperManager *self)
 {
   self->tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+on_resolved_appeared (GDBusConnection *connection,
+                      const char      *name,
+                      const char      *owner,
+                      gpointer         user_data)
+{
+  MidwayHelperManager *self = user_data;
+
+  self->resolved = TRUE;
+}
+
+static void
+on_resolved_vanished (GDBusConnection *connection,
+                      const char      *name,
+                      gpointer         user_data)
+{
+  MidwayHelperManager *self = user_data;
+
+  self->resolved = FALSE;
 }
 
 /* A helper killed with SIGKILL leaves its runtime directories behind (its
@@ -433,6 +622,14 @@ midway_helper_manager_new (GDBusConnection  *connection,
 
   self->object_manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
   g_dbus_object_manager_server_set_connection (self->object_manager, connection);
+
+  self->resolved_watch = g_bus_watch_name_on_connection (connection, "org.freedesktop.resolve1",
+                                                         G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                         on_resolved_appeared, on_resolved_vanished,
+                                                         self, NULL);
+
+  self->sessions = midway_helper_sessions_new (connection);
+  g_signal_connect (self->sessions, "user-left", G_CALLBACK (on_user_left), self);
 
   self->netmon = midway_helper_netmon_new (connection);
   g_signal_connect (self->netmon, "changed", G_CALLBACK (on_network_changed), self);

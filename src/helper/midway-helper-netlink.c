@@ -243,6 +243,86 @@ nl_dump_routes (int                fd,
     }
 }
 
+/* What the machine reaches --------------------------------------------------- */
+
+typedef struct {
+  guint8  family;
+  GArray *routes;
+} ReachedSearch;
+
+static void
+collect_reached (struct nlmsghdr *hdr,
+                 gpointer         user_data)
+{
+  ReachedSearch *search = user_data;
+  const struct rtmsg *rt = NLMSG_DATA (hdr);
+  gsize size = family_size (search->family);
+  guint32 table = rt->rtm_table;
+  Route route = { 0 };
+  struct rtattr *rta;
+  int len = (int) hdr->nlmsg_len - (int) NLMSG_LENGTH (sizeof (struct rtmsg));
+
+  if (rt->rtm_family != search->family || (rt->rtm_flags & RTM_F_CLONED) ||
+      rt->rtm_dst_len > size * 8)
+    return;
+  /* A fail-closed block reaches nothing: it only holds a tunnel's own
+   * networks, and its replacement must not count as overriding it. */
+  if (rt->rtm_type == RTN_UNREACHABLE && rt->rtm_protocol == MIDWAY_HELPER_RTPROT)
+    return;
+  if (rt->rtm_type != RTN_UNICAST && rt->rtm_type != RTN_LOCAL)
+    return;
+
+  route.family = search->family;
+  route.type = rt->rtm_type;
+  route.dst_len = rt->rtm_dst_len;
+  for (rta = RTM_RTA (rt); RTA_OK (rta, len); rta = RTA_NEXT (rta, len))
+    {
+      if (rta->rta_type == RTA_TABLE && RTA_PAYLOAD (rta) >= sizeof table)
+        memcpy (&table, RTA_DATA (rta), sizeof table);
+      else if (rta->rta_type == RTA_DST && RTA_PAYLOAD (rta) >= size)
+        memcpy (route.dst, RTA_DATA (rta), size);
+      else if (rta->rta_type == RTA_OIF && RTA_PAYLOAD (rta) >= sizeof route.oif)
+        memcpy (&route.oif, RTA_DATA (rta), sizeof route.oif);
+      else if (rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD (rta) >= size)
+        {
+          route.has_gateway = TRUE;
+          memcpy (route.gateway, RTA_DATA (rta), size);
+        }
+      else if (rta->rta_type == RTA_PRIORITY && RTA_PAYLOAD (rta) >= sizeof route.priority)
+        memcpy (&route.priority, RTA_DATA (rta), sizeof route.priority);
+    }
+
+  /* The main table's routes, and the local table's addresses of this
+   * machine (an address with no network of its own is only there). */
+  if ((route.type == RTN_UNICAST && table == RT_TABLE_MAIN) ||
+      (route.type == RTN_LOCAL && table == RT_TABLE_LOCAL))
+    g_array_append_val (search->routes, route);
+}
+
+GArray *
+midway_helper_netlink_list_reached (GError **error)
+{
+  g_autoptr(GArray) routes = g_array_new (FALSE, TRUE, sizeof (Route));
+  static const guint8 families[] = { AF_INET, AF_INET6 };
+  int fd;
+
+  fd = midway_helper_netlink_open (error);
+  if (fd < 0)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    {
+      ReachedSearch search = { families[i], routes };
+
+      if (!nl_dump_routes (fd, families[i], collect_reached, &search, error))
+        {
+          close (fd);
+          return NULL;
+        }
+    }
+  close (fd);
+  return g_steal_pointer (&routes);
+}
+
 /* Looking past a fail-closed block ------------------------------------------ */
 
 /* The best route of the main table for one address, as the kernel picks it

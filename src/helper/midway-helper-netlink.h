@@ -88,4 +88,12 @@ gboolean            midway_helper_netlink_lookup_path  (int                     
                                                         MidwayHelperRoute       *host_route,
                                                         GError                 **error);
 
+/* Every route by which the machine reaches something now, both
+ * families: the main table's unicast routes (connected ones, via a
+ * gateway, the default) and the local table's addresses of this machine
+ * (type RTN_LOCAL), as MidwayHelperRoute.  A fail-closed block's
+ * unreachable routes are not among them.  NULL with error set when the
+ * kernel could not be asked. */
+GArray             *midway_helper_netlink_list_reached (GError                 **error);
+
 G_END_DECLS

@@ -322,6 +322,19 @@ polkit.addRule(function(action, subject) {
 });
 EOF
 chmod 0644 /etc/polkit-1/rules.d/50-midway-test.rules
+# The scenarios' profiles route the server's networks, full tunnels and DNS
+# for every name, which need change-system-network (auth_admin_keep, a
+# refusal with no agent).  Granted here in a file of its own, which the
+# security-system-network scenario removes to see the refusals.
+cat >/etc/polkit-1/rules.d/60-midway-test-system-network.rules <<'EOF'
+polkit.addRule(function(action, subject) {
+    if (action.id == "io.github.midway_vpn.Midway.change-system-network" &&
+        (subject.user == "alice" || subject.user == "bob")) {
+        return polkit.Result.YES;
+    }
+});
+EOF
+chmod 0644 /etc/polkit-1/rules.d/60-midway-test-system-network.rules
 
 must "mkdir /run/dbus" mkdir -p -m 0755 /run/dbus
 # --nofork in the background keeps its stderr (and that of the services it
