@@ -32,6 +32,7 @@ G_BEGIN_DECLS
 #define MIDWAY_REASON_ADDRESS_IN_USE         "address-in-use"
 #define MIDWAY_REASON_PEER_IS_SERVER         "peer-is-server"
 #define MIDWAY_REASON_DNS_OUTSIDE_TUNNEL     "dns-outside-tunnel"
+#define MIDWAY_REASON_NO_KERNEL_PPP          "no-kernel-ppp"
 
 /* Translated, for people: "The server’s host key has changed". Unknown codes
  * (a newer helper) get a generic sentence rather than NULL. */

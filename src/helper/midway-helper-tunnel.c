@@ -707,6 +707,7 @@ start_attempt (MidwayHelperTunnel *self,
   g_autofree char *tty_path = NULL;
   g_autofree char *known_hosts = NULL;
   g_autofree char *identity = NULL;
+  g_autofree char *no_ppp = NULL;
   g_auto(GStrv) pppd_argv = NULL;
   g_auto(GStrv) ssh_argv = NULL;
   g_auto(GStrv) ssh_env = NULL;
@@ -729,6 +730,16 @@ start_attempt (MidwayHelperTunnel *self,
   self->network_reconnect = FALSE;
   g_clear_pointer (&self->network_why, g_free);
   self->waiting_for_route = FALSE;
+
+  /* Before anything runs: pppd would only find this out after ssh had
+   * logged in to the server, and no retry can change the kernel. */
+  if (!midway_helper_kernel_has_ppp ("/dev/ppp", &no_ppp))
+    {
+      midway_helper_log_append (self->log, "helper", no_ppp);
+      set_state (self, MIDWAY_STATE_FAILED, MIDWAY_REASON_NO_KERNEL_PPP, no_ppp);
+      return TRUE;
+    }
+
   /* Before the path is recorded: it is the pinned one from now on. */
   if (self->block != NULL)
     midway_helper_block_apply (self->block);
