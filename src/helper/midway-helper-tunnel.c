@@ -47,10 +47,6 @@
 #define ATTEMPT_DEADLINE_S 60
 #define STATS_INTERVAL_S 2
 #define MAX_BACKOFF_S 60
-/* Before a tunnel has ever been up, a transient failure is probably a
- * mistake in the profile or an unreachable server: retry a little, then
- * let the user see it fail. */
-#define MAX_ATTEMPTS_NEVER_UP 3
 /* a link given up on for a new path is redone at once, but not
  * twice within this long: a path that keeps moving gets the backoff. */
 #define NETWORK_RETRY_GAP_S 5
@@ -533,7 +529,7 @@ attempt_finished (MidwayHelperTunnel *self)
   if (midway_profile_get_reconnect (self->profile) &&
       (self->network_reconnect ||
        (midway_reason_is_transient (reason) &&
-        (self->ever_up || self->failures < MAX_ATTEMPTS_NEVER_UP))))
+        (self->ever_up || self->failures < MIDWAY_MAX_ATTEMPTS_NEVER_UP))))
     {
       guint delay = self->failures == 0 ? 1 : MIN (MAX_BACKOFF_S, 1u << MIN (self->failures, 6u));
 

@@ -127,8 +127,8 @@ valid_json() {
 }
 
 import_profile() {
-    local name=$1 host=$2 auth=$3
-    printf '[Midway Profile]\nname=%s\nhost=%s\nauth=%s\n' "$name" "$host" "$auth" >"$work/p.midway"
+    local name=$1 host=$2 auth=$3 extra=${4:-}
+    printf '[Midway Profile]\nname=%s\nhost=%s\nauth=%s\n%s' "$name" "$host" "$auth" "$extra" >"$work/p.midway"
     "$MIDWAYCTL" import "$work/p.midway" >/dev/null || echo "Bail out! could not import $name"
 }
 
@@ -136,6 +136,7 @@ import_profile Up up.test agent
 import_profile Fail fail.test agent
 import_profile Flaky flaky.test agent
 import_profile Slow slow.test agent
+import_profile SlowOnce slow.test agent $'reconnect=false\n'
 import_profile Denied denied.test agent
 import_profile Password up.test password
 
@@ -207,8 +208,16 @@ expect "up reports a reconnect and keeps waiting until the link is up" 0 \
     '[[ $err != *$'"'"'\033'"'"'* ]]'
 
 run up Slow --timeout 2
-expect "up gives up after --timeout with status 6 and says the tunnel keeps trying" 6 \
-    '[[ $err == *"keeps trying"* ]]'
+expect "up gives up after --timeout with status 6 and says the tunnel fails after 3 attempts" 6 \
+    '[[ $err == *"fails if 3 attempts in all do not bring it up"* ]]' \
+    '[[ $err != *"keeps trying"* ]]'
+
+# reconnect=false: the helper makes one attempt only, and up says so.
+run up SlowOnce --timeout 2
+expect "up of a profile with reconnect=false says its one attempt is not retried" 6 \
+    '[[ $err == *"one attempt goes on in the background and is not retried"* ]]'
+run down SlowOnce
+expect "down dismisses it" 0
 
 # The mock's slow.test waits with NextRetry 0, as the helper does when it
 # has no route to the server.
