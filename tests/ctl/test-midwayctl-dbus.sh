@@ -304,10 +304,22 @@ rc=$?
 out=$(cat "$work/monitor2.txt")
 expect "monitor reports the helper stopping" 0 '[[ $out == *"helper stopped"* ]]'
 
-# Lines reach a pipe as they happen, not when monitor exits.
+# A monitor started while no helper runs reports only that it started.
+timeout 30 "$MIDWAYCTL" monitor >"$work/monitor4.txt" 2>&1 &
+monitor_pid=$!
+monitor_listens "$work/monitor4.txt"
 "$MOCK_HELPER" &
 mock_pid=$!
 within 10 helper_running
+within 10 grep -q "helper started" "$work/monitor4.txt"
+kill -INT "$monitor_pid"
+wait "$monitor_pid"
+rc=$?
+out=$(cat "$work/monitor4.txt")
+expect "monitor reports a helper that starts as started, not stopped first" 0 \
+    '[[ $out == *"helper started"* ]]' '[[ $out != *"helper stopped"* ]]'
+
+# Lines reach a pipe as they happen, not when monitor exits.
 fifo=$work/fifo
 mkfifo "$fifo"
 timeout 30 "$MIDWAYCTL" monitor --json >"$fifo" 2>"$work/monitor3.err" &
