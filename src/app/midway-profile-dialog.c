@@ -83,12 +83,41 @@ reload (MidwayProfileDialog *self)
     show_toast (self, error->message);
 }
 
+/* The same rule as midwayctl import (midway_profile_names_equal()):
+ * another profile of this name, in any case, is in the way. */
 static gboolean
-store_profile (MidwayProfile  *profile,
-               GError        **error)
+name_taken (MidwayProfileDialog *self,
+            const char          *name,
+            const char          *profile_id)
+{
+  GListModel *model = G_LIST_MODEL (self->list);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (midway_connection_get_id (connection), profile_id) != 0 &&
+          midway_profile_names_equal (midway_connection_get_name (connection), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+store_profile (MidwayProfileDialog  *self,
+               MidwayProfile        *profile,
+               GError              **error)
 {
   g_autofree char *directory = midway_connection_list_dup_directory ();
   g_autofree char *path = profile_path (profile);
+
+  if (name_taken (self, midway_profile_get_name (profile), midway_profile_get_id (profile)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _("A profile named “%s” already exists"), midway_profile_get_name (profile));
+      return FALSE;
+    }
 
   if (g_mkdir_with_parents (directory, 0700) != 0)
     {
@@ -107,7 +136,7 @@ write_profile (MidwayProfileDialog  *self,
                MidwayProfile        *profile,
                GError              **error)
 {
-  if (!store_profile (profile, error))
+  if (!store_profile (self, profile, error))
     return FALSE;
   reload (self);
   midway_profile_dialog_select (self, midway_profile_get_id (profile));
@@ -403,7 +432,7 @@ save_shown (MidwayProfileDialog *self)
   g_autoptr(GError) error = NULL;
 
   profile = midway_profile_editor_check (self->editor, &error);
-  if (profile == NULL || !store_profile (profile, &error))
+  if (profile == NULL || !store_profile (self, profile, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Not saved: %s"), error->message);
 
@@ -488,6 +517,12 @@ duplicate_action (GtkWidget  *widget,
       if (error == NULL)
         {
           name = g_strdup_printf (_("%s (copy)"), midway_profile_get_name (source));
+          /* a second copy of the same profile needs a name of its own */
+          for (guint n = 2; name_taken (self, name, midway_profile_get_id (fresh)); n++)
+            {
+              g_free (name);
+              name = g_strdup_printf (_("%s (copy %u)"), midway_profile_get_name (source), n);
+            }
           /* A name at its longest stays as it is rather than failing. */
           midway_profile_set_from_string (source, MIDWAY_FIELD_NAME, name, NULL);
         }

@@ -648,6 +648,32 @@ midway_profile_get_id (MidwayProfile *self)
   return get_string (self, FIELD_ID);
 }
 
+static char *
+name_key (const char *name)
+{
+  g_autofree char *normal = g_utf8_normalize (name, -1, G_NORMALIZE_ALL);
+
+  /* Not UTF-8 (a name is checked to be, but a caller may be early):
+   * then only the same bytes are the same name. */
+  if (normal == NULL)
+    return g_strdup (name);
+  return g_utf8_casefold (normal, -1);
+}
+
+gboolean
+midway_profile_names_equal (const char *a,
+                            const char *b)
+{
+  g_autofree char *ka = NULL;
+  g_autofree char *kb = NULL;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  ka = name_key (a);
+  kb = name_key (b);
+  return g_str_equal (ka, kb);
+}
+
 const char *
 midway_profile_get_name (MidwayProfile *self)
 {

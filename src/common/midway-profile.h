@@ -118,6 +118,12 @@ gboolean          midway_field_spec_validate          (const MidwayFieldSpec *sp
                                                        GVariant              *value,
                                                        GError               **error);
 
+/* Profile names are unique per user, whatever the case or Unicode
+ * normalisation: "Office" and "office" would be told apart by nobody
+ * picking one from a menu.  TRUE when @a and @b are the same name. */
+gboolean          midway_profile_names_equal          (const char     *a,
+                                                       const char     *b);
+
 /* Typed getters; strings are never NULL ("" when unset). */
 const char       *midway_profile_get_id               (MidwayProfile  *self);
 const char       *midway_profile_get_name             (MidwayProfile  *self);

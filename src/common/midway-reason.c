@@ -62,6 +62,10 @@ static const MidwayReasonEntry reasons[] = {
   { MIDWAY_REASON_DNS_OUTSIDE_TUNNEL,
     N_("A DNS server of the profile is not reached through the tunnel"),
     FALSE },
+  /* This machine's doing: the next attempt would meet the same kernel. */
+  { MIDWAY_REASON_NO_KERNEL_PPP,
+    N_("This computer’s kernel has no PPP support (/dev/ppp cannot be opened)"),
+    FALSE },
 };
 
 typedef struct {

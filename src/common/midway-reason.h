@@ -8,6 +8,13 @@
 
 G_BEGIN_DECLS
 
+/* The retry policy, shared by the helper and the words of its clients:
+ * before a tunnel has ever been up, a transient failure is probably a
+ * mistake in the profile or an unreachable server, so it gets this many
+ * attempts in all and then fails for the user to see; once it has been
+ * up it retries for ever, with a backoff of 1, 2, 4 … 60 s. */
+#define MIDWAY_MAX_ATTEMPTS_NEVER_UP 3
+
 /* Tunnel1.State values. */
 #define MIDWAY_STATE_STARTING_SSH     "starting-ssh"
 #define MIDWAY_STATE_NEGOTIATING_PPP  "negotiating-ppp"
@@ -32,6 +39,7 @@ G_BEGIN_DECLS
 #define MIDWAY_REASON_ADDRESS_IN_USE         "address-in-use"
 #define MIDWAY_REASON_PEER_IS_SERVER         "peer-is-server"
 #define MIDWAY_REASON_DNS_OUTSIDE_TUNNEL     "dns-outside-tunnel"
+#define MIDWAY_REASON_NO_KERNEL_PPP          "no-kernel-ppp"
 
 /* Translated, for people: "The server’s host key has changed". Unknown codes
  * (a newer helper) get a generic sentence rather than NULL. */

@@ -263,6 +263,7 @@ midwayctl_cmd_status (int argc, char **argv, GError **error)
 typedef struct {
   GMainLoop *loop;
   gboolean   json;
+  gboolean   helper_running;  /* as last reported, or as found at the start */
   GError    *error;
 } Monitor;
 
@@ -415,8 +416,14 @@ on_monitor_owner_changed (GObject    *object,
                           gpointer    user_data)
 {
   g_autofree char *owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (object));
+  Monitor *monitor = user_data;
 
-  monitor_emit (user_data, owner != NULL ? "helper-started" : "helper-stopped", NULL, NULL, NULL, NULL);
+  /* The manager also notifies on its way to a new owner (none first,
+   * then the new one): only a real change is news. */
+  if ((owner != NULL) == monitor->helper_running)
+    return;
+  monitor->helper_running = owner != NULL;
+  monitor_emit (monitor, owner != NULL ? "helper-started" : "helper-stopped", NULL, NULL, NULL, NULL);
 }
 
 static void
@@ -454,6 +461,7 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
   g_autoptr(GDBusConnection) bus = NULL;
   g_autoptr(GDBusObjectManager) manager = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *owner = NULL;
   Monitor monitor = { 0 };
   guint int_id, term_id;
 
@@ -475,6 +483,8 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
   loop = g_main_loop_new (NULL, FALSE);
   monitor.loop = loop;
   monitor.json = json;
+  owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (manager));
+  monitor.helper_running = owner != NULL;
 
   g_signal_connect (manager, "object-added", G_CALLBACK (on_monitor_object_added), &monitor);
   g_signal_connect (manager, "object-removed", G_CALLBACK (on_monitor_object_removed), &monitor);

@@ -459,7 +459,7 @@ store_profile (MidwayProfile  *profile,
     {
       MidwayctlStored *stored = g_ptr_array_index (profiles, i);
       gboolean same_id = g_ascii_strcasecmp (midway_profile_get_id (stored->profile), id) == 0;
-      gboolean same_name = g_str_equal (midway_profile_get_name (stored->profile), name);
+      gboolean same_name = midway_profile_names_equal (midway_profile_get_name (stored->profile), name);
 
       if (!same_id && !same_name)
         continue;

@@ -281,6 +281,7 @@ typedef struct {
   const char         *display_name;
   char               *reported_state;
   gboolean            verbose;
+  gboolean            reconnect;
   gboolean            finished;
   guint               timeout_id;
   GError             *error;
@@ -459,10 +460,24 @@ on_up_timeout (gpointer user_data)
   UpWait *wait = user_data;
 
   wait->timeout_id = 0;
-  up_finish (wait, g_error_new (MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_TIMED_OUT,
-                                _("“%s” is not up yet; the tunnel keeps trying in the background "
-                                  "(see “midwayctl status”; “midwayctl down” stops it)"),
-                                wait->display_name));
+  /* Never up yet, so the helper gives it a few attempts, not for ever:
+   * say what it will really do. */
+  if (wait->reconnect)
+    up_finish (wait, g_error_new (MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_TIMED_OUT,
+                                  ngettext ("“%s” is not up yet; the tunnel goes on in the background, "
+                                            "and fails if %u attempt in all does not bring it up "
+                                            "(see “midwayctl status”; “midwayctl down” stops it)",
+                                            "“%s” is not up yet; the tunnel goes on in the background, "
+                                            "and fails if %u attempts in all do not bring it up "
+                                            "(see “midwayctl status”; “midwayctl down” stops it)",
+                                            MIDWAY_MAX_ATTEMPTS_NEVER_UP),
+                                  wait->display_name, (guint) MIDWAY_MAX_ATTEMPTS_NEVER_UP));
+  else
+    up_finish (wait, g_error_new (MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_TIMED_OUT,
+                                  _("“%s” is not up yet; its one attempt goes on in the background "
+                                    "and is not retried (reconnect=false) "
+                                    "(see “midwayctl status”; “midwayctl down” stops it)"),
+                                  wait->display_name));
   return G_SOURCE_REMOVE;
 }
 
@@ -556,6 +571,7 @@ midwayctl_cmd_up (int argc, char **argv, GError **error)
   wait.path = path;
   wait.display_name = display_name;
   wait.verbose = isatty (STDERR_FILENO);
+  wait.reconnect = midway_profile_get_reconnect (profile);
 
   added_id = g_signal_connect (manager, "object-added", G_CALLBACK (on_up_object_added), &wait);
   removed_id = g_signal_connect (manager, "object-removed", G_CALLBACK (on_up_object_removed), &wait);

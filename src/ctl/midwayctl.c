@@ -71,7 +71,7 @@ exit_status_text (void)
   g_string_append_printf (text, "  3  %s\n", _("invalid profile, no such profile, or it already exists"));
   g_string_append_printf (text, "  4  %s\n", _("not authorised"));
   g_string_append_printf (text, "  5  %s\n", _("the tunnel failed"));
-  g_string_append_printf (text, "  6  %s", _("timed out waiting (the tunnel keeps trying)"));
+  g_string_append_printf (text, "  6  %s", _("timed out waiting (the tunnel goes on in the background)"));
   return g_string_free (text, FALSE);
 }
 

@@ -9,7 +9,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "midway-reason.h"
 #include "midway-helper-diagnosis.h"
@@ -105,6 +108,13 @@ diagnose (const MidwayHelperAttempt *attempt,
       return MIDWAY_REASON_HELPER_ERROR;
     }
 
+  /* pppd found no PPP in the kernel (its ppp_available() check). */
+  if (attempt->pppd_status == MIDWAY_PPPD_EXIT_NO_KERNEL_SUPPORT)
+    {
+      *message = g_strdup ("pppd exit status 4: no PPP support in the kernel");
+      return MIDWAY_REASON_NO_KERNEL_PPP;
+    }
+
   /* pppd decided the peer was dead before ssh noticed anything. */
   if (attempt->pppd_status == MIDWAY_PPPD_EXIT_PEER_DEAD)
     {
@@ -178,4 +188,24 @@ midway_helper_diagnose (const MidwayHelperAttempt *attempt,
   reason = diagnose (attempt, &raw);
   *message = midway_text_sanitize_line (raw, MESSAGE_MAX_LENGTH);
   return reason;
+}
+
+gboolean
+midway_helper_kernel_has_ppp (const char  *device,
+                              char       **message)
+{
+  int fd = open (device, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  int saved = errno;
+
+  if (fd >= 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  if (saved != ENOENT && saved != ENODEV && saved != ENXIO)
+    return TRUE;
+
+  if (message != NULL)
+    *message = g_strdup_printf ("Couldn't open the %s device: %s", device, g_strerror (saved));
+  return FALSE;
 }

@@ -49,4 +49,10 @@ typedef struct {
 const char *midway_helper_diagnose (const MidwayHelperAttempt *attempt,
                                     char                     **message);
 
+/* FALSE, with pppd's own words in @message, when @device (/dev/ppp) shows
+ * that the kernel has no PPP: no node, or no driver behind it.  Any other
+ * failure to open it is left for pppd to report. */
+gboolean midway_helper_kernel_has_ppp (const char  *device,
+                                       char       **message);
+
 G_END_DECLS

@@ -47,10 +47,6 @@
 #define ATTEMPT_DEADLINE_S 60
 #define STATS_INTERVAL_S 2
 #define MAX_BACKOFF_S 60
-/* Before a tunnel has ever been up, a transient failure is probably a
- * mistake in the profile or an unreachable server: retry a little, then
- * let the user see it fail. */
-#define MAX_ATTEMPTS_NEVER_UP 3
 /* a link given up on for a new path is redone at once, but not
  * twice within this long: a path that keeps moving gets the backoff. */
 #define NETWORK_RETRY_GAP_S 5
@@ -533,7 +529,7 @@ attempt_finished (MidwayHelperTunnel *self)
   if (midway_profile_get_reconnect (self->profile) &&
       (self->network_reconnect ||
        (midway_reason_is_transient (reason) &&
-        (self->ever_up || self->failures < MAX_ATTEMPTS_NEVER_UP))))
+        (self->ever_up || self->failures < MIDWAY_MAX_ATTEMPTS_NEVER_UP))))
     {
       guint delay = self->failures == 0 ? 1 : MIN (MAX_BACKOFF_S, 1u << MIN (self->failures, 6u));
 
@@ -707,6 +703,7 @@ start_attempt (MidwayHelperTunnel *self,
   g_autofree char *tty_path = NULL;
   g_autofree char *known_hosts = NULL;
   g_autofree char *identity = NULL;
+  g_autofree char *no_ppp = NULL;
   g_auto(GStrv) pppd_argv = NULL;
   g_auto(GStrv) ssh_argv = NULL;
   g_auto(GStrv) ssh_env = NULL;
@@ -729,6 +726,16 @@ start_attempt (MidwayHelperTunnel *self,
   self->network_reconnect = FALSE;
   g_clear_pointer (&self->network_why, g_free);
   self->waiting_for_route = FALSE;
+
+  /* Before anything runs: pppd would only find this out after ssh had
+   * logged in to the server, and no retry can change the kernel. */
+  if (!midway_helper_kernel_has_ppp ("/dev/ppp", &no_ppp))
+    {
+      midway_helper_log_append (self->log, "helper", no_ppp);
+      set_state (self, MIDWAY_STATE_FAILED, MIDWAY_REASON_NO_KERNEL_PPP, no_ppp);
+      return TRUE;
+    }
+
   /* Before the path is recorded: it is the pinned one from now on. */
   if (self->block != NULL)
     midway_helper_block_apply (self->block);

@@ -127,8 +127,8 @@ valid_json() {
 }
 
 import_profile() {
-    local name=$1 host=$2 auth=$3
-    printf '[Midway Profile]\nname=%s\nhost=%s\nauth=%s\n' "$name" "$host" "$auth" >"$work/p.midway"
+    local name=$1 host=$2 auth=$3 extra=${4:-}
+    printf '[Midway Profile]\nname=%s\nhost=%s\nauth=%s\n%s' "$name" "$host" "$auth" "$extra" >"$work/p.midway"
     "$MIDWAYCTL" import "$work/p.midway" >/dev/null || echo "Bail out! could not import $name"
 }
 
@@ -136,6 +136,7 @@ import_profile Up up.test agent
 import_profile Fail fail.test agent
 import_profile Flaky flaky.test agent
 import_profile Slow slow.test agent
+import_profile SlowOnce slow.test agent $'reconnect=false\n'
 import_profile Denied denied.test agent
 import_profile Password up.test password
 
@@ -207,8 +208,16 @@ expect "up reports a reconnect and keeps waiting until the link is up" 0 \
     '[[ $err != *$'"'"'\033'"'"'* ]]'
 
 run up Slow --timeout 2
-expect "up gives up after --timeout with status 6 and says the tunnel keeps trying" 6 \
-    '[[ $err == *"keeps trying"* ]]'
+expect "up gives up after --timeout with status 6 and says the tunnel fails after 3 attempts" 6 \
+    '[[ $err == *"fails if 3 attempts in all do not bring it up"* ]]' \
+    '[[ $err != *"keeps trying"* ]]'
+
+# reconnect=false: the helper makes one attempt only, and up says so.
+run up SlowOnce --timeout 2
+expect "up of a profile with reconnect=false says its one attempt is not retried" 6 \
+    '[[ $err == *"one attempt goes on in the background and is not retried"* ]]'
+run down SlowOnce
+expect "down dismisses it" 0
 
 # The mock's slow.test waits with NextRetry 0, as the helper does when it
 # has no route to the server.
@@ -295,10 +304,22 @@ rc=$?
 out=$(cat "$work/monitor2.txt")
 expect "monitor reports the helper stopping" 0 '[[ $out == *"helper stopped"* ]]'
 
-# Lines reach a pipe as they happen, not when monitor exits.
+# A monitor started while no helper runs reports only that it started.
+timeout 30 "$MIDWAYCTL" monitor >"$work/monitor4.txt" 2>&1 &
+monitor_pid=$!
+monitor_listens "$work/monitor4.txt"
 "$MOCK_HELPER" &
 mock_pid=$!
 within 10 helper_running
+within 10 grep -q "helper started" "$work/monitor4.txt"
+kill -INT "$monitor_pid"
+wait "$monitor_pid"
+rc=$?
+out=$(cat "$work/monitor4.txt")
+expect "monitor reports a helper that starts as started, not stopped first" 0 \
+    '[[ $out == *"helper started"* ]]' '[[ $out != *"helper stopped"* ]]'
+
+# Lines reach a pipe as they happen, not when monitor exits.
 fifo=$work/fifo
 mkfifo "$fifo"
 timeout 30 "$MIDWAYCTL" monitor --json >"$fifo" 2>"$work/monitor3.err" &

@@ -293,6 +293,13 @@ expect "import refuses a second profile named Office with status 3" 3 \
 run import "$work/office.midway"
 expect "import refuses the same id again with status 3" 3 '[[ $err == *"already exists"* ]]'
 
+# Names are unique whatever their case.
+write_profile "$work/office3.midway" name=OFFICE host=third.example.com
+run import "$work/office3.midway"
+expect "import refuses OFFICE next to Office with status 3" 3 \
+    '[[ $err == *"named “OFFICE” already exists"* ]]' \
+    '[[ $(store_listing; cat "$store"/*) == "$before" ]]'
+
 run import --replace "$work/office2.midway"
 expect "import --replace replaces the profile of the same name" 0 \
     '[[ ! -e $stored ]]' \

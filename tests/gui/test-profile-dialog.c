@@ -404,6 +404,29 @@ test_dialog (void)
   g_assert_nonnull (midway_connection_list_find (list, copy_id));
   g_assert_cmpstr (midway_profile_get_id (midway_profile_editor_get_profile (editor)), ==, copy_id);
 
+  /* Names are unique whatever their case (midway_profile_names_equal()):
+   * a file of another id named "OFFICE" is refused and nothing written. */
+  {
+    g_autoptr(MidwayProfile) clash = midway_profile_new ();
+    g_autofree char *clash_path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "clash.midway", NULL);
+    g_autoptr(GFile) clash_file = g_file_new_for_path (clash_path);
+
+    g_assert_true (midway_profile_set_from_string (clash, MIDWAY_FIELD_NAME, "OFFICE", &error));
+    g_assert_true (midway_profile_set_from_string (clash, MIDWAY_FIELD_HOST, "other.example.org", &error));
+    g_assert_true (midway_profile_save (clash, clash_path, &error));
+    g_assert_false (midway_profile_dialog_import_file (dialog, clash_file, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+    g_clear_error (&error);
+    g_assert_cmpuint (count_files (), ==, 2);
+    g_assert_null (midway_connection_list_find (list, midway_profile_get_id (clash)));
+  }
+
+  /* A second copy of the same profile gets a name of its own. */
+  g_assert_true (midway_profile_dialog_select (dialog, midway_profile_get_id (saved)));
+  activate (dialog, "profiles.duplicate");
+  g_assert_cmpuint (count_files (), ==, 3);
+  g_assert_cmpstr (midway_profile_get_name (midway_profile_editor_get_profile (editor)), ==, "Office (copy 2)");
+
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 

@@ -68,6 +68,24 @@ not_busy (gpointer data)
   return !midway_server_dialog_is_busy (data);
 }
 
+/* Each test starts with no stored profile: an earlier test's "Office"
+ * would make this one's a second profile of that name, which is refused. */
+static void
+clear_store (void)
+{
+  g_autofree char *directory = midway_connection_list_dup_directory ();
+  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, name, NULL);
+
+      if (g_str_has_suffix (name, ".midway"))
+        g_assert_no_errno (g_unlink (path));
+    }
+}
+
 /* A profile for HOST:PORT signing in with AUTH (key-file: a key file
  * whose .pub exists), shown in a profiles dialog; the "Set Up Server…"
  * action saves it and opens the assistant. */
@@ -101,6 +119,7 @@ open_assistant_with (MidwayProfileDialog **dialog_out,
   g_assert_true (midway_profile_set_from_string (profile, "remote-address", "10.66.0.2", &error));
   g_assert_no_error (error);
 
+  clear_store ();
   g_assert_true (midway_connection_list_load (list, &error));
   dialog = midway_profile_dialog_new (NULL, list);
   midway_profile_editor_set_profile (midway_profile_dialog_get_editor (dialog), profile);

@@ -4,9 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "midway-reason.h"
 #include "midway-helper-diagnosis.h"
@@ -51,6 +53,11 @@ static const Case cases[] = {
     { .ssh_exited_first = TRUE, .ssh_status = 127, .pppd_status = 5,
       .ssh_stderr = "bash: line 1: pppd: command not found\n" },
     MIDWAY_REASON_REMOTE_PPPD_FAILED, "bash: line 1: pppd: command not found" },
+  /* pppd 2.4.9 on a kernel without ppp_generic: "This system lacks
+   * kernel support for PPP…", exit status 4; ssh is then terminated. */
+  { "no PPP in the kernel",
+    { .ssh_status = -1, .pppd_status = 4, .ssh_stderr = "Killed by signal 15.\n" },
+    MIDWAY_REASON_NO_KERNEL_PPP, NULL },
   { "LCP echo timeout",
     { .peer_seen = TRUE, .link_was_up = TRUE, .ssh_status = -1, .pppd_status = 15,
       .ssh_stderr = "Killed by signal 15.\n" },
@@ -143,6 +150,32 @@ test_long_line (void)
   g_assert_true (g_str_has_suffix (message, "…"));
 }
 
+/* A kernel without PPP is found before anything is spawned, and the
+ * tunnel fails once: the reason is never retried and has its own words. */
+static void
+test_kernel_without_ppp (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("midway-ppp-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "ppp", NULL);
+  g_autofree char *message = NULL;
+  g_autofree char *expected = g_strdup_printf ("Couldn't open the %s device: %s",
+                                               missing, g_strerror (ENOENT));
+
+  g_assert_nonnull (dir);
+  g_assert_false (midway_helper_kernel_has_ppp (missing, &message));
+  g_assert_cmpstr (message, ==, expected);
+  g_clear_pointer (&message, g_free);
+
+  /* a node that opens has a driver behind it */
+  g_assert_true (midway_helper_kernel_has_ppp ("/dev/null", &message));
+  g_assert_null (message);
+
+  g_assert_false (midway_reason_is_transient (MIDWAY_REASON_NO_KERNEL_PPP));
+  g_assert_cmpstr (midway_reason_describe (MIDWAY_REASON_NO_KERNEL_PPP), !=,
+                   midway_reason_describe ("no-such-reason"));
+  g_assert_no_errno (g_rmdir (dir));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -155,6 +188,7 @@ main (int argc, char **argv)
     }
 
   g_test_add_func ("/diagnosis/long line", test_long_line);
+  g_test_add_func ("/diagnosis/kernel without ppp", test_kernel_without_ppp);
 
   return g_test_run ();
 }

@@ -1801,6 +1801,19 @@ test_parse_network (void)
   g_assert_false (midway_profile_parse_network ("10.0.0.0/", &family, address, &prefix));
 }
 
+/* One rule for duplicate names, for the app and midwayctl alike. */
+static void
+test_names_equal (void)
+{
+  g_assert_true (midway_profile_names_equal ("Office", "Office"));
+  g_assert_true (midway_profile_names_equal ("Office", "office"));
+  g_assert_true (midway_profile_names_equal ("Büro", "BÜRO"));
+  /* precomposed ü and u + combining diaeresis */
+  g_assert_true (midway_profile_names_equal ("B\xc3\xbcro", "Bu\xcc\x88ro"));
+  g_assert_false (midway_profile_names_equal ("Office", "Office 2"));
+  g_assert_false (midway_profile_names_equal ("Office", "Offce"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1832,6 +1845,7 @@ main (int   argc,
   g_test_add_func ("/profile/parse-network", test_parse_network);
   g_test_add_func ("/profile/dns-reach", test_dns_reach);
   g_test_add_func ("/profile/remote-is-server", test_remote_is_server);
+  g_test_add_func ("/profile/names-equal", test_names_equal);
 
   return g_test_run ();
 }
