@@ -463,7 +463,6 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *owner = NULL;
   Monitor monitor = { 0 };
-  guint int_id, term_id;
 
   if (!midwayctl_parse_options (argc, argv, "", entries, 0, 0, NULL, error))
     return FALSE;
@@ -491,8 +490,8 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
   g_signal_connect (manager, "interface-proxy-signal", G_CALLBACK (on_monitor_signal), &monitor);
   g_signal_connect (manager, "notify::name-owner", G_CALLBACK (on_monitor_owner_changed), &monitor);
   g_signal_connect (bus, "closed", G_CALLBACK (on_monitor_bus_closed), &monitor);
-  int_id = g_unix_signal_add (SIGINT, on_monitor_quit_signal, &monitor);
-  term_id = g_unix_signal_add (SIGTERM, on_monitor_quit_signal, &monitor);
+  g_unix_signal_add (SIGINT, on_monitor_quit_signal, &monitor);
+  g_unix_signal_add (SIGTERM, on_monitor_quit_signal, &monitor);
 
   /* The manager's match rules went to the bus before its first call
    * returned, so from here on no change is missed: a script that starts
@@ -502,12 +501,13 @@ midwayctl_cmd_monitor (int argc, char **argv, GError **error)
 
   g_main_loop_run (loop);
 
-  g_source_remove (int_id);
-  g_source_remove (term_id);
-  /* Removing the sources puts back the default action, which would kill
-   * us with a second signal while we exit: timeout(1) sends one to its
-   * child and another to the child's process group, and an ASan build
-   * spends a while in its leak check at exit. */
+  /* From here on a second signal must not kill us while we exit: timeout(1)
+   * sends one to its child and another to the child's process group, and
+   * an ASan build spends a while in its leak check at exit.  GLib's sources
+   * stay: removing them would put back the default action, and a signal
+   * delivered to one of GLib's threads before we ignore it would kill us.
+   * sigaction is process-wide, so ignoring replaces GLib's handler in one
+   * step. */
   signal (SIGINT, SIG_IGN);
   signal (SIGTERM, SIG_IGN);
   g_signal_handlers_disconnect_by_data (manager, &monitor);
