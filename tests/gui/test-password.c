@@ -16,6 +16,7 @@
 #include "midway-password-prompt.h"
 #include "midway-secret-store.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 #define PASSWORD "correct horse battery"
@@ -43,24 +44,20 @@ save_profile_with (const char *name,
                    const char *auth,
                    const char *key_file)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, auth, &error));
-  if (key_file != NULL)
-    g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_KEY_FILE, key_file, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  if (key_file == NULL)
+    return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                     MIDWAY_FIELD_HOST, "vpn.example.org",
+                                     MIDWAY_FIELD_USER, "mwsrv",
+                                     MIDWAY_FIELD_AUTH, auth,
+                                     MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                     NULL);
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, auth,
+                                   MIDWAY_FIELD_KEY_FILE, key_file,
+                                   MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                   NULL);
 }
 
 static char *
@@ -97,15 +94,6 @@ on_handle_connect (MidwayHelper1         *helper,
   g_ptr_array_add (fixture->credentials, g_variant_ref (credentials));
   midway_helper1_complete_connect (helper, invocation, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1");
   return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
 }
 
 static MidwayPasswordPrompt *
@@ -192,7 +180,7 @@ static gboolean
 drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayPasswordPrompt *prompt = find_prompt ();
   GtkSwitch *office = window != NULL ? switch_of (window, fixture->office_id) : NULL;
   GtkSwitch *lab = window != NULL ? switch_of (window, fixture->lab_id) : NULL;

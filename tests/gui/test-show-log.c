@@ -13,6 +13,7 @@
 #include "midway-reason.h"
 #include "midway-tunnel-details.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 typedef struct {
   MidwayApplication *app;
@@ -26,22 +27,11 @@ typedef struct {
 static char *
 save_profile (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "agent", &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, "agent",
+                                   NULL);
 }
 
 static MidwayTunnel1 *
@@ -74,15 +64,6 @@ on_handle_get_log (MidwayTunnel1         *tunnel,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
 static char *
 log_text (MidwayTunnelDetails *details)
 {
@@ -102,7 +83,7 @@ drive (gpointer user_data)
   MidwayConnectionList *connections = midway_application_get_connections (fixture->app);
   MidwayConnection *office = midway_connection_list_find (connections, fixture->office_id);
   MidwayConnection *home = midway_connection_list_find (connections, fixture->home_id);
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayTunnelDetails *details = window != NULL ? midway_window_get_details (window) : NULL;
   g_autofree char *text = NULL;
 

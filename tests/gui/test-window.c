@@ -18,6 +18,7 @@
 #include "midway-connection-row.h"
 #include "midway-reason.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
 
@@ -25,35 +26,11 @@ static char *
 save_profile (const char *name,
               const char *host)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, host, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "agent", &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
-}
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, host,
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, "agent",
+                                   NULL);
 }
 
 static gboolean
@@ -116,45 +93,6 @@ record_connect (GSimpleAction *action,
 
   g_free (*requested);
   *requested = g_variant_dup_string (parameter, NULL);
-}
-
-/* With $MIDWAY_SCREENSHOT_DIR set, saves what the window shows, for the
- * README and for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (directory == NULL)
-    return;
-
-  /* A few frames, so that the widgets have been drawn once. */
-  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 static gboolean
@@ -222,7 +160,7 @@ test_list (void)
   gtk_window_present (GTK_WINDOW (window));
 
   midway_connection_list_watch_helper (list);
-  spin_until (has_tunnel, office);
+  midway_test_spin_until (has_tunnel, office, 10.0);
 
   /* Sorted by name; the state in words, with the addresses while up. */
   row = row_at (window, 0);
@@ -234,8 +172,8 @@ test_list (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "Connected — 198.51.100.2 ⇄ 198.51.100.1");
   g_assert_true (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
-  spin_until (is_mapped, window);
-  save_screenshot (GTK_WIDGET (window), "window.png");
+  midway_test_spin_until (is_mapped, window, 10.0);
+  midway_test_save_screenshot (GTK_WIDGET (window), "window.png");
 
   /* The toggle asks the application to connect, by profile id. */
   gtk_switch_set_active (find_switch (GTK_WIDGET (row_at (window, 0))), TRUE);
@@ -246,7 +184,7 @@ test_list (void)
   midway_tunnel1_set_state (tunnel, MIDWAY_STATE_FAILED);
   wait.connection = office;
   wait.state = MIDWAY_STATE_FAILED;
-  spin_until (has_state, &wait);
+  midway_test_spin_until (has_state, &wait, 10.0);
   row = row_at (window, 1);
   failed_status = g_strconcat ("Failed — ", midway_reason_describe (MIDWAY_REASON_SSH_AUTH_FAILED), NULL);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, failed_status);
@@ -254,7 +192,7 @@ test_list (void)
 
   /* The tunnel goes away: back to disconnected. */
   g_dbus_object_manager_server_unexport (server, TUNNEL_PATH);
-  spin_until (has_no_tunnel, office);
+  midway_test_spin_until (has_no_tunnel, office, 10.0);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_at (window, 1))), ==, "Disconnected");
 
   g_bus_unown_name (owner_id);
