@@ -179,12 +179,9 @@ test_details (void)
   static const char * const second_log[] = { "pppd: LCP terminated by peer", NULL };
   g_autofree char *office_id = save_profile ("Office");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
-  g_autoptr(MidwayObjectSkeleton) object = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *rx = NULL;
   g_autofree char *tx = NULL;
   g_autofree char *copied = NULL;
@@ -199,7 +196,6 @@ test_details (void)
   LabelWait label_wait;
   LogWait log_wait;
   guint calls;
-  guint owner_id;
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
@@ -207,14 +203,7 @@ test_details (void)
   g_assert_nonnull (office);
 
   /* The stand-in helper, with "Office" up for an hour and a bit. */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  stand_in = midway_test_helper_new ();
   tunnel = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel, office_id);
   midway_tunnel1_set_profile_name (tunnel, "Office");
@@ -230,12 +219,8 @@ test_details (void)
   midway_tunnel1_set_last_reason (tunnel, MIDWAY_REASON_NETWORK_CHANGED);
   midway_tunnel1_set_last_message (tunnel, "route to vpn.example.org changed");
   g_signal_connect (tunnel, "handle-get-log", G_CALLBACK (on_handle_get_log), &log);
-  object = midway_object_skeleton_new (TUNNEL_PATH);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
+  midway_test_helper_own_name (stand_in);
 
   window = midway_window_new (NULL, G_LIST_MODEL (list));
   details = midway_window_get_details (window);
@@ -355,7 +340,7 @@ test_details (void)
     g_main_context_iteration (NULL, TRUE);
 
   /* The tunnel gone: no log to read, said in words. */
-  g_dbus_object_manager_server_unexport (server, TUNNEL_PATH);
+  midway_test_helper_unexport_tunnel (stand_in, TUNNEL_PATH);
   midway_test_spin_until (has_no_tunnel, office, 10.0);
   label_wait.id = "state_value";
   label_wait.text = midway_state_describe (MIDWAY_STATE_STOPPED);
@@ -365,7 +350,7 @@ test_details (void)
   midway_test_spin_until (label_is, &label_wait, 10.0);
   g_assert_false (midway_tunnel_details_get_ticking (details));
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -107,21 +107,17 @@ test_list (void)
   g_autofree char *office_id = save_profile ("Office", "vpn.example.org");
   g_autofree char *home_id = save_profile ("Home", "home.example.net");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
-  g_autoptr(MidwayObjectSkeleton) object = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(GSimpleActionGroup) app_actions = g_simple_action_group_new ();
   g_autoptr(GSimpleAction) connect_action = g_simple_action_new ("connect", G_VARIANT_TYPE_STRING);
   g_autoptr(GError) error = NULL;
   g_autofree char *requested = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *failed_status = NULL;
   MidwayConnection *office;
   MidwayWindow *window;
   MidwayConnectionRow *row;
   StateWait wait;
-  guint owner_id;
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
@@ -130,14 +126,7 @@ test_list (void)
   g_assert_nonnull (office);
 
   /* The helper, with one tunnel of ours up for "Office". */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  stand_in = midway_test_helper_new ();
   tunnel = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel, office_id);
   midway_tunnel1_set_profile_name (tunnel, "Office");
@@ -146,12 +135,8 @@ test_list (void)
   midway_tunnel1_set_local_address (tunnel, "198.51.100.2");
   midway_tunnel1_set_remote_address (tunnel, "198.51.100.1");
   midway_tunnel1_set_interface (tunnel, "ppp0");
-  object = midway_object_skeleton_new (TUNNEL_PATH);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
+  midway_test_helper_own_name (stand_in);
 
   window = midway_window_new (NULL, G_LIST_MODEL (list));
   g_action_map_add_action (G_ACTION_MAP (app_actions), G_ACTION (connect_action));
@@ -191,11 +176,11 @@ test_list (void)
   g_assert_false (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
 
   /* The tunnel goes away: back to disconnected. */
-  g_dbus_object_manager_server_unexport (server, TUNNEL_PATH);
+  midway_test_helper_unexport_tunnel (stand_in, TUNNEL_PATH);
   midway_test_spin_until (has_no_tunnel, office, 10.0);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_at (window, 1))), ==, "Disconnected");
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

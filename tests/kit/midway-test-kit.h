@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "midway-profile.h"
+#include "midway-test-helper.h"
 
 G_BEGIN_DECLS
 
