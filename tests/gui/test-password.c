@@ -24,9 +24,6 @@
 
 typedef struct {
   MidwayApplication        *app;
-  GDBusConnection          *helper_bus;
-  GDBusObjectManagerServer *manager;
-  MidwayHelper1            *helper;
   MidwaySecretStore        *store;
   GAsyncResult             *lookup;
   GPtrArray                *credentials;  /* GVariant, one per Connect */
@@ -327,10 +324,8 @@ static void
 test_password (void)
 {
   Fixture fixture = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   char *argv[] = { (char *) "midway", NULL };
-  guint owner_id;
 
   g_assert_nonnull (g_getenv ("MIDWAY_TEST_KEYRING"));
   fixture.office_id = save_profile ("Office");
@@ -340,34 +335,18 @@ test_password (void)
   fixture.credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   fixture.store = midway_secret_store_new ();
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  fixture.helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                               G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                               G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                               NULL, NULL, &error);
-  g_assert_no_error (error);
-  fixture.manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  g_dbus_object_manager_server_set_connection (fixture.manager, fixture.helper_bus);
-  fixture.helper = midway_helper1_skeleton_new ();
-  g_signal_connect (fixture.helper, "handle-connect", G_CALLBACK (on_handle_connect), &fixture);
-  g_assert_true (g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (fixture.helper),
-                                                   fixture.helper_bus, MIDWAY_HELPER_OBJECT_PATH, &error));
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (fixture.helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  stand_in = midway_test_helper_new ();
+  g_signal_connect (midway_test_helper_get_helper1 (stand_in), "handle-connect",
+                    G_CALLBACK (on_handle_connect), &fixture);
+  midway_test_helper_own_name (stand_in);
 
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
   g_assert_true (fixture.done);
 
-  g_bus_unown_name (owner_id);
   g_clear_object (&fixture.app);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (fixture.helper));
-  g_clear_object (&fixture.helper);
-  g_clear_object (&fixture.manager);
-  g_clear_object (&fixture.helper_bus);
+  g_clear_object (&stand_in);
   g_clear_object (&fixture.store);
   g_ptr_array_unref (fixture.credentials);
   g_free (fixture.office_id);

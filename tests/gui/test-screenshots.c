@@ -384,24 +384,21 @@ test_screenshots (void)
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
   g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
   g_autoptr(MidwayTray) tray = NULL;
-  g_autoptr(GDBusConnection) helper_bus = NULL;
   g_autoptr(GDBusConnection) session_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
-  g_autoptr(MidwayObjectSkeleton) object = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(Image) empty_panel = NULL;
   g_autoptr(Image) with_item = NULL;
   g_autoptr(Image) with_menu = NULL;
   g_autoptr(Image) shot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *click_x = NULL;
   g_autofree char *click_y = NULL;
   Display *display;
   MidwayWindow *window;
   MidwayProfileDialog *dialog;
   Box item, menu, crop;
-  guint owner_id, filter_id;
+  guint filter_id;
 
   display = XOpenDisplay (NULL);
   g_assert_nonnull (display);
@@ -411,14 +408,7 @@ test_screenshots (void)
   g_assert_nonnull (midway_connection_list_find (list, dc_id));
 
   /* The helper, with "Home lab" up. */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  stand_in = midway_test_helper_new ();
   tunnel = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel, lab_id);
   midway_tunnel1_set_profile_name (tunnel, "Home lab");
@@ -428,12 +418,8 @@ test_screenshots (void)
   midway_tunnel1_set_remote_address (tunnel, "10.66.0.2");
   midway_tunnel1_set_interface (tunnel, "ppp0");
   midway_tunnel1_set_connected_since (tunnel, g_get_real_time () - (gint64) 3725 * G_USEC_PER_SEC);
-  object = midway_object_skeleton_new (TUNNEL_PATH);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
+  midway_test_helper_own_name (stand_in);
   midway_connection_list_watch_helper (list);
   midway_test_spin_until (has_tunnel, midway_connection_list_find (list, lab_id), 15.0);
 
@@ -508,7 +494,7 @@ test_screenshots (void)
   g_clear_pointer (&shot, image_free);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   XCloseDisplay (display);
 }
 
