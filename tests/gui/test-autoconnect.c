@@ -15,6 +15,7 @@
 #include "midway-state.h"
 #include "midway-tunnel-details.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
@@ -31,29 +32,10 @@ typedef struct {
 static char *
 save_profile (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
-}
-
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                   NULL);
 }
 
 static gboolean
@@ -70,7 +52,7 @@ static gboolean
 drive_switch (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayTunnelDetails *details = window != NULL ? midway_window_get_details (window) : NULL;
   GtkSwitch *toggle = details != NULL ? midway_tunnel_details_get_autoconnect_switch (details) : NULL;
   g_autoptr(MidwayAutostart) autostart = midway_autostart_new ();
@@ -171,13 +153,9 @@ static void
 test_at_login (void)
 {
   Fixture fixture = { 0 };
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) manager = NULL;
-  g_autoptr(MidwayHelper1) helper = midway_helper1_skeleton_new ();
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   char *argv[] = { (char *) "midway", (char *) "--" MIDWAY_HIDDEN_OPTION, NULL };
-  guint owner_id;
 
   fixture.lab_id = save_profile ("Lab");
   fixture.office_id = save_profile ("Office");
@@ -185,30 +163,18 @@ test_at_login (void)
   g_assert_true (midway_state_set_autoconnect (fixture.office_id, TRUE, &error));
   g_assert_no_error (error);
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  bus = g_dbus_connection_new_for_address_sync (address,
-                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                NULL, NULL, &error);
-  g_assert_no_error (error);
-  manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  g_dbus_object_manager_server_set_connection (manager, bus);
-  g_signal_connect (helper, "handle-connect", G_CALLBACK (on_handle_connect), &fixture);
-  g_assert_true (g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper), bus,
-                                                   MIDWAY_HELPER_OBJECT_PATH, &error));
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (bus, MIDWAY_HELPER_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE,
-                                           NULL, NULL, NULL, NULL);
+  stand_in = midway_test_helper_new ();
+  g_signal_connect (midway_test_helper_get_helper1 (stand_in), "handle-connect",
+                    G_CALLBACK (on_handle_connect), &fixture);
+  midway_test_helper_own_name (stand_in);
 
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive_login, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 2, argv), ==, 0);
   g_assert_true (fixture.done);
 
-  g_bus_unown_name (owner_id);
   g_clear_object (&fixture.app);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (helper));
+  g_clear_object (&stand_in);
   g_ptr_array_unref (fixture.connected);
   g_free (fixture.lab_id);
   g_free (fixture.office_id);

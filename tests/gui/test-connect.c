@@ -13,6 +13,7 @@
 #include "midway-connection-list.h"
 #include "midway-reason.h"
 #include "midway-secret-store.h"
+#include "midway-test-kit.h"
 
 static const char test_key[] =
   "-----BEGIN OPENSSH PRIVATE KEY-----\n"
@@ -65,8 +66,6 @@ save_profile (const char *auth)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
 
   midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, auth, &error);
   g_assert_no_error (error);
@@ -81,11 +80,7 @@ save_profile (const char *auth)
       midway_profile_set_from_string (profile, MIDWAY_FIELD_KEY_FILE, "/home/alice/.ssh/id_ed25519", &error);
       g_assert_no_error (error);
     }
-
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
+  midway_test_write_profile (profile);
   return g_steal_pointer (&profile);
 }
 

@@ -24,6 +24,7 @@
 #include "midway-host-key-fetcher.h"
 #include "midway-profile-editor.h"
 #include "midway-reason.h"
+#include "midway-test-kit.h"
 
 #define SSHD_PATH "/usr/sbin/sshd"
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
@@ -107,32 +108,6 @@ free_port (void)
   bound = g_socket_get_local_address (sock, &error);
   g_assert_no_error (error);
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static void
-spin_for (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer data)
-{
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 30.0);
-    }
 }
 
 /* A failed assertion aborts the test: its sshd must not outlive it. */
@@ -234,16 +209,6 @@ profile_path (MidwayProfile *profile)
   return g_build_filename (directory, name, NULL);
 }
 
-static void
-save (MidwayProfile *profile)
-{
-  g_autofree char *path = profile_path (profile);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 saved_host_key (MidwayProfile *profile)
 {
@@ -285,7 +250,7 @@ no_dialog_shown (gpointer data)
 static MidwayHostKeyDialog *
 wait_for_dialog (void)
 {
-  spin_until (dialog_shown, NULL);
+  midway_test_spin_until (dialog_shown, NULL, 30.0);
   return find_dialog ();
 }
 
@@ -319,7 +284,7 @@ respond (MidwayHostKeyDialog *dialog,
   button = find_button (GTK_WIDGET (dialog), label);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate (button));
-  spin_until (no_dialog_shown, NULL);
+  midway_test_spin_until (no_dialog_shown, NULL, 30.0);
 }
 
 static void
@@ -348,7 +313,7 @@ fetch (MidwayProfile  *profile,
 
   midway_host_key_fetcher_set_timeout (fetcher, timeout_s);
   midway_host_key_fetcher_fetch_async (fetcher, profile, NULL, store_result, &result);
-  spin_until (is_set, &result);
+  midway_test_spin_until (is_set, &result, 30.0);
   return midway_host_key_fetcher_fetch_finish (fetcher, result, error);
 }
 
@@ -460,7 +425,7 @@ test_editor (void)
   g_assert_cmpstr (midway_profile_get_host_key (midway_profile_editor_get_profile (editor)), ==, "");
 
   /* Trust and pin: the field holds the sshd's key. */
-  spin_until (is_sensitive, button);
+  midway_test_spin_until (is_sensitive, button, 30.0);
   g_assert_true (gtk_widget_activate (button));
   dialog = wait_for_dialog ();
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_PIN);
@@ -648,7 +613,7 @@ test_first_connect (void)
   const char *sent = NULL;
   MidwayHostKeyDialog *dialog;
 
-  save (profile);
+  midway_test_write_profile (profile);
   reload ();
   helper.fail_with = NULL;
   helper.n_connects = 0;
@@ -662,7 +627,7 @@ test_first_connect (void)
 
   /* Cancel: still nothing connected, nothing pinned. */
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_CANCEL);
-  spin_for (500);
+  midway_test_spin_for (500);
   g_assert_cmpuint (helper.n_connects, ==, 0);
   after_cancel = saved_host_key (profile);
   g_assert_cmpstr (after_cancel, ==, "");
@@ -672,7 +637,7 @@ test_first_connect (void)
   dialog = wait_for_dialog ();
   g_assert_cmpuint (helper.n_connects, ==, 0);
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_PIN);
-  spin_until (connected, GUINT_TO_POINTER (1));
+  midway_test_spin_until (connected, GUINT_TO_POINTER (1), 30.0);
   after_pin = saved_host_key (profile);
   g_assert_cmpstr (after_pin, ==, key_a.host_key);
   g_assert_true (g_variant_lookup (helper.connected_profile, MIDWAY_FIELD_HOST_KEY, "&s", &sent));
@@ -680,7 +645,7 @@ test_first_connect (void)
 
   /* Pinned now: the next connect asks nothing. */
   connect_action (profile);
-  spin_until (connected, GUINT_TO_POINTER (2));
+  midway_test_spin_until (connected, GUINT_TO_POINTER (2), 30.0);
   g_assert_null (find_dialog ());
 }
 
@@ -720,13 +685,13 @@ test_mismatch (void)
   MidwayHostKeyDialog *dialog;
   const char *body;
 
-  save (profile);
+  midway_test_write_profile (profile);
   reload ();
   helper.fail_with = MIDWAY_REASON_HOST_KEY_MISMATCH;
   helper.n_connects = 0;
 
   connect_action (profile);
-  spin_until (connected, GUINT_TO_POINTER (1));
+  midway_test_spin_until (connected, GUINT_TO_POINTER (1), 30.0);
 
   /* The loud error names both fingerprints and offers no re-pin. */
   dialog = wait_for_dialog ();
@@ -737,7 +702,7 @@ test_mismatch (void)
   g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), MIDWAY_HOST_KEY_RESPONSE_PIN));
 
   /* So does the failure notification. */
-  spin_until (notified_both, &wait);
+  midway_test_spin_until (notified_both, &wait, 30.0);
   g_assert_nonnull (strstr (wait.found, expected));
   g_free (wait.found);
 

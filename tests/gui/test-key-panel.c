@@ -17,6 +17,7 @@
 #include "midway-connection-list.h"
 #include "midway-profile-dialog.h"
 #include "midway-secret-store.h"
+#include "midway-test-kit-ui.h"
 
 #define PASSPHRASE "correct horse battery"
 
@@ -309,39 +310,6 @@ keygen_public_line (GBytes     *private_data,
   return line;
 }
 
-/* With MIDWAY_SCREENSHOT_DIR set, a PNG of @widget for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (directory == NULL)
-    return;
-  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 static const char *
 subtitle (AdwActionRow *row)
 {
@@ -448,8 +416,8 @@ test_key_panel (void)
                    "tunnel ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth");
   gtk_editable_set_text (GTK_EDITABLE (midway_profile_editor_get_row (editor, MIDWAY_FIELD_USER)), "mwsrv");
 
-  save_screenshot (GTK_WIDGET (panel), "key-panel.png");
-  save_screenshot (GTK_WIDGET (dialog), "key-panel-dialog.png");
+  midway_test_save_screenshot (GTK_WIDGET (panel), "key-panel.png");
+  midway_test_save_screenshot (GTK_WIDGET (dialog), "key-panel-dialog.png");
 
   /* Copy buttons put exactly those lines on the clipboard. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "key.copy-public", NULL));

@@ -13,12 +13,13 @@
 #include "midway-application.h"
 #include "midway-state.h"
 #include "midway-window.h"
+#include "midway-test-kit.h"
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
 typedef struct {
   MidwayApplication *app;
-  GDBusConnection   *bus;
+  GDBusConnection   *bus;        /* the stand-in helper's, borrowed */
   GPtrArray         *connected;  /* profile ids, one per Connect */
   char              *lab_id;
   char              *office_id;
@@ -30,20 +31,10 @@ typedef struct {
 static char *
 save_profile (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                   NULL);
 }
 
 static gboolean
@@ -123,15 +114,12 @@ static void
 test_last_used (void)
 {
   Fixture fixture = { 0 };
-  g_autoptr(GDBusObjectManagerServer) manager = NULL;
-  g_autoptr(MidwayHelper1) helper = midway_helper1_skeleton_new ();
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *state_path = midway_state_dup_path ();
   g_autofree char *state_dir = g_path_get_dirname (state_path);
   g_autofree char *state = NULL;
   char *argv[] = { (char *) "midway", NULL };
-  guint owner_id;
 
   fixture.lab_id = save_profile ("Lab");
   fixture.office_id = save_profile ("Office");
@@ -143,31 +131,19 @@ test_last_used (void)
   g_assert_true (g_file_set_contents (state_path, state, -1, &error));
   g_assert_no_error (error);
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  fixture.bus = g_dbus_connection_new_for_address_sync (address,
-                                                        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                        G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                        NULL, NULL, &error);
-  g_assert_no_error (error);
-  manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  g_dbus_object_manager_server_set_connection (manager, fixture.bus);
-  g_signal_connect (helper, "handle-connect", G_CALLBACK (on_handle_connect), &fixture);
-  g_assert_true (g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper), fixture.bus,
-                                                   MIDWAY_HELPER_OBJECT_PATH, &error));
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (fixture.bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  stand_in = midway_test_helper_new ();
+  fixture.bus = midway_test_helper_get_connection (stand_in);
+  g_signal_connect (midway_test_helper_get_helper1 (stand_in), "handle-connect",
+                    G_CALLBACK (on_handle_connect), &fixture);
+  midway_test_helper_own_name (stand_in);
 
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
   g_assert_true (fixture.done);
 
-  g_bus_unown_name (owner_id);
   g_clear_object (&fixture.app);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (helper));
-  g_clear_object (&fixture.bus);
+  g_clear_object (&stand_in);
   g_ptr_array_unref (fixture.connected);
   g_free (fixture.lab_id);
   g_free (fixture.office_id);

@@ -16,6 +16,7 @@
 #include "midway-password-prompt.h"
 #include "midway-secret-store.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 #define PASSWORD "correct horse battery"
@@ -23,9 +24,6 @@
 
 typedef struct {
   MidwayApplication        *app;
-  GDBusConnection          *helper_bus;
-  GDBusObjectManagerServer *manager;
-  MidwayHelper1            *helper;
   MidwaySecretStore        *store;
   GAsyncResult             *lookup;
   GPtrArray                *credentials;  /* GVariant, one per Connect */
@@ -43,24 +41,20 @@ save_profile_with (const char *name,
                    const char *auth,
                    const char *key_file)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, auth, &error));
-  if (key_file != NULL)
-    g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_KEY_FILE, key_file, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  if (key_file == NULL)
+    return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                     MIDWAY_FIELD_HOST, "vpn.example.org",
+                                     MIDWAY_FIELD_USER, "mwsrv",
+                                     MIDWAY_FIELD_AUTH, auth,
+                                     MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                     NULL);
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, auth,
+                                   MIDWAY_FIELD_KEY_FILE, key_file,
+                                   MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                   NULL);
 }
 
 static char *
@@ -97,15 +91,6 @@ on_handle_connect (MidwayHelper1         *helper,
   g_ptr_array_add (fixture->credentials, g_variant_ref (credentials));
   midway_helper1_complete_connect (helper, invocation, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1");
   return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
 }
 
 static MidwayPasswordPrompt *
@@ -192,7 +177,7 @@ static gboolean
 drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayPasswordPrompt *prompt = find_prompt ();
   GtkSwitch *office = window != NULL ? switch_of (window, fixture->office_id) : NULL;
   GtkSwitch *lab = window != NULL ? switch_of (window, fixture->lab_id) : NULL;
@@ -339,10 +324,8 @@ static void
 test_password (void)
 {
   Fixture fixture = { 0 };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   char *argv[] = { (char *) "midway", NULL };
-  guint owner_id;
 
   g_assert_nonnull (g_getenv ("MIDWAY_TEST_KEYRING"));
   fixture.office_id = save_profile ("Office");
@@ -352,34 +335,18 @@ test_password (void)
   fixture.credentials = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
   fixture.store = midway_secret_store_new ();
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  fixture.helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                               G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                               G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                               NULL, NULL, &error);
-  g_assert_no_error (error);
-  fixture.manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  g_dbus_object_manager_server_set_connection (fixture.manager, fixture.helper_bus);
-  fixture.helper = midway_helper1_skeleton_new ();
-  g_signal_connect (fixture.helper, "handle-connect", G_CALLBACK (on_handle_connect), &fixture);
-  g_assert_true (g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (fixture.helper),
-                                                   fixture.helper_bus, MIDWAY_HELPER_OBJECT_PATH, &error));
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (fixture.helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  stand_in = midway_test_helper_new ();
+  g_signal_connect (midway_test_helper_get_helper1 (stand_in), "handle-connect",
+                    G_CALLBACK (on_handle_connect), &fixture);
+  midway_test_helper_own_name (stand_in);
 
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
   g_assert_true (fixture.done);
 
-  g_bus_unown_name (owner_id);
   g_clear_object (&fixture.app);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (fixture.helper));
-  g_clear_object (&fixture.helper);
-  g_clear_object (&fixture.manager);
-  g_clear_object (&fixture.helper_bus);
+  g_clear_object (&stand_in);
   g_clear_object (&fixture.store);
   g_ptr_array_unref (fixture.credentials);
   g_free (fixture.office_id);

@@ -13,6 +13,7 @@
 
 #include "midway-connection-list.h"
 #include "midway-profile-dialog.h"
+#include "midway-test-kit-ui.h"
 
 static char *
 path_for (const char *id)
@@ -189,38 +190,6 @@ assert_saved_equal (MidwayProfile *expected)
 }
 
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (directory == NULL)
-    return;
-  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 test_dialog (void)
 {
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
@@ -364,7 +333,7 @@ test_dialog (void)
   assert_saved_equal (saved);
   connection = midway_connection_list_find (list, midway_profile_get_id (saved));
   g_assert_cmpuint (midway_profile_get_mtu (midway_connection_get_profile (connection)), ==, 1400);
-  save_screenshot (GTK_WIDGET (dialog), "profiles-dialog.png");
+  midway_test_save_screenshot (GTK_WIDGET (dialog), "profiles-dialog.png");
 
   /* Duplicated: a profile of its own, the rest equal. */
   activate (dialog, "profiles.duplicate");
@@ -435,19 +404,9 @@ test_dialog (void)
 static char *
 store (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = path_for (midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   NULL);
 }
 
 static guint

@@ -11,6 +11,7 @@
 #include "midway-connection-row.h"
 #include "midway-profile-dialog.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 typedef struct {
   MidwayApplication *app;
@@ -20,15 +21,6 @@ typedef struct {
   guint              polls;
   gboolean           done;
 } Fixture;
-
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
 
 static MidwayProfileDialog *
 find_profiles (MidwayApplication *app)
@@ -77,7 +69,7 @@ static gboolean
 drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayProfileDialog *profiles = find_profiles (fixture->app);
   g_autofree char *names = window != NULL ? row_names (window) : NULL;
 
@@ -126,8 +118,6 @@ test_follows_files (void)
   Fixture fixture = { 0 };
   g_autoptr(MidwayProfile) alpha = midway_profile_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
   char *argv[] = { (char *) "midway", NULL };
 
   fixture.midwayctl = g_getenv ("MIDWAY_TEST_MIDWAYCTL");
@@ -135,10 +125,7 @@ test_follows_files (void)
   g_assert_true (midway_profile_set_from_string (alpha, MIDWAY_FIELD_NAME, "Alpha", &error));
   g_assert_true (midway_profile_set_from_string (alpha, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (alpha));
-  g_assert_true (midway_profile_save (alpha, path, &error));
-  g_assert_no_error (error);
+  midway_test_write_profile (alpha);
   fixture.import_path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "beta.midway", NULL);
   g_assert_true (g_file_set_contents (fixture.import_path, "[Midway Profile]\nname=Beta\nhost=lab.example.net\n",
                                       -1, &error));

@@ -14,6 +14,7 @@
 #include "midway-connection-row.h"
 #include "midway-error.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 /* Any valid key: pinned, so Connect goes straight to the helper. */
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
@@ -34,20 +35,10 @@ typedef struct {
 static char *
 save_profile (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST_KEY, HOST_KEY, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_HOST_KEY, HOST_KEY,
+                                   NULL);
 }
 
 static GDBusConnection *
@@ -118,15 +109,6 @@ on_handle_connect (MidwayHelper1         *helper,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
 static GtkSwitch *
 find_switch (GtkWidget *widget)
 {
@@ -179,7 +161,7 @@ static gboolean
 drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   GtkListBoxRow *row = window != NULL ? gtk_list_box_get_row_at_index (midway_window_get_list (window), 0) : NULL;
   GtkSwitch *toggle = row != NULL ? find_switch (GTK_WIDGET (row)) : NULL;
   g_autoptr(GVariant) notify = NULL;

@@ -28,6 +28,7 @@
 #include "midway-reason.h"
 #include "midway-tray.h"
 #include "midway-window.h"
+#include "midway-test-kit.h"
 
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
 
@@ -40,19 +41,6 @@ spin_for (double seconds)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
-    }
-}
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 15.0);
     }
 }
 
@@ -323,33 +311,6 @@ count_menu_calls (GDBusConnection *connection,
   return message;
 }
 
-/* @first: key, value, key, value..., NULL. */
-static char *
-save_profile (const char *first,
-              ...)
-{
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-  va_list args;
-
-  va_start (args, first);
-  for (const char *key = first; key != NULL; key = va_arg (args, const char *))
-    {
-      const char *value = va_arg (args, const char *);
-
-      g_assert_true (midway_profile_set_from_string (profile, key, value, &error));
-      g_assert_no_error (error);
-    }
-  va_end (args);
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
-}
-
 static void
 run (const char *first,
      ...)
@@ -411,36 +372,33 @@ wait_for_change (Display     *display,
 static void
 test_screenshots (void)
 {
-  g_autofree char *office_id = save_profile (MIDWAY_FIELD_NAME, "Office", MIDWAY_FIELD_HOST, "vpn.example.org",
-                                             MIDWAY_FIELD_USER, "alice", MIDWAY_FIELD_AUTH, "key-file",
-                                             MIDWAY_FIELD_KEY_FILE, "/home/alice/.ssh/id_ed25519",
-                                             MIDWAY_FIELD_DNS_SEARCH, "corp.example.org", NULL);
-  g_autofree char *lab_id = save_profile (MIDWAY_FIELD_NAME, "Home lab", MIDWAY_FIELD_HOST, "lab.example.net",
-                                          MIDWAY_FIELD_USER, "alice", MIDWAY_FIELD_LOCAL_ADDRESS, "10.66.0.1",
-                                          MIDWAY_FIELD_REMOTE_ADDRESS, "10.66.0.2", NULL);
-  g_autofree char *dc_id = save_profile (MIDWAY_FIELD_NAME, "Datacenter", MIDWAY_FIELD_HOST, "203.0.113.10",
-                                         MIDWAY_FIELD_USER, "ops", MIDWAY_FIELD_AUTH, "password", NULL);
+  g_autofree char *office_id = midway_test_save_profile (MIDWAY_FIELD_NAME, "Office", MIDWAY_FIELD_HOST, "vpn.example.org",
+                                                         MIDWAY_FIELD_USER, "alice", MIDWAY_FIELD_AUTH, "key-file",
+                                                         MIDWAY_FIELD_KEY_FILE, "/home/alice/.ssh/id_ed25519",
+                                                         MIDWAY_FIELD_DNS_SEARCH, "corp.example.org", NULL);
+  g_autofree char *lab_id = midway_test_save_profile (MIDWAY_FIELD_NAME, "Home lab", MIDWAY_FIELD_HOST, "lab.example.net",
+                                                      MIDWAY_FIELD_USER, "alice", MIDWAY_FIELD_LOCAL_ADDRESS, "10.66.0.1",
+                                                      MIDWAY_FIELD_REMOTE_ADDRESS, "10.66.0.2", NULL);
+  g_autofree char *dc_id = midway_test_save_profile (MIDWAY_FIELD_NAME, "Datacenter", MIDWAY_FIELD_HOST, "203.0.113.10",
+                                                     MIDWAY_FIELD_USER, "ops", MIDWAY_FIELD_AUTH, "password", NULL);
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
   g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
   g_autoptr(MidwayTray) tray = NULL;
-  g_autoptr(GDBusConnection) helper_bus = NULL;
   g_autoptr(GDBusConnection) session_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
-  g_autoptr(MidwayObjectSkeleton) object = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(Image) empty_panel = NULL;
   g_autoptr(Image) with_item = NULL;
   g_autoptr(Image) with_menu = NULL;
   g_autoptr(Image) shot = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *click_x = NULL;
   g_autofree char *click_y = NULL;
   Display *display;
   MidwayWindow *window;
   MidwayProfileDialog *dialog;
   Box item, menu, crop;
-  guint owner_id, filter_id;
+  guint filter_id;
 
   display = XOpenDisplay (NULL);
   g_assert_nonnull (display);
@@ -450,14 +408,7 @@ test_screenshots (void)
   g_assert_nonnull (midway_connection_list_find (list, dc_id));
 
   /* The helper, with "Home lab" up. */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  stand_in = midway_test_helper_new ();
   tunnel = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel, lab_id);
   midway_tunnel1_set_profile_name (tunnel, "Home lab");
@@ -467,20 +418,16 @@ test_screenshots (void)
   midway_tunnel1_set_remote_address (tunnel, "10.66.0.2");
   midway_tunnel1_set_interface (tunnel, "ppp0");
   midway_tunnel1_set_connected_since (tunnel, g_get_real_time () - (gint64) 3725 * G_USEC_PER_SEC);
-  object = midway_object_skeleton_new (TUNNEL_PATH);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
+  midway_test_helper_own_name (stand_in);
   midway_connection_list_watch_helper (list);
-  spin_until (has_tunnel, midway_connection_list_find (list, lab_id));
+  midway_test_spin_until (has_tunnel, midway_connection_list_find (list, lab_id), 15.0);
 
   /* The tray item: where it appears on the panel is where to click. */
   spin_for (0.5);
   empty_panel = capture_root (display);
   tray = midway_tray_new (G_LIST_MODEL (list), G_ACTION_GROUP (actions));
-  spin_until (has_host, tray);
+  midway_test_spin_until (has_host, tray, 15.0);
   with_item = wait_for_change (display, empty_panel, 0, 0, &item);
   g_test_message ("tray item at %d,%d-%d,%d", item.x0, item.y0, item.x1, item.y1);
   g_assert_cmpint (item.x1 - item.x0, <=, 64);
@@ -525,7 +472,7 @@ test_screenshots (void)
     gtk_widget_insert_action_group (GTK_WIDGET (window), "app", G_ACTION_GROUP (actions));
   }
   gtk_window_present (GTK_WINDOW (window));
-  spin_until (is_mapped, window);
+  midway_test_spin_until (is_mapped, window, 15.0);
   shot = capture_widget (GTK_WIDGET (window));
   g_assert_cmpint (shot->width, >=, 300);
   g_assert_cmpint (shot->height, >=, 200);
@@ -538,7 +485,7 @@ test_screenshots (void)
   dialog = midway_profile_dialog_new (NULL, list);
   g_assert_true (midway_profile_dialog_select (dialog, office_id));
   gtk_window_present (GTK_WINDOW (dialog));
-  spin_until (is_mapped, dialog);
+  midway_test_spin_until (is_mapped, dialog, 15.0);
   shot = capture_widget (GTK_WIDGET (dialog));
   g_assert_cmpint (shot->width, >=, 500);
   g_assert_cmpint (shot->height, >=, 300);
@@ -547,7 +494,7 @@ test_screenshots (void)
   g_clear_pointer (&shot, image_free);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   XCloseDisplay (display);
 }
 

@@ -13,6 +13,7 @@
 #include "midway-reason.h"
 #include "midway-tunnel-details.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 typedef struct {
   MidwayApplication *app;
@@ -26,31 +27,19 @@ typedef struct {
 static char *
 save_profile (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "agent", &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, "agent",
+                                   NULL);
 }
 
 static MidwayTunnel1 *
-export_tunnel (GDBusObjectManagerServer *server,
-               const char               *path,
-               const char               *profile_id,
-               const char               *state)
+export_tunnel (MidwayTestHelper *stand_in,
+               const char       *path,
+               const char       *profile_id,
+               const char       *state)
 {
-  g_autoptr(MidwayObjectSkeleton) object = midway_object_skeleton_new (path);
   MidwayTunnel1 *tunnel = midway_tunnel1_skeleton_new ();
 
   midway_tunnel1_set_profile_id (tunnel, profile_id);
@@ -58,8 +47,7 @@ export_tunnel (GDBusObjectManagerServer *server,
   midway_tunnel1_set_state (tunnel, state);
   if (g_str_equal (state, MIDWAY_STATE_FAILED))
     midway_tunnel1_set_last_reason (tunnel, MIDWAY_REASON_SSH_AUTH_FAILED);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
+  midway_test_helper_export_tunnel (stand_in, path, tunnel);
   return tunnel;
 }
 
@@ -72,15 +60,6 @@ on_handle_get_log (MidwayTunnel1         *tunnel,
 
   midway_tunnel1_complete_get_log (tunnel, invocation, lines);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
 }
 
 static char *
@@ -102,7 +81,7 @@ drive (gpointer user_data)
   MidwayConnectionList *connections = midway_application_get_connections (fixture->app);
   MidwayConnection *office = midway_connection_list_find (connections, fixture->office_id);
   MidwayConnection *home = midway_connection_list_find (connections, fixture->home_id);
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayTunnelDetails *details = window != NULL ? midway_window_get_details (window) : NULL;
   g_autofree char *text = NULL;
 
@@ -142,42 +121,29 @@ static void
 test_show_log (void)
 {
   Fixture fixture = { 0 };
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) home_tunnel = NULL;
   g_autoptr(MidwayTunnel1) office_tunnel = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   char *argv[] = { (char *) "midway", NULL };
-  guint owner_id;
 
   fixture.home_id = save_profile ("Home");
   fixture.office_id = save_profile ("Office");
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  home_tunnel = export_tunnel (server, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1", fixture.home_id, MIDWAY_STATE_UP);
-  office_tunnel = export_tunnel (server, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/2", fixture.office_id,
+  stand_in = midway_test_helper_new ();
+  home_tunnel = export_tunnel (stand_in, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1", fixture.home_id, MIDWAY_STATE_UP);
+  office_tunnel = export_tunnel (stand_in, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/2", fixture.office_id,
                                  MIDWAY_STATE_FAILED);
   g_signal_connect (home_tunnel, "handle-get-log", G_CALLBACK (on_handle_get_log), (gpointer) "pppd: up");
   g_signal_connect (office_tunnel, "handle-get-log", G_CALLBACK (on_handle_get_log),
                     (gpointer) "ssh: Permission denied (publickey)");
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_own_name (stand_in);
 
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
   g_assert_true (fixture.done);
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   g_clear_object (&fixture.app);
   g_free (fixture.home_id);
   g_free (fixture.office_id);

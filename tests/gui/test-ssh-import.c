@@ -17,6 +17,7 @@
 #include "midway-connection-row.h"
 #include "midway-profile-dialog.h"
 #include "midway-ssh-import-dialog.h"
+#include "midway-test-kit-ui.h"
 
 #define SSH_CONFIG \
   "# written by test-ssh-import\n" \
@@ -130,38 +131,6 @@ list_box_shows (GtkListBox *box,
   return FALSE;
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (directory == NULL)
-    return;
-  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 static char *
 ssh_config_path (void)
 {
@@ -202,8 +171,6 @@ test_import (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *path = ssh_config_path ();
   g_autofree char *ssh_dir = g_path_get_dirname (path);
-  g_autofree char *profiles_dir = midway_connection_list_dup_directory ();
-  g_autofree char *existing_path = NULL;
   g_autofree char *key = NULL;
   MidwaySshImportDialog *import_dialog;
   MidwayProfileDialog *dialog;
@@ -220,10 +187,8 @@ test_import (void)
   g_assert_true (midway_profile_set_from_string (existing, MIDWAY_FIELD_HOST, "old.example.com", &error));
   g_assert_true (midway_profile_set_from_string (existing, MIDWAY_FIELD_USER, "bob", &error));
   g_assert_true (midway_profile_set_from_string (existing, MIDWAY_FIELD_PORT, "2200", &error));
-  g_assert_cmpint (g_mkdir_with_parents (profiles_dir, 0700), ==, 0);
-  existing_path = g_strconcat (profiles_dir, "/", midway_profile_get_id (existing), ".midway", NULL);
-  g_assert_true (midway_profile_save (existing, existing_path, &error));
   g_assert_no_error (error);
+  midway_test_write_profile (existing);
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
@@ -268,7 +233,7 @@ test_import (void)
   gtk_widget_activate (GTK_WIDGET (midway_ssh_import_dialog_get_row (import_dialog, "office")));
   g_assert_true (gtk_check_button_get_active (midway_ssh_import_dialog_get_check (import_dialog, "office")));
   gtk_check_button_set_active (midway_ssh_import_dialog_get_check (import_dialog, "lab"), TRUE);
-  save_screenshot (GTK_WIDGET (import_dialog), "ssh-import-dialog.png");
+  midway_test_save_screenshot (GTK_WIDGET (import_dialog), "ssh-import-dialog.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (import_dialog), "ssh-import.import", NULL));
 
   /* The import dialog is gone, the files are there. */

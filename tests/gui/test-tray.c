@@ -11,6 +11,7 @@
 
 #include "midway-connection.h"
 #include "midway-tray.h"
+#include "midway-test-kit.h"
 
 typedef struct {
   GPtrArray *activated;  /* "name" or "name:target" */
@@ -35,19 +36,6 @@ record_left_click (MidwayTray *tray,
                    gpointer    user_data)
 {
   g_ptr_array_add (((Recorder *) user_data)->activated, g_strdup ("left-click"));
-}
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 15.0);
-    }
 }
 
 static gboolean
@@ -104,7 +92,7 @@ call (GDBusConnection *bus,
   /* Asynchronously: the item and the menu answer from this thread. */
   g_dbus_connection_call (bus, name, path, interface, method, parameters, NULL,
                           G_DBUS_CALL_FLAGS_NONE, 10000, NULL, store_result, &result);
-  spin_until (result_ready, &result);
+  midway_test_spin_until (result_ready, &result, 15.0);
   reply = g_dbus_connection_call_finish (bus, result, &error);
   g_assert_no_error (error);
   return reply;
@@ -182,7 +170,7 @@ test_tray (void)
   g_list_store_append (connections, office);
 
   tray = midway_tray_new (G_LIST_MODEL (connections), G_ACTION_GROUP (actions));
-  spin_until (has_host, tray);
+  midway_test_spin_until (has_host, tray, 15.0);
 
   /* The panel's watcher lists the item by its bus name. */
   address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
@@ -239,7 +227,7 @@ test_tray (void)
                                  name_arg, "--dbus-object=/MenuBar", NULL);
       g_assert_no_error (error);
       g_subprocess_communicate_utf8_async (dumper, NULL, NULL, store_result, &dumped);
-      spin_until (result_ready, &dumped);
+      midway_test_spin_until (result_ready, &dumped, 15.0);
       g_subprocess_communicate_utf8_finish (dumper, dumped, &dump, NULL, &error);
       g_assert_no_error (error);
     }
@@ -271,7 +259,7 @@ test_tray (void)
   reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
                 "Event", g_variant_new ("(isvu)", office_id, "clicked", g_variant_new_int32 (0), 0u));
   g_clear_pointer (&reply, g_variant_unref);
-  spin_until (recorded, &recorder);
+  midway_test_spin_until (recorded, &recorder, 15.0);
   g_assert_cmpuint (recorder.activated->len, ==, 1);
   expected = g_strconcat ("connect:", midway_connection_get_id (office), NULL);
   g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, expected);
@@ -281,7 +269,7 @@ test_tray (void)
                 "EventGroup",
                 g_variant_new_parsed ("([(%i, 'clicked', <0>, uint32 0)],)", quit_id));
   g_clear_pointer (&reply, g_variant_unref);
-  spin_until (recorded, &recorder);
+  midway_test_spin_until (recorded, &recorder, 15.0);
   g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "quit");
 
   /* Activate, as a host sends it on a left click. */
@@ -290,7 +278,7 @@ test_tray (void)
   reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
                 "Activate", g_variant_new ("(ii)", 10, 10));
   g_clear_pointer (&reply, g_variant_unref);
-  spin_until (recorded, &recorder);
+  midway_test_spin_until (recorded, &recorder, 15.0);
   g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "left-click");
   g_signal_handlers_disconnect_by_data (tray, &recorder);
 
@@ -304,7 +292,7 @@ test_tray (void)
   reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
                 "SecondaryActivate", g_variant_new ("(ii)", 10, 10));
   g_clear_pointer (&reply, g_variant_unref);
-  spin_until (recorded, &recorder);
+  midway_test_spin_until (recorded, &recorder, 15.0);
   g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "show-window");
   {
     g_autofree char *token = midway_tray_take_activation_token (tray);

@@ -15,6 +15,7 @@
 #include "midway-reason.h"
 #include "midway-tunnel-details.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
 /* An uptime of 1:02:03 when the page first shows. */
@@ -38,46 +39,11 @@ on_handle_get_log (MidwayTunnel1         *tunnel,
 static char *
 save_profile (const char *name)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "agent", &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
-}
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
-}
-
-/* Runs the loop for a while, whatever happens. */
-static void
-spin_for (guint ms)
-{
-  for (gint64 end = g_get_monotonic_time () + ms * 1000; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, "vpn.example.org",
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, "agent",
+                                   NULL);
 }
 
 static gboolean
@@ -201,37 +167,6 @@ is_set (gpointer data)
   return *(char **) data != NULL;
 }
 
-/* With $MIDWAY_SCREENSHOT_DIR set, saves what the window shows, for a
- * person to look at (as test-window.c does). */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (directory == NULL)
-    return;
-
-  spin_for (500);  /* drawn once */
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 static void
 test_details (void)
 {
@@ -244,12 +179,9 @@ test_details (void)
   static const char * const second_log[] = { "pppd: LCP terminated by peer", NULL };
   g_autofree char *office_id = save_profile ("Office");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
-  g_autoptr(MidwayObjectSkeleton) object = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *rx = NULL;
   g_autofree char *tx = NULL;
   g_autofree char *copied = NULL;
@@ -264,7 +196,6 @@ test_details (void)
   LabelWait label_wait;
   LogWait log_wait;
   guint calls;
-  guint owner_id;
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
@@ -272,14 +203,7 @@ test_details (void)
   g_assert_nonnull (office);
 
   /* The stand-in helper, with "Office" up for an hour and a bit. */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  stand_in = midway_test_helper_new ();
   tunnel = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel, office_id);
   midway_tunnel1_set_profile_name (tunnel, "Office");
@@ -295,19 +219,15 @@ test_details (void)
   midway_tunnel1_set_last_reason (tunnel, MIDWAY_REASON_NETWORK_CHANGED);
   midway_tunnel1_set_last_message (tunnel, "route to vpn.example.org changed");
   g_signal_connect (tunnel, "handle-get-log", G_CALLBACK (on_handle_get_log), &log);
-  object = midway_object_skeleton_new (TUNNEL_PATH);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
+  midway_test_helper_own_name (stand_in);
 
   window = midway_window_new (NULL, G_LIST_MODEL (list));
   details = midway_window_get_details (window);
   gtk_window_present (GTK_WINDOW (window));
   midway_connection_list_watch_helper (list);
-  spin_until (has_tunnel, office);
-  spin_until (is_mapped, window);
+  midway_test_spin_until (has_tunnel, office, 10.0);
+  midway_test_spin_until (is_mapped, window, 10.0);
 
   /* Hidden behind the list: no clock runs. */
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (details)));
@@ -317,7 +237,7 @@ test_details (void)
   row = gtk_list_box_get_row_at_index (midway_window_get_list (window), 0);
   g_assert_true (MIDWAY_IS_CONNECTION_ROW (row));
   gtk_widget_activate (GTK_WIDGET (row));
-  spin_until (is_mapped, details);
+  midway_test_spin_until (is_mapped, details, 10.0);
   g_assert_true (midway_tunnel_details_get_connection (details) == office);
 
   g_assert_cmpstr (value_text (details, "state_value"), ==, midway_state_describe (MIDWAY_STATE_UP));
@@ -340,16 +260,16 @@ test_details (void)
   /* The log, as GetLog gave it. */
   log_wait.details = details;
   log_wait.text = first_text;
-  spin_until (log_is, &log_wait);
+  midway_test_spin_until (log_is, &log_wait, 10.0);
   g_assert_cmpuint (log.calls, >=, 1);
-  save_screenshot (GTK_WIDGET (window), "details.png");
+  midway_test_save_screenshot (GTK_WIDGET (window), "details.png");
 
   /* Shown and up: the uptime ticks. */
   g_assert_true (midway_tunnel_details_get_ticking (details));
   label_wait.details = details;
   label_wait.id = "uptime_value";
   label_wait.text = first_uptime;
-  spin_until (label_is_not, &label_wait);
+  midway_test_spin_until (label_is_not, &label_wait, 10.0);
   g_assert_true (g_str_has_prefix (value_text (details, "uptime_value"), "1:02:"));
 
   /* The helper's changes reach the page. */
@@ -359,7 +279,7 @@ test_details (void)
   midway_tunnel1_set_reconnect_count (tunnel, 3);
   label_wait.id = "rx_value";
   label_wait.text = rx;
-  spin_until (label_is, &label_wait);
+  midway_test_spin_until (label_is, &label_wait, 10.0);
   g_assert_cmpstr (value_text (details, "reconnects_value"), ==, "3");
 
   /* Refresh asks again; Copy puts what is shown on the clipboard. */
@@ -367,35 +287,35 @@ test_details (void)
   calls = log.calls;
   click (details, "refresh_button");
   log_wait.text = second_log[0];
-  spin_until (log_is, &log_wait);
+  midway_test_spin_until (log_is, &log_wait, 10.0);
   g_assert_cmpuint (log.calls, ==, calls + 1);
   click (details, "copy_button");
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (details)), NULL, read_text_cb, &copied);
-  spin_until (is_set, &copied);
+  midway_test_spin_until (is_set, &copied, 10.0);
   g_assert_cmpstr (copied, ==, second_log[0]);
 
   /* Back to the list: hidden, so the clock stops and the label stays. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  spin_until (is_unmapped, details);
+  midway_test_spin_until (is_unmapped, details, 10.0);
   g_assert_false (midway_tunnel_details_get_ticking (details));
   hidden_uptime = g_strdup (value_text (details, "uptime_value"));
-  spin_for (2200);
+  midway_test_spin_for (2200);
   g_assert_cmpstr (value_text (details, "uptime_value"), ==, hidden_uptime);
   g_assert_false (midway_tunnel_details_get_ticking (details));
 
   /* Shown again: it ticks, and is up to date at once. */
   midway_window_show_details (window, office);
-  spin_until (is_mapped, details);
+  midway_test_spin_until (is_mapped, details, 10.0);
   g_assert_true (midway_tunnel_details_get_ticking (details));
   g_assert_cmpstr (value_text (details, "uptime_value"), !=, hidden_uptime);
 
   /* The window hidden (closed to the tray): no clock either. */
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-  spin_until (is_unmapped, details);
+  midway_test_spin_until (is_unmapped, details, 10.0);
   g_assert_false (midway_tunnel_details_get_ticking (details));
   gtk_window_present (GTK_WINDOW (window));
-  spin_until (is_mapped, details);
-  spin_until (is_ticking, details);
+  midway_test_spin_until (is_mapped, details, 10.0);
+  midway_test_spin_until (is_ticking, details, 10.0);
 
   /* Down while shown: no uptime, no clock, and the log is read again. */
   calls = log.calls;
@@ -408,10 +328,10 @@ test_details (void)
   midway_tunnel1_set_remote_address (tunnel, "");
   label_wait.id = "state_value";
   label_wait.text = midway_state_describe (MIDWAY_STATE_FAILED);
-  spin_until (label_is, &label_wait);
+  midway_test_spin_until (label_is, &label_wait, 10.0);
   label_wait.id = "uptime_value";
   label_wait.text = "—";
-  spin_until (label_is, &label_wait);
+  midway_test_spin_until (label_is, &label_wait, 10.0);
   g_assert_false (midway_tunnel_details_get_ticking (details));
   g_assert_cmpstr (value_text (details, "local_value"), ==, "—");
   g_assert_cmpstr (value_text (details, "reason_value"), ==,
@@ -420,17 +340,17 @@ test_details (void)
     g_main_context_iteration (NULL, TRUE);
 
   /* The tunnel gone: no log to read, said in words. */
-  g_dbus_object_manager_server_unexport (server, TUNNEL_PATH);
-  spin_until (has_no_tunnel, office);
+  midway_test_helper_unexport_tunnel (stand_in, TUNNEL_PATH);
+  midway_test_spin_until (has_no_tunnel, office, 10.0);
   label_wait.id = "state_value";
   label_wait.text = midway_state_describe (MIDWAY_STATE_STOPPED);
-  spin_until (label_is, &label_wait);
+  midway_test_spin_until (label_is, &label_wait, 10.0);
   label_wait.id = "log_status";
   label_wait.text = "There is no log: this connection is not running";
-  spin_until (label_is, &label_wait);
+  midway_test_spin_until (label_is, &label_wait, 10.0);
   g_assert_false (midway_tunnel_details_get_ticking (details));
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

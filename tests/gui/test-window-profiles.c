@@ -12,6 +12,7 @@
 #include "midway-connection-row.h"
 #include "midway-profile-dialog.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 typedef struct {
   MidwayApplication *app;
@@ -20,15 +21,6 @@ typedef struct {
   guint              polls;
   gboolean           done;
 } Fixture;
-
-static MidwayWindow *
-find_window (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
 
 static MidwayProfileDialog *
 find_profiles (MidwayApplication *app)
@@ -93,7 +85,7 @@ static gboolean
 drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   MidwayProfileDialog *profiles = find_profiles (fixture->app);
   MidwayConnectionList *connections = midway_application_get_connections (fixture->app);
   MidwayProfileEditor *editor = profiles != NULL ? midway_profile_dialog_get_editor (profiles) : NULL;
@@ -242,7 +234,7 @@ static gboolean
 drive_import (gpointer user_data)
 {
   ImportFixture *fixture = user_data;
-  MidwayWindow *window = find_window (fixture->app);
+  MidwayWindow *window = midway_test_find_window (fixture->app);
   GtkFileChooser *chooser = find_chooser ();
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;

@@ -18,6 +18,7 @@
 #include "midway-connection-row.h"
 #include "midway-reason.h"
 #include "midway-window.h"
+#include "midway-test-kit-ui.h"
 
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
 
@@ -25,35 +26,11 @@ static char *
 save_profile (const char *name,
               const char *host)
 {
-  g_autoptr(MidwayProfile) profile = midway_profile_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *directory = midway_connection_list_dup_directory ();
-  g_autofree char *path = NULL;
-
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, name, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, host, &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_AUTH, "agent", &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (g_mkdir_with_parents (directory, 0700), ==, 0);
-  path = g_strdup_printf ("%s/%s.midway", directory, midway_profile_get_id (profile));
-  g_assert_true (midway_profile_save (profile, path, &error));
-  g_assert_no_error (error);
-  return g_strdup (midway_profile_get_id (profile));
-}
-
-static void
-spin_until (gboolean (*done) (gpointer), gpointer data)
-{
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (!done (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
+  return midway_test_save_profile (MIDWAY_FIELD_NAME, name,
+                                   MIDWAY_FIELD_HOST, host,
+                                   MIDWAY_FIELD_USER, "mwsrv",
+                                   MIDWAY_FIELD_AUTH, "agent",
+                                   NULL);
 }
 
 static gboolean
@@ -118,45 +95,6 @@ record_connect (GSimpleAction *action,
   *requested = g_variant_dup_string (parameter, NULL);
 }
 
-/* With $MIDWAY_SCREENSHOT_DIR set, saves what the window shows, for the
- * README and for a person to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *directory = g_getenv ("MIDWAY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (directory == NULL)
-    return;
-
-  /* A few frames, so that the widgets have been drawn once. */
-  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 static gboolean
 is_mapped (gpointer data)
 {
@@ -169,21 +107,17 @@ test_list (void)
   g_autofree char *office_id = save_profile ("Office", "vpn.example.org");
   g_autofree char *home_id = save_profile ("Home", "home.example.net");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(GDBusObjectManagerServer) server = NULL;
-  g_autoptr(MidwayObjectSkeleton) object = NULL;
+  g_autoptr(MidwayTestHelper) stand_in = NULL;
   g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(GSimpleActionGroup) app_actions = g_simple_action_group_new ();
   g_autoptr(GSimpleAction) connect_action = g_simple_action_new ("connect", G_VARIANT_TYPE_STRING);
   g_autoptr(GError) error = NULL;
   g_autofree char *requested = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *failed_status = NULL;
   MidwayConnection *office;
   MidwayWindow *window;
   MidwayConnectionRow *row;
   StateWait wait;
-  guint owner_id;
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
@@ -192,14 +126,7 @@ test_list (void)
   g_assert_nonnull (office);
 
   /* The helper, with one tunnel of ours up for "Office". */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
+  stand_in = midway_test_helper_new ();
   tunnel = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel, office_id);
   midway_tunnel1_set_profile_name (tunnel, "Office");
@@ -208,12 +135,8 @@ test_list (void)
   midway_tunnel1_set_local_address (tunnel, "198.51.100.2");
   midway_tunnel1_set_remote_address (tunnel, "198.51.100.1");
   midway_tunnel1_set_interface (tunnel, "ppp0");
-  object = midway_object_skeleton_new (TUNNEL_PATH);
-  midway_object_skeleton_set_tunnel1 (object, tunnel);
-  g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
-  g_dbus_object_manager_server_set_connection (server, helper_bus);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
+  midway_test_helper_own_name (stand_in);
 
   window = midway_window_new (NULL, G_LIST_MODEL (list));
   g_action_map_add_action (G_ACTION_MAP (app_actions), G_ACTION (connect_action));
@@ -222,7 +145,7 @@ test_list (void)
   gtk_window_present (GTK_WINDOW (window));
 
   midway_connection_list_watch_helper (list);
-  spin_until (has_tunnel, office);
+  midway_test_spin_until (has_tunnel, office, 10.0);
 
   /* Sorted by name; the state in words, with the addresses while up. */
   row = row_at (window, 0);
@@ -234,8 +157,8 @@ test_list (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "Connected — 198.51.100.2 ⇄ 198.51.100.1");
   g_assert_true (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
-  spin_until (is_mapped, window);
-  save_screenshot (GTK_WIDGET (window), "window.png");
+  midway_test_spin_until (is_mapped, window, 10.0);
+  midway_test_save_screenshot (GTK_WIDGET (window), "window.png");
 
   /* The toggle asks the application to connect, by profile id. */
   gtk_switch_set_active (find_switch (GTK_WIDGET (row_at (window, 0))), TRUE);
@@ -246,18 +169,18 @@ test_list (void)
   midway_tunnel1_set_state (tunnel, MIDWAY_STATE_FAILED);
   wait.connection = office;
   wait.state = MIDWAY_STATE_FAILED;
-  spin_until (has_state, &wait);
+  midway_test_spin_until (has_state, &wait, 10.0);
   row = row_at (window, 1);
   failed_status = g_strconcat ("Failed — ", midway_reason_describe (MIDWAY_REASON_SSH_AUTH_FAILED), NULL);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, failed_status);
   g_assert_false (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
 
   /* The tunnel goes away: back to disconnected. */
-  g_dbus_object_manager_server_unexport (server, TUNNEL_PATH);
-  spin_until (has_no_tunnel, office);
+  midway_test_helper_unexport_tunnel (stand_in, TUNNEL_PATH);
+  midway_test_spin_until (has_no_tunnel, office, 10.0);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_at (window, 1))), ==, "Disconnected");
 
-  g_bus_unown_name (owner_id);
+  g_clear_object (&stand_in);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

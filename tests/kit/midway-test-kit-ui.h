@@ -1,0 +1,23 @@
+/* midway-test-kit-ui.h: what the gui tests that show widgets share.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "midway-application.h"
+#include "midway-test-kit.h"
+#include "midway-window.h"
+
+G_BEGIN_DECLS
+
+/* The application's main window, or NULL while it has none. */
+MidwayWindow  *midway_test_find_window     (MidwayApplication *app);
+
+/* With $MIDWAY_SCREENSHOT_DIR set, a PNG of @widget named @name in it,
+ * for a person (and the README) to look at; without, nothing. */
+void           midway_test_save_screenshot (GtkWidget         *widget,
+                                            const char        *name);
+
+G_END_DECLS

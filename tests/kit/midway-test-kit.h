@@ -1,0 +1,32 @@
+/* midway-test-kit.h: what the gui tests share (a loop that waits for a
+ * condition, profiles written where the app reads them).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "midway-profile.h"
+#include "midway-test-helper.h"
+
+G_BEGIN_DECLS
+
+/* Iterates the default main context until @done (@data) is true; the
+ * test fails once @timeout_seconds have passed. */
+void           midway_test_spin_until     (gboolean   (*done) (gpointer),
+                                           gpointer     data,
+                                           double       timeout_seconds);
+
+/* Iterates the default main context for @milliseconds, whatever happens. */
+void           midway_test_spin_for       (guint        milliseconds);
+
+/* Saves @profile into the directory the application reads profiles from. */
+void           midway_test_write_profile  (MidwayProfile *profile);
+
+/* @first_field: field, value, field, value, ..., NULL.  Writes a profile
+ * with those fields (midway_test_write_profile) and returns its id. */
+char          *midway_test_save_profile   (const char  *first_field,
+                                           ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
