@@ -52,8 +52,11 @@ hostile() {
     check "$name: and stops within $limit s" test $(( ${EPOCHREALTIME%[.,]*} - start )) -lt "$limit"
     check "$name: the profile is unchanged" test "$(sha256sum "$profile_file")" = "$profile_before"
     check "$name: nothing ran on the client" test ! -e /tmp/pwned
+    # A checkout or build dir under /tmp is the host's, shown to the guest
+    # whole, and meson writes its logs there meanwhile: not the client's.
     check "$name: no file written in alice's home or /tmp" \
-        test -z "$(find /home/alice /tmp /run/user -newer "$marker" -type f ! -path "$profile_file" 2>/dev/null)"
+        test -z "$(find /home/alice /tmp /run/user -newer "$marker" -type f ! -path "$profile_file" \
+                   ! -path "$MIDWAY_SOURCE_ROOT/*" ! -path "$MIDWAY_BUILD_ROOT/*" 2>/dev/null)"
     check "$name: no escape sequence reached the terminal" lacks $'\e' "$out"
 }
 
