@@ -89,10 +89,14 @@ send_as (uid_t       uid,
 static char *
 listing (void)
 {
+  g_autofree char *v4 = NULL;
+  g_autofree char *v6 = NULL;
+
   if (midway_helper_firewall_get_backend () == MIDWAY_HELPER_FIREWALL_NFTABLES)
     return output_of ("nft list ruleset");
-  return g_strconcat (output_of ("iptables-legacy-save -t filter"),
-                      output_of ("ip6tables-legacy-save -t filter"), NULL);
+  v4 = output_of ("iptables-legacy-save -t filter");
+  v6 = output_of ("ip6tables-legacy-save -t filter");
+  return g_strconcat (v4, v6, NULL);
 }
 
 static GList *
