@@ -260,9 +260,9 @@ test_refused (void)
 {
   Fixture fixture = { 0 };
   g_autoptr(GDBusConnection) monitor = NULL;
-  g_autofree char *id = save_profile ("Office");
   char *argv[] = { (char *) "midway", NULL };
 
+  g_free (save_profile ("Office"));
   g_assert_nonnull (g_getenv ("MIDWAY_TEST_NOTIFICATIONS"));
   fixture.notify_calls = g_async_queue_new_full (g_object_unref);
   monitor = become_monitor (fixture.notify_calls);
