@@ -22,15 +22,6 @@ typedef struct {
   gboolean           done;
 } Fixture;
 
-static MidwayProfileDialog *
-find_profiles (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_PROFILE_DIALOG (l->data))
-      return l->data;
-  return NULL;
-}
-
 /* The names the window's rows show, in order, comma-separated. */
 static char *
 row_names (MidwayWindow *window)
@@ -70,7 +61,7 @@ drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
   MidwayWindow *window = midway_test_find_window (fixture->app);
-  MidwayProfileDialog *profiles = find_profiles (fixture->app);
+  MidwayProfileDialog *profiles = midway_test_find_profile_dialog (fixture->app);
   g_autofree char *names = window != NULL ? row_names (window) : NULL;
 
   if (++fixture->polls >= 2000)  /* 10 s */

@@ -22,15 +22,6 @@ typedef struct {
   gboolean           done;
 } Fixture;
 
-static MidwayProfileDialog *
-find_profiles (MidwayApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    if (MIDWAY_IS_PROFILE_DIALOG (l->data))
-      return l->data;
-  return NULL;
-}
-
 static GtkWidget *
 child (MidwayWindow *window,
        const char   *name)
@@ -86,7 +77,7 @@ drive (gpointer user_data)
 {
   Fixture *fixture = user_data;
   MidwayWindow *window = midway_test_find_window (fixture->app);
-  MidwayProfileDialog *profiles = find_profiles (fixture->app);
+  MidwayProfileDialog *profiles = midway_test_find_profile_dialog (fixture->app);
   MidwayConnectionList *connections = midway_application_get_connections (fixture->app);
   MidwayProfileEditor *editor = profiles != NULL ? midway_profile_dialog_get_editor (profiles) : NULL;
   GtkListBoxRow *row;

@@ -15,6 +15,15 @@ midway_test_find_window (MidwayApplication *app)
   return NULL;
 }
 
+MidwayProfileDialog *
+midway_test_find_profile_dialog (MidwayApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (MIDWAY_IS_PROFILE_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
 void
 midway_test_save_screenshot (GtkWidget  *widget,
                              const char *name)

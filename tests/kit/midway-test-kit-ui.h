@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "midway-application.h"
+#include "midway-profile-dialog.h"
 #include "midway-test-kit.h"
 #include "midway-window.h"
 
@@ -14,6 +15,7 @@ G_BEGIN_DECLS
 
 /* The application's main window, or NULL while it has none. */
 MidwayWindow  *midway_test_find_window     (MidwayApplication *app);
+MidwayProfileDialog *midway_test_find_profile_dialog (MidwayApplication *app);
 
 /* With $MIDWAY_SCREENSHOT_DIR set, a PNG of @widget named @name in it,
  * for a person (and the README) to look at; without, nothing. */
