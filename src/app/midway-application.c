@@ -13,9 +13,7 @@
 #include "midway-application.h"
 #include "midway-autostart.h"
 #include "midway-error.h"
-#include "midway-host-key.h"
-#include "midway-host-key-dialog.h"
-#include "midway-host-key-fetcher.h"
+#include "midway-host-key-flow.h"
 #include "midway-notifier.h"
 #include "midway-reason.h"
 #include "midway-profile-dialog.h"
@@ -35,8 +33,7 @@ struct _MidwayApplication
   MidwayTray           *tray;
   MidwayProfileDialog  *profiles;  /* weak: the one open */
   char                 *last_used_id;
-  GHashTable           *fetching_ids;     /* profiles whose key is being fetched */
-  GHashTable           *mismatch_paths;   /* failed tunnels already told about */
+  MidwayHostKeyFlow    *host_keys;
   gboolean              holding;
   gboolean              told_no_tray;
   gboolean              start_hidden;        /* --hidden, until the first activation */
@@ -64,9 +61,19 @@ midway_application_get_tray (MidwayApplication *self)
   return self->tray;
 }
 
-static MidwayWindow *
-get_window (MidwayApplication *self)
+MidwayNotifier *
+midway_application_get_notifier (MidwayApplication *self)
 {
+  g_return_val_if_fail (MIDWAY_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
+}
+
+MidwayWindow *
+midway_application_get_window (MidwayApplication *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_APPLICATION (self), NULL);
+
   /* Not the active window: that may be the profiles dialog. */
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (MIDWAY_IS_WINDOW (l->data))
@@ -78,7 +85,7 @@ static void
 show_error (MidwayApplication *self,
             const char        *message)
 {
-  MidwayWindow *window = get_window (self);
+  MidwayWindow *window = midway_application_get_window (self);
 
   midway_window_show_error (window, message);
   gtk_window_present (GTK_WINDOW (window));
@@ -182,198 +189,43 @@ static void connect_profile (MidwayApplication *self,
 
 /* ---- Host keys ---------------------------------------------------------- */
 
-/* First connection of a profile without a pinned key: the server's key is
- * fetched and shown, and only "Trust and Pin" writes it into the profile's
- * file and goes on to connect.  The helper then pins it for ssh, so the
- * key checked here is the key the tunnel accepts. */
-
-typedef struct {
-  MidwayApplication *self;
-  char              *profile_id;
-} PinRequest;
-
-static void
-pin_request_free (gpointer  data,
-                  GClosure *closure)
-{
-  PinRequest *request = data;
-
-  g_object_unref (request->self);
-  g_free (request->profile_id);
-  g_free (request);
-}
-
-static void
-on_first_connect_response (AdwMessageDialog *dialog,
-                           const char       *response,
-                           PinRequest       *request)
-{
-  MidwayApplication *self = request->self;
-  const char *profile_id = request->profile_id;
-  g_autoptr(GError) error = NULL;
-
-  if (self->connections == NULL)
-    return;  /* shut down meanwhile */
-  g_hash_table_remove (self->fetching_ids, profile_id);
-  if (g_strcmp0 (response, MIDWAY_HOST_KEY_RESPONSE_PIN) != 0)
-    {
-      MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
-
-      /* Not trusted: the switch turned on for this goes back off. */
-      if (connection != NULL)
-        midway_connection_set_refusal (connection, NULL);
-      return;
-    }
-  if (!midway_connection_list_pin_host_key (self->connections, profile_id,
-                                            midway_host_key_dialog_get_host_key (MIDWAY_HOST_KEY_DIALOG (dialog)),
-                                            &error))
-    {
-      refuse (self, profile_id, error->message);
-      return;
-    }
-  connect_profile (self, profile_id);
-}
-
-static void
-first_connect_fetch_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(MidwayApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *host_key = NULL;
-  const char *profile_id = g_object_get_data (source, "midway-profile-id");
-  const char *host = g_object_get_data (source, "midway-host");
-  guint port = GPOINTER_TO_UINT (g_object_get_data (source, "midway-port"));
-  MidwayHostKeyDialog *dialog = NULL;
-  PinRequest *request;
-
-  host_key = midway_host_key_fetcher_fetch_finish (MIDWAY_HOST_KEY_FETCHER (source), result, &error);
-  if (self->connections == NULL)
-    return;  /* shut down meanwhile */
-  if (host_key != NULL)
-    dialog = midway_host_key_dialog_new_confirm (GTK_WINDOW (get_window (self)), host, port, host_key, &error);
-  if (dialog == NULL)
-    {
-      /* Translators: %s says why, e.g. the server did not answer. */
-      g_autofree char *words = g_strdup_printf (_("The server’s host key could not be fetched: %s"),
-                                                error->message);
-
-      g_hash_table_remove (self->fetching_ids, profile_id);
-      refuse (self, profile_id, words);
-      return;
-    }
-  request = g_new0 (PinRequest, 1);
-  request->self = g_object_ref (self);
-  request->profile_id = g_strdup (profile_id);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_first_connect_response),
-                         request, pin_request_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-fetch_before_connect (MidwayApplication *self,
-                      MidwayProfile     *profile)
-{
-  g_autoptr(MidwayHostKeyFetcher) fetcher = NULL;
-  const char *profile_id = midway_profile_get_id (profile);
-
-  /* A second click while the first is still being answered. */
-  if (g_hash_table_contains (self->fetching_ids, profile_id))
-    return;
-  g_hash_table_add (self->fetching_ids, g_strdup (profile_id));
-
-  fetcher = midway_host_key_fetcher_new ();
-  g_object_set_data_full (G_OBJECT (fetcher), "midway-profile-id", g_strdup (profile_id), g_free);
-  g_object_set_data_full (G_OBJECT (fetcher), "midway-host", g_strdup (midway_profile_get_host (profile)), g_free);
-  g_object_set_data (G_OBJECT (fetcher), "midway-port", GUINT_TO_POINTER (midway_profile_get_port (profile)));
-  midway_host_key_fetcher_fetch_async (fetcher, profile, NULL, first_connect_fetch_cb, g_object_ref (self));
-}
-
-/* After a host-key-mismatch the server's current key is fetched only to
- * name it: both fingerprints go into a loud dialog and the failure
- * notification, and nothing is pinned. */
-static void
-mismatch_fetch_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(MidwayApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *presented = NULL;
-  g_autofree char *pinned_fingerprint = NULL;
-  g_autofree char *presented_fingerprint = NULL;
-  g_autofree char *what = NULL;
-  g_autofree char *detail = NULL;
-  MidwayTunnel1 *tunnel = g_object_get_data (source, "midway-tunnel");
-  const char *pinned = g_object_get_data (source, "midway-pinned");
-  const char *host = g_object_get_data (source, "midway-host");
-  guint port = GPOINTER_TO_UINT (g_object_get_data (source, "midway-port"));
-  MidwayHostKeyDialog *dialog;
-
-  presented = midway_host_key_fetcher_fetch_finish (MIDWAY_HOST_KEY_FETCHER (source), result, &error);
-  if (self->notifier == NULL)
-    return;  /* shut down meanwhile */
-
-  dialog = midway_host_key_dialog_new_mismatch (GTK_WINDOW (get_window (self)), host, port, pinned,
-                                                presented, error != NULL ? error->message : NULL);
-  pinned_fingerprint = midway_host_key_dup_fingerprint (pinned, NULL);
-  presented_fingerprint = g_strdup (midway_host_key_dialog_get_fingerprint (dialog));
-  if (presented_fingerprint == NULL)
-    /* Translators: %s says why the server's key could not be fetched. */
-    presented_fingerprint = g_strdup_printf (_("unknown (%s)"), error != NULL ? error->message : "?");
-  what = midway_host_key_describe_mismatch (pinned_fingerprint != NULL ? pinned_fingerprint : "?",
-                                            presented_fingerprint);
-  /* Translators: %s is "pinned SHA256:…, server now presents SHA256:…" */
-  detail = g_strdup_printf (_("Host key changed: %s. Not re-pinned."), what);
-  midway_notifier_set_failure_detail (self->notifier, tunnel, detail);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-check_host_key_mismatch (MidwayApplication *self,
-                         MidwayTunnel1     *tunnel)
-{
-  const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel));
-  MidwayConnection *connection;
-  MidwayProfile *profile;
-  g_autoptr(MidwayHostKeyFetcher) fetcher = NULL;
-
-  if (self->mismatch_paths == NULL || self->connections == NULL)
-    return;  /* shutting down */
-  if (g_strcmp0 (midway_tunnel1_get_state (tunnel), MIDWAY_STATE_FAILED) != 0)
-    {
-      /* Retried: a new failure is news again. */
-      g_hash_table_remove (self->mismatch_paths, path);
-      return;
-    }
-  if (g_strcmp0 (midway_tunnel1_get_last_reason (tunnel), MIDWAY_REASON_HOST_KEY_MISMATCH) != 0 ||
-      g_hash_table_contains (self->mismatch_paths, path))
-    return;
-
-  connection = midway_connection_list_find (self->connections, midway_tunnel1_get_profile_id (tunnel));
-  profile = connection != NULL ? midway_connection_get_profile (connection) : NULL;
-  /* Without a pinned key ssh checked the user's known_hosts: that file,
-   * not the profile, names the old key, and the notification says so. */
-  if (profile == NULL || *midway_profile_get_host_key (profile) == '\0')
-    return;
-  g_hash_table_add (self->mismatch_paths, g_strdup (path));
-
-  fetcher = midway_host_key_fetcher_new ();
-  g_object_set_data_full (G_OBJECT (fetcher), "midway-tunnel", g_object_ref (tunnel), g_object_unref);
-  g_object_set_data_full (G_OBJECT (fetcher), "midway-pinned", g_strdup (midway_profile_get_host_key (profile)), g_free);
-  g_object_set_data_full (G_OBJECT (fetcher), "midway-host", g_strdup (midway_profile_get_host (profile)), g_free);
-  g_object_set_data (G_OBJECT (fetcher), "midway-port", GUINT_TO_POINTER (midway_profile_get_port (profile)));
-  midway_host_key_fetcher_fetch_async (fetcher, profile, NULL, mismatch_fetch_cb, g_object_ref (self));
-}
-
 static void
 on_tunnel_properties_changed (GDBusProxy        *proxy,
                               GVariant          *changed,
                               GStrv              invalidated,
                               MidwayApplication *self)
 {
-  check_host_key_mismatch (self, MIDWAY_TUNNEL1 (proxy));
+  midway_host_key_flow_check_tunnel (self->host_keys, MIDWAY_TUNNEL1 (proxy));
+}
+
+static void
+trust_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(ConnectRequest) request = user_data;
+  MidwayApplication *self = request->self;
+  g_autoptr(GError) error = NULL;
+  MidwayConnection *connection;
+
+  if (midway_host_key_flow_trust_finish (MIDWAY_HOST_KEY_FLOW (source), result, &error))
+    {
+      connect_profile (self, request->profile_id);
+      return;
+    }
+  /* Shut down meanwhile, or a second click while the first is asked. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
+    return;
+  if (error != NULL)
+    {
+      refuse (self, request->profile_id, error->message);
+      return;
+    }
+  /* Not trusted: the switch turned on for this goes back off. */
+  connection = midway_connection_list_find (self->connections, request->profile_id);
+  if (connection != NULL)
+    midway_connection_set_refusal (connection, NULL);
 }
 
 /* ---- Actions ------------------------------------------------------------ */
@@ -462,15 +314,15 @@ connect_profile (MidwayApplication *self,
         g_warning ("Cannot remember the profile last used: %s", error->message);
     }
   profile = midway_connection_get_profile (connection);
-  if (*midway_profile_get_host_key (profile) == '\0')
-    {
-      fetch_before_connect (self, profile);
-      return;
-    }
-  /* A password or a passphrase, asked for when the keyring has none. */
   request = g_new0 (ConnectRequest, 1);
   request->self = g_object_ref (self);
   request->profile_id = g_strdup (profile_id);
+  if (*midway_profile_get_host_key (profile) == '\0')
+    {
+      midway_host_key_flow_trust_async (self->host_keys, profile, trust_cb, request);
+      return;
+    }
+  /* A password or a passphrase, asked for when the keyring has none. */
   midway_sign_in_async (self->secrets, profile, find_window (self), NULL, sign_in_cb, request);
 }
 
@@ -564,7 +416,7 @@ show_window_action (GSimpleAction *action,
 {
   MidwayApplication *self = MIDWAY_APPLICATION (user_data);
 
-  present_from_tray (self, GTK_WINDOW (get_window (self)));
+  present_from_tray (self, GTK_WINDOW (midway_application_get_window (self)));
 }
 
 /* What a person opens the log for: a failure first, then the profile
@@ -602,7 +454,7 @@ static void
 show_log (MidwayApplication *self,
           MidwayConnection  *connection)
 {
-  MidwayWindow *window = get_window (self);
+  MidwayWindow *window = midway_application_get_window (self);
 
   if (connection != NULL)
     midway_window_show_details (window, connection);
@@ -656,7 +508,7 @@ edit_profile_action (GSimpleAction *action,
   MidwayApplication *self = MIDWAY_APPLICATION (user_data);
 
   if (!midway_profile_dialog_select (get_profiles (self), g_variant_get_string (parameter, NULL)))
-    midway_window_show_error (get_window (self), _("This profile no longer exists"));
+    midway_window_show_error (midway_application_get_window (self), _("This profile no longer exists"));
 }
 
 static void
@@ -703,7 +555,7 @@ on_tunnel_added (MidwayConnectionList *list,
   /* From here on the tunnel's own notifications tell the story. */
   midway_notifier_withdraw_refusal (self->notifier, midway_tunnel1_get_profile_id (tunnel));
   g_signal_connect_object (tunnel, "g-properties-changed", G_CALLBACK (on_tunnel_properties_changed), self, 0);
-  check_host_key_mismatch (self, tunnel);
+  midway_host_key_flow_check_tunnel (self->host_keys, tunnel);
 }
 
 static void
@@ -713,7 +565,7 @@ on_tunnel_removed (MidwayConnectionList *list,
 {
   midway_notifier_unwatch (self->notifier, tunnel);
   g_signal_handlers_disconnect_by_func (tunnel, on_tunnel_properties_changed, self);
-  g_hash_table_remove (self->mismatch_paths, g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel)));
+  midway_host_key_flow_forget_tunnel (self->host_keys, tunnel);
 }
 
 static void
@@ -737,7 +589,7 @@ on_notification_show_profile (MidwayNotifier    *notifier,
                               const char        *profile_id,
                               MidwayApplication *self)
 {
-  MidwayWindow *window = get_window (self);
+  MidwayWindow *window = midway_application_get_window (self);
 
   midway_window_show_list (window);
   gtk_window_present (GTK_WINDOW (window));
@@ -776,7 +628,7 @@ on_tray_activate (MidwayTray        *tray,
   else if (first != NULL)
     connect_profile (self, midway_connection_get_id (first));
   else
-    present_from_tray (self, GTK_WINDOW (get_window (self)));
+    present_from_tray (self, GTK_WINDOW (midway_application_get_window (self)));
 }
 
 /* --hidden holds the app without a window until the tray answers. */
@@ -805,7 +657,7 @@ on_tray_has_host (MidwayTray        *tray,
     }
   else if (!has_host)
     {
-      MidwayWindow *window = get_window (self);
+      MidwayWindow *window = midway_application_get_window (self);
 
       gtk_window_present (GTK_WINDOW (window));
       if (!self->told_no_tray)
@@ -845,6 +697,7 @@ midway_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
   self->secrets = midway_secret_store_new ();
+  self->host_keys = midway_host_key_flow_new (self);
   self->notifier = midway_notifier_new ();
   g_signal_connect_object (self->notifier, "retry", G_CALLBACK (on_notification_retry), self, 0);
   g_signal_connect_object (self->notifier, "show-log", G_CALLBACK (on_notification_show_log), self, 0);
@@ -899,7 +752,7 @@ midway_application_activate (GApplication *application)
       self->hidden_wait_source = g_timeout_add_seconds (HIDDEN_WAIT_S, on_hidden_wait_timeout, self);
       return;
     }
-  gtk_window_present (GTK_WINDOW (get_window (self)));
+  gtk_window_present (GTK_WINDOW (midway_application_get_window (self)));
 }
 
 /* --hidden, the login start: into the tray, the window only without one.
@@ -934,6 +787,18 @@ midway_application_handle_local_options (GApplication *application,
 }
 
 static void
+midway_application_shutdown (GApplication *application)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (application);
+
+  /* No fetch outlives the app, and no dialog comes up as it goes. */
+  if (self->host_keys != NULL)
+    midway_host_key_flow_shutdown (self->host_keys);
+
+  G_APPLICATION_CLASS (midway_application_parent_class)->shutdown (application);
+}
+
+static void
 midway_application_dispose (GObject *object)
 {
   MidwayApplication *self = MIDWAY_APPLICATION (object);
@@ -946,8 +811,7 @@ midway_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->connections);
   g_clear_pointer (&self->last_used_id, g_free);
-  g_clear_pointer (&self->fetching_ids, g_hash_table_unref);
-  g_clear_pointer (&self->mismatch_paths, g_hash_table_unref);
+  g_clear_object (&self->host_keys);
   g_clear_object (&self->secrets);
 
   G_OBJECT_CLASS (midway_application_parent_class)->dispose (object);
@@ -962,6 +826,7 @@ midway_application_class_init (MidwayApplicationClass *klass)
   object_class->dispose = midway_application_dispose;
   app_class->startup = midway_application_startup;
   app_class->activate = midway_application_activate;
+  app_class->shutdown = midway_application_shutdown;
   app_class->handle_local_options = midway_application_handle_local_options;
 }
 
@@ -974,8 +839,6 @@ midway_application_init (MidwayApplication *self)
                                  G_OPTION_ARG_NONE,
                                  _("Start in the tray without a window (the window still shows without a tray)"),
                                  NULL);
-  self->fetching_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->mismatch_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 MidwayApplication *
