@@ -248,6 +248,10 @@ midway_application_dispose (GObject *object)
   if (self->profiles != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->profiles), (gpointer *) &self->profiles);
   self->profiles = NULL;
+  /* A fetch still under way holds the flow, not the application: it must
+   * end here, also when the application never ran (and never shut down). */
+  if (self->host_keys != NULL)
+    midway_host_key_flow_shutdown (self->host_keys);
   midway_application_end_tray (self);
   g_clear_object (&self->notifier);
   g_clear_object (&self->connections);
