@@ -29,6 +29,16 @@
  * comes back within it, and the app's window should not pop up for it. */
 #define HOST_GRACE_S 10
 
+/* Watchers that draw nothing themselves and say IsStatusNotifierHostRegistered
+ * all the same: Plasma's kded5 (which says so with no plasmashell) and
+ * Ayatana's application service (a relay for an indicator that may not be
+ * in any panel).  Behind one of these only a host's own name on the bus
+ * counts as a host. */
+static const char * const relay_watchers[] = {
+  "org.kde.kded5",
+  "org.ayatana.indicator.application",
+};
+
 static const char item_xml[] =
   "<node>"
   "  <interface name='org.kde.StatusNotifierItem'>"
@@ -73,6 +83,7 @@ struct _MidwayTray
   gboolean          has_host;
   guint             host_signal_id;    /* the watcher's Host(Un)Registered */
   guint             grace_source;      /* the watcher went, while it had a host */
+  char             *watcher_owner;     /* its unique name */
   char             *activation_token;  /* from the host, for the next window */
 
   DbusmenuServer   *menu_server;
@@ -392,6 +403,147 @@ set_has_host (MidwayTray *self,
 
 static void ask_for_host (MidwayTray *self);
 
+/* The watcher's answer, as far as it is believed: within a grace, only
+ * the watcher's StatusNotifierHostRegistered or the end of the grace
+ * decide (a restarting panel owns its watcher name before its host
+ * registers). */
+static void
+host_answer (MidwayTray *self,
+             gboolean    registered)
+{
+  if (!registered && self->grace_source != 0)
+    return;
+  set_has_host (self, registered);
+}
+
+typedef struct {
+  MidwayTray *tray;
+  gboolean    host_named;   /* an org.kde or org.freedesktop StatusNotifierHost-* name */
+  GPtrArray  *names;        /* the watcher's unique name, then the relay_watchers on the bus */
+  guint32     watcher_pid;
+} HostCheck;
+
+static void
+host_check_free (HostCheck *check)
+{
+  g_object_unref (check->tray);
+  g_ptr_array_unref (check->names);
+  g_free (check);
+}
+
+static void ask_next_pid (HostCheck *check);
+
+/* By process, not by connection: a relay may own the watcher's name on
+ * one connection and its own on another (Ayatana's service does). */
+static void
+pid_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  HostCheck *check = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 pid = 0;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      host_check_free (check);
+      return;
+    }
+  if (reply != NULL)
+    g_variant_get (reply, "(u)", &pid);
+  if (check->watcher_pid == 0)
+    check->watcher_pid = pid;
+  else if (pid != 0 && pid == check->watcher_pid)
+    {
+      g_debug ("The tray's watcher is %s, which draws nothing: %s",
+               (const char *) g_ptr_array_index (check->names, 0),
+               check->host_named ? "a host is on the bus" : "no host is on the bus");
+      host_answer (check->tray, check->host_named);
+      host_check_free (check);
+      return;
+    }
+  g_ptr_array_remove_index (check->names, 0);
+  /* The watcher's own process is unknown: it is believed. */
+  if (check->watcher_pid == 0)
+    g_ptr_array_set_size (check->names, 0);
+  ask_next_pid (check);
+}
+
+static void
+ask_next_pid (HostCheck *check)
+{
+  if (check->names->len == 0)
+    {
+      host_answer (check->tray, TRUE);
+      host_check_free (check);
+      return;
+    }
+  g_dbus_connection_call (check->tray->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                          g_variant_new ("(s)", (const char *) g_ptr_array_index (check->names, 0)),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          check->tray->cancellable, pid_cb, check);
+}
+
+static void
+list_names_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  HostCheck *check = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree const char **names = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("Cannot list the bus's names: %s", error->message);
+          host_answer (check->tray, TRUE);
+        }
+      host_check_free (check);
+      return;
+    }
+  g_variant_get (reply, "(^a&s)", &names);
+  for (gsize i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (names[i], "org.kde.StatusNotifierHost-") ||
+          g_str_has_prefix (names[i], "org.freedesktop.StatusNotifierHost-"))
+        check->host_named = TRUE;
+      for (gsize j = 0; j < G_N_ELEMENTS (relay_watchers); j++)
+        if (g_str_equal (names[i], relay_watchers[j]))
+          g_ptr_array_add (check->names, g_strdup (relay_watchers[j]));
+    }
+  /* No relay on the bus: nothing to ask. */
+  if (check->names->len == 0 || check->tray->watcher_owner == NULL)
+    g_ptr_array_set_size (check->names, 0);
+  else
+    g_ptr_array_insert (check->names, 0, g_strdup (check->tray->watcher_owner));
+  ask_next_pid (check);
+}
+
+/* The watcher says there is a host.  Most watchers are part of the host
+ * (xfce4-panel, waybar, GNOME Shell's AppIndicator extension) and are
+ * believed; a relay that draws nothing is believed only with a host's
+ * name on the bus, lest the app start at login with no window and an
+ * icon that nobody shows. */
+static void
+check_host (MidwayTray *self)
+{
+  HostCheck *check = g_new0 (HostCheck, 1);
+
+  check->tray = g_object_ref (self);
+  check->names = g_ptr_array_new_with_free_func (g_free);
+  g_dbus_connection_call (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ListNames", NULL,
+                          G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                          self->cancellable, list_names_cb, check);
+}
+
 static void
 host_registered_cb (GObject      *source,
                     GAsyncResult *result,
@@ -411,12 +563,10 @@ host_registered_cb (GObject      *source,
     }
   g_variant_get (reply, "(v)", &value);
   registered = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value);
-  /* A restarting panel owns its watcher name before its host registers:
-   * within the grace, only its StatusNotifierHostRegistered or the end
-   * of the grace decide. */
-  if (!registered && self->grace_source != 0)
-    return;
-  set_has_host (self, registered);
+  if (registered)
+    check_host (self);
+  else
+    host_answer (self, FALSE);
 }
 
 static void
@@ -464,7 +614,7 @@ on_host_signal (GDBusConnection *connection,
   MidwayTray *self = MIDWAY_TRAY (user_data);
 
   if (g_str_equal (signal_name, "StatusNotifierHostRegistered"))
-    set_has_host (self, TRUE);
+    check_host (self);
   else if (g_str_equal (signal_name, "StatusNotifierHostUnregistered"))
     ask_for_host (self);
 }
@@ -479,6 +629,8 @@ on_watcher_appeared (GDBusConnection *connection,
 
   if (self->host_signal_id != 0)
     g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  g_free (self->watcher_owner);
+  self->watcher_owner = g_strdup (owner);
   /* By the owner's unique name: only the watcher itself is believed. */
   self->host_signal_id = g_dbus_connection_signal_subscribe (self->bus, owner, WATCHER_NAME, NULL, WATCHER_PATH,
                                                              NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_host_signal,
@@ -626,6 +778,7 @@ midway_tray_finalize (GObject *object)
   g_clear_pointer (&self->node_info, g_dbus_node_info_unref);
   g_clear_object (&self->cancellable);
   g_free (self->bus_name);
+  g_free (self->watcher_owner);
   g_free (self->icon_name);
   g_free (self->activation_token);
 
