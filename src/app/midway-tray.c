@@ -18,6 +18,7 @@
 #include "midway-connection.h"
 #include "midway-reason.h"
 #include "midway-tray.h"
+#include "midway-tray-host-check.h"
 
 #define ITEM_PATH "/StatusNotifierItem"
 #define MENU_PATH "/MenuBar"
@@ -28,16 +29,6 @@
  * as unseen: a panel that restarts (a crash, a theme or layout change)
  * comes back within it, and the app's window should not pop up for it. */
 #define HOST_GRACE_S 10
-
-/* Watchers that draw nothing themselves and say IsStatusNotifierHostRegistered
- * all the same: Plasma's kded5 (which says so with no plasmashell) and
- * Ayatana's application service (a relay for an indicator that may not be
- * in any panel).  Behind one of these only a host's own name on the bus
- * counts as a host. */
-static const char * const relay_watchers[] = {
-  "org.kde.kded5",
-  "org.ayatana.indicator.application",
-};
 
 static const char item_xml[] =
   "<node>"
@@ -416,132 +407,28 @@ host_answer (MidwayTray *self,
   set_has_host (self, registered);
 }
 
-typedef struct {
-  MidwayTray *tray;
-  gboolean    host_named;   /* an org.kde or org.freedesktop StatusNotifierHost-* name */
-  GPtrArray  *names;        /* the watcher's unique name, then the relay_watchers on the bus */
-  guint32     watcher_pid;
-} HostCheck;
-
 static void
-host_check_free (HostCheck *check)
+host_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_object_unref (check->tray);
-  g_ptr_array_unref (check->names);
-  g_free (check);
-}
-
-static void ask_next_pid (HostCheck *check);
-
-/* By process, not by connection: a relay may own the watcher's name on
- * one connection and its own on another (Ayatana's service does). */
-static void
-pid_cb (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  HostCheck *check = user_data;
-  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(MidwayTray) self = user_data;
   g_autoptr(GError) error = NULL;
-  guint32 pid = 0;
+  gboolean shown;
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  shown = midway_tray_host_check_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      host_check_free (check);
-      return;
-    }
-  if (reply != NULL)
-    g_variant_get (reply, "(u)", &pid);
-  if (check->watcher_pid == 0)
-    check->watcher_pid = pid;
-  else if (pid != 0 && pid == check->watcher_pid)
-    {
-      g_debug ("The tray's watcher is %s, which draws nothing: %s",
-               (const char *) g_ptr_array_index (check->names, 0),
-               check->host_named ? "a host is on the bus" : "no host is on the bus");
-      host_answer (check->tray, check->host_named);
-      host_check_free (check);
-      return;
-    }
-  g_ptr_array_remove_index (check->names, 0);
-  /* The watcher's own process is unknown: it is believed. */
-  if (check->watcher_pid == 0)
-    g_ptr_array_set_size (check->names, 0);
-  ask_next_pid (check);
+    return;
+  host_answer (self, shown);
 }
 
-static void
-ask_next_pid (HostCheck *check)
-{
-  if (check->names->len == 0)
-    {
-      host_answer (check->tray, TRUE);
-      host_check_free (check);
-      return;
-    }
-  g_dbus_connection_call (check->tray->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                          g_variant_new ("(s)", (const char *) g_ptr_array_index (check->names, 0)),
-                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                          check->tray->cancellable, pid_cb, check);
-}
-
-static void
-list_names_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  HostCheck *check = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree const char **names = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_debug ("Cannot list the bus's names: %s", error->message);
-          host_answer (check->tray, TRUE);
-        }
-      host_check_free (check);
-      return;
-    }
-  g_variant_get (reply, "(^a&s)", &names);
-  for (gsize i = 0; names[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (names[i], "org.kde.StatusNotifierHost-") ||
-          g_str_has_prefix (names[i], "org.freedesktop.StatusNotifierHost-"))
-        check->host_named = TRUE;
-      for (gsize j = 0; j < G_N_ELEMENTS (relay_watchers); j++)
-        if (g_str_equal (names[i], relay_watchers[j]))
-          g_ptr_array_add (check->names, g_strdup (relay_watchers[j]));
-    }
-  /* No relay on the bus: nothing to ask. */
-  if (check->names->len == 0 || check->tray->watcher_owner == NULL)
-    g_ptr_array_set_size (check->names, 0);
-  else
-    g_ptr_array_insert (check->names, 0, g_strdup (check->tray->watcher_owner));
-  ask_next_pid (check);
-}
-
-/* The watcher says there is a host.  Most watchers are part of the host
- * (xfce4-panel, waybar, GNOME Shell's AppIndicator extension) and are
- * believed; a relay that draws nothing is believed only with a host's
- * name on the bus, lest the app start at login with no window and an
- * icon that nobody shows. */
+/* The watcher says there is a host: believed unless the watcher is one
+ * that draws nothing (see midway-tray-host-check.c). */
 static void
 check_host (MidwayTray *self)
 {
-  HostCheck *check = g_new0 (HostCheck, 1);
-
-  check->tray = g_object_ref (self);
-  check->names = g_ptr_array_new_with_free_func (g_free);
-  g_dbus_connection_call (self->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "ListNames", NULL,
-                          G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                          self->cancellable, list_names_cb, check);
+  midway_tray_host_check_async (self->bus, self->watcher_owner, self->cancellable,
+                                host_checked_cb, g_object_ref (self));
 }
 
 static void
