@@ -94,6 +94,11 @@ fi
 export DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS"
 # No accessibility bus or dconf in this session: neither is under test.
 export GTK_A11Y=none GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
+# Nothing written behind the session's back while it is being removed.
+export MESA_SHADER_CACHE_DISABLE=true
+# No GPU here (sway renders with pixman): GTK 4 draws without GL, which
+# in software is slow enough to matter in a sanitizer build.
+export GSK_RENDERER=cairo
 
 wait_for_name() {
   i=0
@@ -167,4 +172,12 @@ mako -c "$XDG_CONFIG_HOME/mako/config" >/dev/null 2>"$MIDWAY_TEST_TMPDIR/mako.lo
 pids="$pids $!"
 wait_for_name org.freedesktop.Notifications "$MIDWAY_TEST_TMPDIR/mako.log"
 
-"$@"
+status=0
+"$@" || status=$?
+# What the programs said, for a failed test.
+if [ "$status" != 0 ]; then
+  for log in "$MIDWAY_TEST_TMPDIR"/*.log; do
+    [ -s "$log" ] && { echo "# $(basename "$log"):"; sed 's/^/#   /' "$log"; }
+  done
+fi
+exit "$status"

@@ -572,17 +572,20 @@ test_notification (void)
 
   /* Retry, invoked in mako, reaches the app: a second Connect. */
   invoke (wanted.id, "retry");
+  g_test_message ("Retry invoked, waiting for the second Connect");
   midway_test_spin_until (connects_reach, two, 15.0);
   g_assert_cmpuint (helper.n_connects, ==, 2);
 
   /* The second failure's bubble: its default action opens the
    * tunnel's log, a window of the app's own. */
   wanted.not_id = wanted.id;
+  g_test_message ("waiting for the second failure's notification");
   midway_test_spin_until (notification_shown, &wanted, 20.0);
   g_assert_cmpstr (g_hash_table_lookup (wanted.actions, "default"), ==, "Show");
   g_assert_false (window_shown (NULL));
   invoke (wanted.id, "default");
-  midway_test_spin_until (window_shown, NULL, 15.0);
+  g_test_message ("the default action invoked, waiting for a window");
+  midway_test_spin_until (window_shown, NULL, 30.0);
 
   g_clear_pointer (&wanted.actions, g_hash_table_unref);
   app_stop (&app);
