@@ -32,8 +32,9 @@ if [ "$inside" = 0 ]; then
   done
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  mkdir -p -m 700 "$tmp/home/.config/sway" "$tmp/home/.config/waybar" "$tmp/home/.config/mako" \
-    "$tmp/home/.local/share" "$tmp/home/.cache" "$tmp/run"
+  mkdir -p "$tmp/home/.config/sway" "$tmp/home/.config/waybar" "$tmp/home/.config/mako" \
+    "$tmp/home/.local/share" "$tmp/home/.cache"
+  mkdir -m 700 "$tmp/run"
   cat > "$tmp/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -79,6 +80,11 @@ BAR
   if [ "$(id -u)" = 0 ]; then
     chown -R 65534:65534 "$tmp"
     run_as="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+    # The build tree must be open to others: say so, rather than fail later.
+    for program in "$1" ${MIDWAY_TEST_MIDWAY:+"$MIDWAY_TEST_MIDWAY"} ${MIDWAY_TEST_POINTER:+"$MIDWAY_TEST_POINTER"}; do
+      # shellcheck disable=SC2086 # run_as is its words
+      $run_as test -x "$program" || die "nobody (65534) cannot run $program: the build tree must be open to others"
+    done
   fi
   status=0
   # shellcheck disable=SC2086 # run_as is empty or its words
