@@ -18,6 +18,7 @@
 #include "midway-connection.h"
 #include "midway-reason.h"
 #include "midway-tray.h"
+#include "midway-tray-host-check.h"
 
 #define ITEM_PATH "/StatusNotifierItem"
 #define MENU_PATH "/MenuBar"
@@ -73,6 +74,7 @@ struct _MidwayTray
   gboolean          has_host;
   guint             host_signal_id;    /* the watcher's Host(Un)Registered */
   guint             grace_source;      /* the watcher went, while it had a host */
+  char             *watcher_owner;     /* its unique name */
   char             *activation_token;  /* from the host, for the next window */
 
   DbusmenuServer   *menu_server;
@@ -392,6 +394,43 @@ set_has_host (MidwayTray *self,
 
 static void ask_for_host (MidwayTray *self);
 
+/* The watcher's answer, as far as it is believed: within a grace, only
+ * the watcher's StatusNotifierHostRegistered or the end of the grace
+ * decide (a restarting panel owns its watcher name before its host
+ * registers). */
+static void
+host_answer (MidwayTray *self,
+             gboolean    registered)
+{
+  if (!registered && self->grace_source != 0)
+    return;
+  set_has_host (self, registered);
+}
+
+static void
+host_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MidwayTray) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean shown;
+
+  shown = midway_tray_host_check_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  host_answer (self, shown);
+}
+
+/* The watcher says there is a host: believed unless the watcher is one
+ * that draws nothing (see midway-tray-host-check.c). */
+static void
+check_host (MidwayTray *self)
+{
+  midway_tray_host_check_async (self->bus, self->watcher_owner, self->cancellable,
+                                host_checked_cb, g_object_ref (self));
+}
+
 static void
 host_registered_cb (GObject      *source,
                     GAsyncResult *result,
@@ -411,12 +450,10 @@ host_registered_cb (GObject      *source,
     }
   g_variant_get (reply, "(v)", &value);
   registered = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value);
-  /* A restarting panel owns its watcher name before its host registers:
-   * within the grace, only its StatusNotifierHostRegistered or the end
-   * of the grace decide. */
-  if (!registered && self->grace_source != 0)
-    return;
-  set_has_host (self, registered);
+  if (registered)
+    check_host (self);
+  else
+    host_answer (self, FALSE);
 }
 
 static void
@@ -464,7 +501,7 @@ on_host_signal (GDBusConnection *connection,
   MidwayTray *self = MIDWAY_TRAY (user_data);
 
   if (g_str_equal (signal_name, "StatusNotifierHostRegistered"))
-    set_has_host (self, TRUE);
+    check_host (self);
   else if (g_str_equal (signal_name, "StatusNotifierHostUnregistered"))
     ask_for_host (self);
 }
@@ -479,6 +516,8 @@ on_watcher_appeared (GDBusConnection *connection,
 
   if (self->host_signal_id != 0)
     g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  g_free (self->watcher_owner);
+  self->watcher_owner = g_strdup (owner);
   /* By the owner's unique name: only the watcher itself is believed. */
   self->host_signal_id = g_dbus_connection_signal_subscribe (self->bus, owner, WATCHER_NAME, NULL, WATCHER_PATH,
                                                              NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_host_signal,
@@ -626,6 +665,7 @@ midway_tray_finalize (GObject *object)
   g_clear_pointer (&self->node_info, g_dbus_node_info_unref);
   g_clear_object (&self->cancellable);
   g_free (self->bus_name);
+  g_free (self->watcher_owner);
   g_free (self->icon_name);
   g_free (self->activation_token);
 
