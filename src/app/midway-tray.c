@@ -1,8 +1,9 @@
 /* midway-tray.c: the tray icon, as a StatusNotifierItem.
  *
  * The item lives at /StatusNotifierItem under the name
- * org.kde.StatusNotifierItem-PID-1 and registers with the watcher each
- * time a watcher appears, since hosts come and go with panels.  Its menu
+ * org.kde.StatusNotifierItem-PID-1 and registers with the watcher (by its
+ * connection's unique name) each time a watcher appears, since hosts come
+ * and go with panels.  Its menu
  * is a DbusmenuServer, rebuilt whenever a connection changes: menus are a
  * few items long, and a rebuild keeps the layout and the states in step.
  *
@@ -523,8 +524,16 @@ on_watcher_appeared (GDBusConnection *connection,
                                                              NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_host_signal,
                                                              self, NULL);
 
+  /* Registered by the unique name, though the well-known one is owned
+   * too: GNOME Shell's AppIndicator extension (46, Debian 12) watches an
+   * item registered by a well-known name, and when that watch reports
+   * the name after the item's properties were read, it clears Id and
+   * Menu and fails to read them back; the icon then goes from the top
+   * bar a second later, or stays without a menu.  Every watcher takes a
+   * unique name as the item's service. */
   g_dbus_connection_call (self->bus, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
-                          "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
+                          "RegisterStatusNotifierItem",
+                          g_variant_new ("(s)", g_dbus_connection_get_unique_name (self->bus)),
                           NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
                           self->cancellable, register_cb, g_object_ref (self));
 }

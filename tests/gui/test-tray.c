@@ -172,7 +172,8 @@ test_tray (void)
   tray = midway_tray_new (G_LIST_MODEL (connections), G_ACTION_GROUP (actions));
   midway_test_spin_until (has_host, tray, 15.0);
 
-  /* The panel's watcher lists the item by its bus name. */
+  /* The panel's watcher lists the item by the unique name it registered
+   * (alone or followed by the item's path), which owns its bus name. */
   address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   host = g_dbus_connection_new_for_address_sync (address,
@@ -185,8 +186,19 @@ test_tray (void)
                 g_variant_new ("(ss)", "org.kde.StatusNotifierWatcher", "RegisteredStatusNotifierItems"));
   g_variant_get (items, "(v)", &items_value);
   registered = g_variant_get_strv (items_value, NULL);
-  for (gsize i = 0; registered[i] != NULL; i++)
-    found |= g_str_has_prefix (registered[i], midway_tray_get_bus_name (tray));
+  {
+    g_autoptr(GVariant) owner = call (host, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                      "GetNameOwner", g_variant_new ("(s)", midway_tray_get_bus_name (tray)));
+    const char *unique = NULL;
+
+    g_variant_get (owner, "(&s)", &unique);
+    for (gsize i = 0; registered[i] != NULL; i++)
+      {
+        g_test_message ("registered: %s", registered[i]);
+        found |= g_str_has_prefix (registered[i], unique) &&
+                 strchr ("/@", registered[i][strlen (unique)]) != NULL;
+      }
+  }
   g_free (registered);
   g_assert_true (found);
 
