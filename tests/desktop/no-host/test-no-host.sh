@@ -49,11 +49,17 @@ esac
 "$midway" --hidden 2>"$log" &
 pid=$!
 
+# The item is registered by the unique name that owns its bus name,
+# alone or followed by the item's path.
 item="org.kde.StatusNotifierItem-$pid-1"
 i=0
-until gdbus call --session --dest org.kde.StatusNotifierWatcher --object-path /StatusNotifierWatcher \
+until unique=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+                 --method org.freedesktop.DBus.GetNameOwner "$item" 2>/dev/null |
+               sed -n "s/^('\(.*\)',)\$/\1/p") && [ -n "$unique" ] &&
+      gdbus call --session --dest org.kde.StatusNotifierWatcher --object-path /StatusNotifierWatcher \
         --method org.freedesktop.DBus.Properties.Get org.kde.StatusNotifierWatcher \
-        RegisteredStatusNotifierItems 2>/dev/null | grep -q "$item"; do
+        RegisteredStatusNotifierItems 2>/dev/null |
+        grep -Eq "'$(printf %s "$unique" | sed 's/\./\\./g')([/@][^']*)?'"; do
   i=$((i + 1))
   if [ "$i" -ge 100 ] || ! kill -0 "$pid" 2>/dev/null; then
     not_ok 2 "midway --hidden registers its item with the watcher"

@@ -247,16 +247,28 @@ app_stop (App *app)
   g_clear_object (&app->process);
 }
 
-/* The item's bus name as the watcher lists it, or NULL before. */
+/* The item's bus name as the watcher lists it, or NULL before: the
+ * unique name that owns org.kde.StatusNotifierItem-PID-1, alone or
+ * followed by the item's path. */
 static char *
 registered_item (App *app)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) owner = NULL;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
-  g_autofree char *prefix = g_strdup_printf ("org.kde.StatusNotifierItem-%d-", (int) app->pid);
+  g_autofree char *name = g_strdup_printf ("org.kde.StatusNotifierItem-%d-1", (int) app->pid);
   g_autofree const char **items = NULL;
+  const char *unique = NULL;
+  gsize length;
 
+  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", name),
+                                       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (owner == NULL)
+    return NULL;
+  g_variant_get (owner, "(&s)", &unique);
+  length = strlen (unique);
   reply = g_dbus_connection_call_sync (bus, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
                                        "org.freedesktop.DBus.Properties", "Get",
                                        g_variant_new ("(ss)", "org.kde.StatusNotifierWatcher",
@@ -267,8 +279,8 @@ registered_item (App *app)
   g_variant_get (reply, "(v)", &value);
   items = g_variant_get_strv (value, NULL);
   for (gsize i = 0; items[i] != NULL; i++)
-    if (g_str_has_prefix (items[i], prefix))
-      return g_strndup (items[i], strcspn (items[i], "/"));
+    if (g_str_has_prefix (items[i], unique) && (items[i][length] == '\0' || items[i][length] == '/'))
+      return g_strdup (unique);
   return NULL;
 }
 
