@@ -198,6 +198,18 @@ test_connect_no_keyring (void)
     }
 }
 
+static gboolean
+has_tunnel (gpointer data)
+{
+  return midway_connection_get_tunnel (data) != NULL;
+}
+
+static gboolean
+is_up (gpointer data)
+{
+  return g_strcmp0 (midway_connection_get_state (data), MIDWAY_STATE_UP) == 0;
+}
+
 /* The helper activated by the app's first Connect: GDBusObjectManagerClient
  * hears of the new tunnel from InterfacesAdded and then again from the
  * GetManagedObjects it sends once the name has an owner, and swaps the
@@ -214,7 +226,6 @@ test_helper_activated_by_connect (void)
   g_autoptr(MidwayTunnel1) tunnel = midway_tunnel1_skeleton_new ();
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTimer) timer = g_timer_new ();
   g_autofree char *owner = NULL;
   MidwayConnection *connection;
 
@@ -225,8 +236,7 @@ test_helper_activated_by_connect (void)
 
   /* The app watches before there is any helper. */
   midway_connection_list_watch_helper (list);
-  while (g_timer_elapsed (timer, NULL) < 0.5)
-    g_main_context_iteration (NULL, FALSE);
+  midway_test_spin_for (500);
 
   /* The helper starts, takes its name and exports the tunnel at once,
    * with nothing of the client's handled in between: InterfacesAdded
@@ -244,24 +254,12 @@ test_helper_activated_by_connect (void)
   g_assert_no_error (error);
   g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
 
-  g_timer_start (timer);
-  while (midway_connection_get_tunnel (connection) == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
+  midway_test_spin_until (has_tunnel, connection, 10.0);
   /* Both the signal and the answer have been handled. */
-  g_timer_start (timer);
-  while (g_timer_elapsed (timer, NULL) < 0.5)
-    g_main_context_iteration (NULL, FALSE);
+  midway_test_spin_for (500);
 
   midway_tunnel1_set_state (tunnel, MIDWAY_STATE_UP);
-  g_timer_start (timer);
-  while (g_strcmp0 (midway_connection_get_state (connection), MIDWAY_STATE_UP) != 0)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
+  midway_test_spin_until (is_up, connection, 10.0);
   /* The proxy made before the owner was known could not call the helper. */
   owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (midway_connection_get_tunnel (connection)));
   g_assert_nonnull (owner);
