@@ -24,7 +24,7 @@
 #include "midway-host-key-fetcher.h"
 #include "midway-profile-editor.h"
 #include "midway-reason.h"
-#include "midway-test-kit.h"
+#include "midway-test-kit-ui.h"
 
 #define SSHD_PATH "/usr/sbin/sshd"
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
@@ -254,23 +254,6 @@ wait_for_dialog (void)
   return find_dialog ();
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Clicks the response's own button, as a person would. */
 static void
 respond (MidwayHostKeyDialog *dialog,
@@ -281,7 +264,7 @@ respond (MidwayHostKeyDialog *dialog,
 
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), response));
   label = adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), response);
-  button = find_button (GTK_WIDGET (dialog), label);
+  button = midway_test_find_button (GTK_WIDGET (dialog), label);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate (button));
   midway_test_spin_until (no_dialog_shown, NULL, 30.0);
@@ -371,23 +354,6 @@ test_fetcher_timeout (void)
 
 /* ---- Editor ------------------------------------------------------------- */
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_sensitive (gpointer data)
 {
@@ -409,10 +375,10 @@ test_editor (void)
   gtk_window_present (GTK_WINDOW (window));
 
   row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST_KEY);
-  button = find_named (row, "fetch-host-key");
+  button = midway_test_find_named (row, "fetch-host-key");
   g_assert_true (GTK_IS_BUTTON (button));
   /* Only the host key's row has one. */
-  g_assert_null (find_named (midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST), "fetch-host-key"));
+  g_assert_null (midway_test_find_named (midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST), "fetch-host-key"));
 
   /* Cancel: the field stays empty. */
   g_assert_true (gtk_widget_activate (button));

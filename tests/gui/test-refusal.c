@@ -37,22 +37,6 @@ save_profile (const char *name)
                                    NULL);
 }
 
-static GtkSwitch *
-find_switch (GtkWidget *widget)
-{
-  if (GTK_IS_SWITCH (widget))
-    return GTK_SWITCH (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkSwitch *found = find_switch (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The next Notify call: summary, body, icon, actions, replaces_id. */
 static GVariant *
 next_notify (Fixture *fixture)
@@ -91,7 +75,7 @@ drive (gpointer user_data)
   Fixture *fixture = user_data;
   MidwayWindow *window = midway_test_find_window (fixture->app);
   GtkListBoxRow *row = window != NULL ? gtk_list_box_get_row_at_index (midway_window_get_list (window), 0) : NULL;
-  GtkSwitch *toggle = row != NULL ? find_switch (GTK_WIDGET (row)) : NULL;
+  GtkSwitch *toggle = row != NULL ? midway_test_find_switch (GTK_WIDGET (row)) : NULL;
   g_autoptr(GVariant) notify = NULL;
   g_autoptr(GError) error = NULL;
   const char *subtitle = row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
