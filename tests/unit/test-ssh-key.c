@@ -318,18 +318,9 @@ armor (const guint8 *binary,
 }
 
 static void
-test_invalid (void)
+test_invalid_texts (void)
 {
-  g_autoptr(MidwaySshKey) key = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guchar *binary = NULL;
-  g_autofree char *body = NULL;
   g_autofree char *overlong = NULL;
-  const char *text;
-  const char *start, *end;
-  gsize binary_length;
-  GBytes *bytes;
 
   assert_invalid (TEXT (""), "empty");
   assert_invalid (TEXT ("\0\1\2"), "not text");
@@ -342,12 +333,56 @@ test_invalid (void)
   overlong = g_strnfill (MIDWAY_SSH_KEY_MAX_SIZE + 1, 'A');
   memcpy (overlong, "-----BEGIN OPENSSH PRIVATE KEY-----\n", 36);
   assert_invalid (g_bytes_new (overlong, MIDWAY_SSH_KEY_MAX_SIZE + 1), "too large");
+}
 
-  key = midway_ssh_key_generate_ed25519 ("cut", &error);
+/* A fresh key's private data, its text and the decoded binary between
+ * the armour lines. */
+typedef struct {
+  MidwaySshKey *key;
+  GBytes       *data;
+  const char   *text;
+  guchar       *binary;
+  gsize         binary_length;
+} Decoded;
+
+static void
+decoded_clear (Decoded *decoded)
+{
+  g_clear_object (&decoded->key);
+  g_clear_pointer (&decoded->data, g_bytes_unref);
+  g_clear_pointer (&decoded->binary, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Decoded, decoded_clear)
+
+static void
+decode_new_key (Decoded *decoded)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  const char *start, *end;
+
+  decoded->key = midway_ssh_key_generate_ed25519 ("cut", &error);
   g_assert_no_error (error);
-  data = midway_ssh_key_dup_private_data (key);
-  text = g_bytes_get_data (data, NULL);
+  decoded->data = midway_ssh_key_dup_private_data (decoded->key);
+  decoded->text = g_bytes_get_data (decoded->data, NULL);
+  start = strchr (decoded->text, '\n') + 1;
+  end = strstr (decoded->text, "-----END");
+  body = g_strndup (start, end - start);
+  decoded->binary = g_base64_decode (body, &decoded->binary_length);
+}
 
+static void
+test_invalid_cut_text (void)
+{
+  g_auto(Decoded) decoded = { 0 };
+  g_autoptr(GError) error = NULL;
+  GBytes *data;
+  const char *text;
+
+  decode_new_key (&decoded);
+  data = decoded.data;
+  text = decoded.text;
   /* Text cut anywhere. */
   for (gsize length = 1; length < g_bytes_get_size (data) - 2; length += 7)
     {
@@ -357,14 +392,23 @@ test_invalid (void)
       g_assert_error (error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_INVALID);
       g_clear_error (&error);
     }
+}
 
-  /* The decoded key cut, grown or with any one byte changed: the check
-   * numbers, lengths, key copies and padding leave no byte unchecked but
-   * the comment's and the secret's. */
-  start = strchr (text, '\n') + 1;
-  end = strstr (text, "-----END");
-  body = g_strndup (start, end - start);
-  binary = g_base64_decode (body, &binary_length);
+/* The decoded key cut, grown or with any one byte changed: the check
+ * numbers, lengths, key copies and padding leave no byte unchecked but
+ * the comment's and the secret's. */
+static void
+test_invalid_cut_binary (void)
+{
+  g_auto(Decoded) decoded = { 0 };
+  g_autoptr(GError) error = NULL;
+  guchar *binary;
+  gsize binary_length;
+  GBytes *bytes;
+
+  decode_new_key (&decoded);
+  binary = decoded.binary;
+  binary_length = decoded.binary_length;
   for (gsize length = 0; length < binary_length; length++)
     {
       bytes = armor (binary, length);
@@ -380,6 +424,22 @@ test_invalid (void)
     bytes = armor (longer, binary_length + 8);
     assert_invalid (bytes, "bytes after its end");
   }
+}
+
+static void
+test_invalid_changed_byte (void)
+{
+  g_auto(Decoded) decoded = { 0 };
+  g_autoptr(GError) error = NULL;
+  MidwaySshKey *key;
+  guchar *binary;
+  gsize binary_length;
+  GBytes *bytes;
+
+  decode_new_key (&decoded);
+  key = decoded.key;
+  binary = decoded.binary;
+  binary_length = decoded.binary_length;
   for (gsize i = 0; i < binary_length; i++)
     {
       g_autoptr(MidwaySshKey) changed = NULL;
@@ -404,6 +464,13 @@ test_invalid (void)
       binary[i] ^= 0x01;
       g_bytes_unref (bytes);
     }
+}
+
+static void
+test_invalid_pem (void)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
 
   /* Not openssh-key-v1 but PEM: ssh-keygen's verdict, in plain words. */
   bytes = TEXT ("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
@@ -531,7 +598,11 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ssh-key/generate", test_generate);
   g_test_add_func ("/ssh-key/import", test_import);
-  g_test_add_func ("/ssh-key/invalid", test_invalid);
+  g_test_add_func ("/ssh-key/invalid/texts", test_invalid_texts);
+  g_test_add_func ("/ssh-key/invalid/cut-text", test_invalid_cut_text);
+  g_test_add_func ("/ssh-key/invalid/cut-or-grown-binary", test_invalid_cut_binary);
+  g_test_add_func ("/ssh-key/invalid/changed-byte", test_invalid_changed_byte);
+  g_test_add_func ("/ssh-key/invalid/pem", test_invalid_pem);
   g_test_add_func ("/ssh-key/server-lines", test_server_lines);
 
   status = g_test_run ();
