@@ -486,11 +486,52 @@ test_invalid_pem (void)
   g_bytes_unref (bytes);
 }
 
-static void
-test_server_lines (void)
+/* The profile the server lines are written for, with IPv6 and a remote
+ * command when asked; its key's comment is checked once, here. */
+static MidwayProfile *
+server_profile (MidwaySshKey **key,
+                gboolean       ipv6,
+                const char    *remote_command)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *comment = NULL;
+
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, "Office VPN", &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
+  g_assert_no_error (error);
+  comment = midway_ssh_key_comment_for_profile (profile);
+  g_assert_cmpstr (comment, ==, "midway-Office-VPN");
+  *key = midway_ssh_key_generate_ed25519 (comment, &error);
+  g_assert_no_error (error);
+  if (ipv6)
+    {
+      g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_IPV6, "true", &error));
+      g_assert_no_error (error);
+    }
+  if (remote_command != NULL)
+    {
+      g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND, remote_command,
+                                                     &error));
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&profile);
+}
+
+static char *
+visudo_path (void)
+{
+  char *visudo = g_find_program_in_path ("visudo");
+
+  return visudo != NULL ? visudo : g_strdup ("/usr/sbin/visudo");
+}
+
+/* The key runs exactly what the helper sends, and nothing else. */
+static void
+test_server_lines_plain (void)
+{
   g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, FALSE, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *keygen = keygen_path ();
   g_autofree char *line = NULL;
@@ -498,19 +539,9 @@ test_server_lines (void)
   g_autofree char *expected = NULL;
   g_autofree char *path = NULL;
   g_autofree char *listing = NULL;
-  g_autofree char *comment = NULL;
-  g_autofree char *visudo = g_find_program_in_path ("visudo");
+  g_autofree char *visudo = visudo_path ();
   g_auto(GStrv) words = NULL;
 
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, "Office VPN", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_no_error (error);
-  comment = midway_ssh_key_comment_for_profile (profile);
-  g_assert_cmpstr (comment, ==, "midway-Office-VPN");
-  key = midway_ssh_key_generate_ed25519 (comment, &error);
-  g_assert_no_error (error);
-
-  /* The key runs exactly what the helper sends, and nothing else. */
   line = midway_ssh_key_dup_authorized_keys_line (key, profile);
   words = g_strsplit (midway_ssh_key_get_public_line (key), " ", 3);
   expected = g_strdup_printf ("restrict,command=\"sudo -n pppd nodetach notty noauth\" %s %s midway-Office-VPN",
@@ -527,55 +558,81 @@ test_server_lines (void)
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&listing, g_free);
   path = write_temp_line ("sudoers", sudoers);
-  if (visudo == NULL)
-    visudo = g_strdup ("/usr/sbin/visudo");
   listing = run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
+}
 
-  /* IPv6 adds an option on both lines. */
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_IPV6, "true", &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&line, g_free);
-  g_clear_pointer (&sudoers, g_free);
+/* IPv6 adds an option on both lines. */
+static void
+test_server_lines_ipv6 (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *sudoers = NULL;
+
   line = midway_ssh_key_dup_authorized_keys_line (key, profile);
   g_assert_true (g_str_has_prefix (line, "restrict,command=\"sudo -n pppd nodetach notty noauth +ipv6\" ssh-ed25519 "));
   sudoers = midway_ssh_key_dup_sudoers_line (profile, &error);
   g_assert_cmpstr (sudoers, ==, "mwsrv ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth +ipv6");
+}
 
-  /* A path, a runas user and characters sudoers treats specially. */
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND,
-                                                 "sudo -n -u pppuser /usr/local/sbin/pppd file=/etc/ppp/a,b", &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&sudoers, g_free);
+/* A path, a runas user and characters sudoers treats specially. */
+static void
+test_server_lines_special (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE,
+                                                     "sudo -n -u pppuser /usr/local/sbin/pppd file=/etc/ppp/a,b");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sudoers = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *visudo = visudo_path ();
+
   sudoers = midway_ssh_key_dup_sudoers_line (profile, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sudoers, ==,
                    "mwsrv ALL=(pppuser) NOPASSWD: /usr/local/sbin/pppd file\\=/etc/ppp/a\\,b nodetach notty noauth +ipv6");
-  g_clear_pointer (&path, g_free);
-  g_clear_pointer (&listing, g_free);
   path = write_temp_line ("sudoers", sudoers);
   listing = run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
+}
 
-  /* The forced command is word for word what the helper's ssh sends. */
+/* The forced command is word for word what the helper's ssh sends. */
+static void
+test_server_lines_forced_command (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE,
+                                                     "sudo -n -u pppuser /usr/local/sbin/pppd file=/etc/ppp/a,b");
+  g_autoptr(GError) error = NULL;
+  const MidwaySshArgs args = { .ssh_path = "/usr/bin/ssh" };
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *forced = NULL;
+  g_autofree char *line = NULL;
+  guint i = 0;
+
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
   g_assert_no_error (error);
-  {
-    const MidwaySshArgs args = { .ssh_path = "/usr/bin/ssh" };
-    g_auto(GStrv) argv = midway_argv_build_ssh (profile, &args, &error);
-    g_autofree char *sent = NULL;
-    g_autofree char *forced = NULL;
-    guint i = 0;
+  argv = midway_argv_build_ssh (profile, &args, &error);
+  g_assert_no_error (error);
+  while (g_strcmp0 (argv[i], "--") != 0)
+    i++;
+  sent = g_strjoinv (" ", argv + i + 2);
+  forced = g_strdup_printf ("restrict,command=\"%s\" ", sent);
+  line = midway_ssh_key_dup_authorized_keys_line (key, profile);
+  g_assert_true (g_str_has_prefix (line, forced));
+}
 
-    g_assert_no_error (error);
-    while (g_strcmp0 (argv[i], "--") != 0)
-      i++;
-    sent = g_strjoinv (" ", argv + i + 2);
-    forced = g_strdup_printf ("restrict,command=\"%s\" ", sent);
-    g_clear_pointer (&line, g_free);
-    line = midway_ssh_key_dup_authorized_keys_line (key, profile);
-    g_assert_true (g_str_has_prefix (line, forced));
-  }
+/* No sudo, no sudoers line, and a clear reason. */
+static void
+test_server_lines_no_sudo (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE, NULL);
+  g_autoptr(GError) error = NULL;
 
-  /* No sudo, no sudoers line, and a clear reason. */
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND, "pppd", &error));
   g_assert_null (midway_ssh_key_dup_sudoers_line (profile, &error));
   g_assert_error (error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_NO_SUDO);
@@ -603,7 +660,11 @@ main (int argc, char **argv)
   g_test_add_func ("/ssh-key/invalid/cut-or-grown-binary", test_invalid_cut_binary);
   g_test_add_func ("/ssh-key/invalid/changed-byte", test_invalid_changed_byte);
   g_test_add_func ("/ssh-key/invalid/pem", test_invalid_pem);
-  g_test_add_func ("/ssh-key/server-lines", test_server_lines);
+  g_test_add_func ("/ssh-key/server-lines/plain", test_server_lines_plain);
+  g_test_add_func ("/ssh-key/server-lines/ipv6", test_server_lines_ipv6);
+  g_test_add_func ("/ssh-key/server-lines/special-characters", test_server_lines_special);
+  g_test_add_func ("/ssh-key/server-lines/forced-command", test_server_lines_forced_command);
+  g_test_add_func ("/ssh-key/server-lines/no-sudo", test_server_lines_no_sudo);
 
   status = g_test_run ();
 
