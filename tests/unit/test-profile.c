@@ -1125,23 +1125,28 @@ test_wrong_types (void)
     }
 }
 
+/* Not a dictionary. */
 static void
-test_variant_structure (void)
+test_variant_not_dictionary (void)
 {
-  g_autoptr(MidwayProfile) base = new_full_profile ();
-  g_autofree char *long_key = repeat_char ('k', 1000);
   g_autoptr(GError) error = NULL;
   g_autoptr(MidwayProfile) parsed = NULL;
-  g_autoptr(GVariant) asv = g_variant_ref_sink (midway_profile_to_variant (base));
-  GVariantBuilder builder;
 
-  /* Not a dictionary. */
   parsed = midway_profile_new_from_variant (g_variant_new_string ("x"), &error);
   g_assert_null (parsed);
   g_assert_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE);
   g_clear_error (&error);
+}
 
-  /* Unknown keys, named and bounded. */
+/* Unknown keys, named and bounded. */
+static void
+test_variant_unknown_keys (void)
+{
+  g_autofree char *long_key = repeat_char ('k', 1000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+  GVariantBuilder builder;
+
   {
     g_autoptr(GVariant) with_unknown = NULL;
 
@@ -1178,8 +1183,18 @@ test_variant_structure (void)
     assert_message (error, "unknown field “na\\u000Ame”");
     g_clear_error (&error);
   }
+}
 
-  /* Duplicate keys. */
+/* Duplicate keys. */
+static void
+test_variant_duplicate_keys (void)
+{
+  g_autoptr(MidwayProfile) base = new_full_profile ();
+  g_autoptr(GVariant) asv = g_variant_ref_sink (midway_profile_to_variant (base));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+  GVariantBuilder builder;
+
   {
     g_autoptr(GVariant) duplicated = NULL;
     GVariantIter iter;
@@ -1197,8 +1212,16 @@ test_variant_structure (void)
     assert_message (error, "port: is set more than once");
     g_clear_error (&error);
   }
+}
 
-  /* Required fields; the id is required on the bus. */
+/* Required fields; the id is required on the bus. */
+static void
+test_variant_required (void)
+{
+  g_autoptr(MidwayProfile) base = new_full_profile ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+
   {
     static const char * const required[] = { "id", "name", "host" };
 
@@ -1213,8 +1236,16 @@ test_variant_structure (void)
         g_clear_error (&error);
       }
   }
+}
 
-  /* Optional fields take their defaults. */
+/* Optional fields take their defaults. */
+static void
+test_variant_defaults (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+  GVariantBuilder builder;
+
   {
     g_autoptr(GVariant) minimal = NULL;
 
@@ -1834,7 +1865,11 @@ main (int   argc,
   g_test_add_func ("/profile/untrusted-dictionary", test_untrusted_dictionary);
   g_test_add_func ("/profile/non-normal-values", test_non_normal_values);
   g_test_add_func ("/profile/wrong-types", test_wrong_types);
-  g_test_add_func ("/profile/variant-structure", test_variant_structure);
+  g_test_add_func ("/profile/variant-structure/not-a-dictionary", test_variant_not_dictionary);
+  g_test_add_func ("/profile/variant-structure/unknown-keys", test_variant_unknown_keys);
+  g_test_add_func ("/profile/variant-structure/duplicate-keys", test_variant_duplicate_keys);
+  g_test_add_func ("/profile/variant-structure/required", test_variant_required);
+  g_test_add_func ("/profile/variant-structure/defaults", test_variant_defaults);
   g_test_add_func ("/profile/key-file/rejects", test_key_file_rejects);
   g_test_add_func ("/profile/key-file/bytes", test_key_file_bytes);
   g_test_add_func ("/profile/key-file/accepts", test_key_file_accepts);
