@@ -32,6 +32,7 @@
 #include "midway-error.h"
 #include "midway-helper-manager.h"
 #include "midway-profile.h"
+#include "midway-test-kit.h"
 
 #define POLKIT_NAME "org.freedesktop.PolicyKit1"
 #define POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
@@ -667,22 +668,6 @@ test_under_cap_reaches_polkit (void)
   reply_clear (&reply);
 }
 
-static GDBusConnection *
-new_client (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  GDBusConnection *connection;
-
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
 typedef struct {
   Reply *replies;
   guint  n;
@@ -727,7 +712,7 @@ check_pending_limit (guint n_connections,
   reset_polkit ();
   polkit_hang (TRUE);
   for (guint c = 0; c < n_connections; c++)
-    g_ptr_array_add (connections, new_client ());
+    g_ptr_array_add (connections, midway_test_new_bus_connection (G_BUS_TYPE_SYSTEM));
   for (guint i = 0; i < n; i++)
     connect_async (g_ptr_array_index (connections, i / per_connection),
                    profile_with (NULL, NULL), no_credentials (), &replies[i]);
@@ -823,7 +808,7 @@ setup (void)
 
   address = start_bus ();
   g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
-  env.client = new_client ();
+  env.client = midway_test_new_bus_connection (G_BUS_TYPE_SYSTEM);
   start_polkit (address);
   start_manager ();
   env.baseline_children = list_children ();

@@ -1,4 +1,4 @@
-/* midway-test-kit.h: what the gui tests share (a loop that waits for a
+/* midway-test-kit.h: what the tests share (a loop that waits for a
  * condition, profiles written where the app reads them).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
