@@ -30,6 +30,7 @@
 #include "midway-helper-block.h"
 #include "midway-helper-diagnosis.h"
 #include "midway-helper-line-reader.h"
+#include "midway-helper-report-protocol.h"
 #include "midway-helper-log.h"
 #include "midway-helper-routes.h"
 #include "midway-helper-runtime-dir.h"
@@ -39,7 +40,6 @@
 
 #define LOG_MAX_LINES 500
 #define LOG_MAX_LINE_LENGTH 512
-#define REPORT_MAX_LINE 256
 #define SSH_TAIL_LINES 20
 #define STOP_GRACE_MS 3000
 /* Longer than ssh's ConnectTimeout plus a slow sudo: an attempt that has
@@ -50,7 +50,6 @@
 /* a link given up on for a new path is redone at once, but not
  * twice within this long: a path that keeps moving gets the backoff. */
 #define NETWORK_RETRY_GAP_S 5
-#define PLUGIN_REPORT_FD 3
 
 struct _MidwayHelperTunnel
 {
@@ -388,7 +387,7 @@ on_report_line (MidwayHelperLineReader *reader,
   if (n == 0)
     return;
 
-  if (g_str_equal (words[0], "peer") && n == 1)
+  if (g_str_equal (words[0], MIDWAY_REPORT_PEER) && n == MIDWAY_REPORT_PEER_WORDS)
     {
       if (self->peer_seen)
         return;
@@ -398,12 +397,12 @@ on_report_line (MidwayHelperLineReader *reader,
       if (!self->stopping)
         set_state (self, MIDWAY_STATE_NEGOTIATING_PPP, "", "");
     }
-  else if (g_str_equal (words[0], "ip-up") && n == 6)
+  else if (g_str_equal (words[0], MIDWAY_REPORT_IP_UP) && n == MIDWAY_REPORT_IP_UP_WORDS)
     {
       if (!self->stopping)
         on_link_up (self, words[1], words[2], words[3], words[4], words[5]);
     }
-  else if (g_str_equal (words[0], "ip6-up") && n == 4)
+  else if (g_str_equal (words[0], MIDWAY_REPORT_IP6_UP) && n == MIDWAY_REPORT_IP6_UP_WORDS)
     {
       if (self->stopping || !is_interface_name (words[1]))
         return;
@@ -412,7 +411,7 @@ on_report_line (MidwayHelperLineReader *reader,
         self->routes = midway_helper_routes_new (self->profile, self->log);
       midway_helper_routes_apply_ipv6 (self->routes, words[1]);
     }
-  else if (g_str_equal (words[0], "link-down") && n == 2)
+  else if (g_str_equal (words[0], MIDWAY_REPORT_LINK_DOWN) && n == MIDWAY_REPORT_LINK_DOWN_WORDS)
     {
       guint64 status;
 
@@ -428,8 +427,9 @@ on_report_line (MidwayHelperLineReader *reader,
           midway_helper_process_kill (self->ssh);
         }
     }
-  else if ((g_str_equal (words[0], "phase") || g_str_equal (words[0], "ip-down") ||
-            g_str_equal (words[0], "exit")) && n == 2)
+  else if ((g_str_equal (words[0], MIDWAY_REPORT_PHASE) && n == MIDWAY_REPORT_PHASE_WORDS) ||
+           (g_str_equal (words[0], MIDWAY_REPORT_IP_DOWN) && n == MIDWAY_REPORT_IP_DOWN_WORDS) ||
+           (g_str_equal (words[0], MIDWAY_REPORT_EXIT) && n == MIDWAY_REPORT_EXIT_WORDS))
     {
       g_debug ("tunnel %u: pppd reports %s %s", self->serial, words[0], words[1]);
     }
@@ -712,7 +712,7 @@ start_attempt (MidwayHelperTunnel *self,
   MidwaySshArgs ssh_args = { 0 };
   MidwayHelperSpawnSpec spec = { 0 };
   int pair[2];
-  int plugin_target = PLUGIN_REPORT_FD;
+  int plugin_target = MIDWAY_REPORT_FD;
 
   g_return_val_if_fail (!self->attempt_running, FALSE);
 
@@ -754,7 +754,7 @@ start_attempt (MidwayHelperTunnel *self,
   pppd_args.pppd_path = MIDWAY_PPPD_PATH;
   pppd_args.tty_path = tty_path;
   pppd_args.plugin_path = MIDWAY_PPPD_PLUGIN_PATH;
-  pppd_args.report_fd = PLUGIN_REPORT_FD;
+  pppd_args.report_fd = MIDWAY_REPORT_FD;
   pppd_args.ipparam = self->ipparam;
   ssh_args.ssh_path = MIDWAY_SSH_PATH;
   ssh_args.known_hosts_path = known_hosts;
@@ -829,7 +829,7 @@ start_attempt (MidwayHelperTunnel *self,
   g_signal_connect_object (self->pppd, "exited", G_CALLBACK (on_process_exited), self, 0);
   g_signal_connect_object (self->ssh, "exited", G_CALLBACK (on_process_exited), self, 0);
 
-  self->report = midway_helper_line_reader_new (report_stream, REPORT_MAX_LINE);
+  self->report = midway_helper_line_reader_new (report_stream, MIDWAY_REPORT_LINE_MAX);
   g_signal_connect_object (self->report, "line", G_CALLBACK (on_report_line), self, 0);
   midway_helper_line_reader_start (self->report);
 
