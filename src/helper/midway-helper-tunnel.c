@@ -31,6 +31,7 @@
 #include "midway-helper-diagnosis.h"
 #include "midway-helper-line-reader.h"
 #include "midway-helper-report-protocol.h"
+#include "midway-helper-retry-policy.h"
 #include "midway-helper-log.h"
 #include "midway-helper-routes.h"
 #include "midway-helper-runtime-dir.h"
@@ -46,10 +47,6 @@
  * not brought the link up by then is not going to. */
 #define ATTEMPT_DEADLINE_S 60
 #define STATS_INTERVAL_S 2
-#define MAX_BACKOFF_S 60
-/* a link given up on for a new path is redone at once, but not
- * twice within this long: a path that keeps moving gets the backoff. */
-#define NETWORK_RETRY_GAP_S 5
 
 struct _MidwayHelperTunnel
 {
@@ -472,6 +469,8 @@ attempt_finished (MidwayHelperTunnel *self)
   g_autofree char *message = NULL;
   g_autoptr(GString) tail = g_string_new (NULL);
   MidwayHelperAttempt attempt = { 0 };
+  MidwayHelperRetryInput input = { 0 };
+  MidwayHelperRetryDecision decision;
   const char *reason;
 
   for (GList *l = self->ssh_tail.head; l != NULL; l = l->next)
@@ -522,50 +521,46 @@ attempt_finished (MidwayHelperTunnel *self)
       return;
     }
 
-  /* an attempt ended for a new path did not fail. */
-  if (!self->link_up && !self->network_reconnect)
-    self->failures++;
-
-  if (midway_profile_get_reconnect (self->profile) &&
-      (self->network_reconnect ||
-       (midway_reason_is_transient (reason) &&
-        (self->ever_up || self->failures < MIDWAY_MAX_ATTEMPTS_NEVER_UP))))
+  input.reconnect = midway_profile_get_reconnect (self->profile);
+  input.for_network = self->network_reconnect;
+  input.link_was_up = self->link_up;
+  input.ever_up = self->ever_up;
+  input.failures = self->failures;
+  input.reason = reason;
+  input.offline = midway_helper_server_path_is_offline (self->server_path);
+  input.now = g_get_monotonic_time ();
+  input.last_network_retry = self->last_network_reconnect;
+  decision = midway_helper_retry_decide (&input);
+  self->failures = decision.failures;
+  if (decision.network_retry)
+    self->last_network_reconnect = input.now;
+  if (self->network_reconnect && decision.action != MIDWAY_HELPER_RETRY_GIVE_UP)
     {
-      guint delay = self->failures == 0 ? 1 : MIN (MAX_BACKOFF_S, 1u << MIN (self->failures, 6u));
-
-      if (self->network_reconnect)
-        {
-          gint64 now = g_get_monotonic_time ();
-
-          reason = MIDWAY_REASON_NETWORK_CHANGED;
-          g_free (message);
-          message = g_strdup (self->network_why != NULL ? self->network_why : "");
-          if (self->last_network_reconnect == 0 ||
-              now - self->last_network_reconnect >= NETWORK_RETRY_GAP_S * G_USEC_PER_SEC)
-            {
-              delay = 0;
-              self->last_network_reconnect = now;
-            }
-        }
-      /* with no route to the server an attempt can only fail;
-       * the change of the network that brings one starts the next. */
-      if (midway_helper_server_path_is_offline (self->server_path))
-        {
-          midway_helper_log_appendf (self->log, "helper", "no route to %s, waiting for the network",
-                                     midway_profile_get_host (self->profile));
-          self->waiting_for_route = TRUE;
-          midway_tunnel1_set_next_retry (self->iface, 0);
-          set_state (self, MIDWAY_STATE_RECONNECTING, reason, message);
-          return;
-        }
-
-      midway_tunnel1_set_next_retry (self->iface, g_get_real_time () + (gint64) delay * G_USEC_PER_SEC);
-      self->retry_source = delay == 0 ? g_idle_add (on_retry, self)
-                                      : g_timeout_add_seconds (delay, on_retry, self);
-      set_state (self, MIDWAY_STATE_RECONNECTING, reason, message);
-      return;
+      g_free (message);
+      message = g_strdup (self->network_why != NULL ? self->network_why : "");
     }
 
+  switch (decision.action)
+    {
+    case MIDWAY_HELPER_RETRY_WHEN_ONLINE:
+      midway_helper_log_appendf (self->log, "helper", "no route to %s, waiting for the network",
+                                 midway_profile_get_host (self->profile));
+      self->waiting_for_route = TRUE;
+      midway_tunnel1_set_next_retry (self->iface, 0);
+      set_state (self, MIDWAY_STATE_RECONNECTING, decision.reason, message);
+      return;
+
+    case MIDWAY_HELPER_RETRY_AFTER_DELAY:
+      midway_tunnel1_set_next_retry (self->iface, g_get_real_time () + (gint64) decision.delay_s * G_USEC_PER_SEC);
+      self->retry_source = decision.delay_s == 0 ? g_idle_add (on_retry, self)
+                                                 : g_timeout_add_seconds (decision.delay_s, on_retry, self);
+      set_state (self, MIDWAY_STATE_RECONNECTING, decision.reason, message);
+      return;
+
+    case MIDWAY_HELPER_RETRY_GIVE_UP:
+    default:
+      break;
+    }
   set_state (self, MIDWAY_STATE_FAILED, reason, message);
 }
 
