@@ -76,21 +76,6 @@ assert_marked (MidwayProfileEditor *editor,
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (GTK_WIDGET (label))));
 }
 
-/* A few frames, so that sizes and positions are those on screen. */
-static void
-wait_for_layout (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
-
-  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-       gdk_frame_clock_get_frame_counter (clock) < frame + 2;)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
 static void
 assert_spin_range (MidwayProfileEditor *editor,
                    const char          *key,
@@ -242,10 +227,10 @@ test_dialog (void)
     GtkWidget *below = midway_profile_editor_get_row (editor, MIDWAY_FIELD_PORT);
     graphene_point_t before, after;
 
-    wait_for_layout (GTK_WIDGET (dialog));
+    midway_test_wait_for_layout (GTK_WIDGET (dialog));
     g_assert_true (gtk_widget_compute_point (below, GTK_WIDGET (dialog), &GRAPHENE_POINT_INIT (0, 0), &before));
     type_into (editor, MIDWAY_FIELD_HOST, "-oProxyCommand=x");
-    wait_for_layout (GTK_WIDGET (dialog));
+    midway_test_wait_for_layout (GTK_WIDGET (dialog));
     g_assert_true (gtk_widget_compute_point (below, GTK_WIDGET (dialog), &GRAPHENE_POINT_INIT (0, 0), &after));
     /* While typing the row turns red and its tooltip says why, but no
      * message row pushes the rows below; it shows when the row is left. */

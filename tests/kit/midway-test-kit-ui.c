@@ -145,3 +145,22 @@ midway_test_find_switch (GtkWidget *root)
 
   return found != NULL ? GTK_SWITCH (found) : NULL;
 }
+
+void
+midway_test_wait_for_layout (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+
+  g_assert_nonnull (clock);
+  /* Two frames, since the one under way may have laid out before the
+   * change. Each is asked for: a window with nothing new to draw draws
+   * no frame, and waiting for one that nobody asked for only ends when
+   * a deadline does. No deadline of our own either: on a loaded machine
+   * a frame takes long, and meson's timeout bounds the test. */
+  while (gdk_frame_clock_get_frame_counter (clock) < frame + 2)
+    {
+      gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}

@@ -40,4 +40,8 @@ GtkLabel      *midway_test_find_label      (GtkWidget         *root,
                                             const char        *text);
 GtkSwitch     *midway_test_find_switch     (GtkWidget         *root);
 
+/* Returns once @widget's window has laid out and drawn twice since the
+ * call, so that a change made before it shows in allocations. */
+void           midway_test_wait_for_layout (GtkWidget         *widget);
+
 G_END_DECLS
