@@ -583,6 +583,7 @@ midway_helper_manager_new (GDBusConnection  *connection,
                            GError          **error)
 {
   g_autoptr(MidwayHelperManager) self = NULL;
+  g_autoptr(MidwayHelperLogind) logind = NULL;
 
   g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
 
@@ -628,10 +629,11 @@ midway_helper_manager_new (GDBusConnection  *connection,
                                                          on_resolved_appeared, on_resolved_vanished,
                                                          self, NULL);
 
-  self->sessions = midway_helper_sessions_new (connection);
+  logind = midway_helper_logind_new (connection);
+  self->sessions = midway_helper_sessions_new (logind);
   g_signal_connect (self->sessions, "user-left", G_CALLBACK (on_user_left), self);
 
-  self->netmon = midway_helper_netmon_new (connection);
+  self->netmon = midway_helper_netmon_new (logind);
   g_signal_connect (self->netmon, "changed", G_CALLBACK (on_network_changed), self);
 
   return g_steal_pointer (&self);

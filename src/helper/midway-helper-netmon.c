@@ -34,18 +34,12 @@
  * loop from everything else; the rest is read on the next iteration. */
 #define NL_MAX_READS 64
 
-#define LOGIND_NAME "org.freedesktop.login1"
-#define LOGIND_PATH "/org/freedesktop/login1"
-#define LOGIND_MANAGER "org.freedesktop.login1.Manager"
 
 struct _MidwayHelperNetmon
 {
   GObject               parent_instance;
 
-  GDBusConnection      *bus;
-  guint                 sleep_subscription;
-  guint                 logind_watch;
-  char                 *logind_owner; /* logind's unique name, while it runs */
+  MidwayHelperLogind   *logind;
   int                   fd;
   guint                 fd_source;
   char                 *buffer;
@@ -294,26 +288,13 @@ open_socket (MidwayHelperNetmon *self,
 /* logind --------------------------------------------------------------------- */
 
 static void
-on_prepare_for_sleep (GDBusConnection *connection,
-                      const char      *sender,
-                      const char      *object_path,
-                      const char      *interface_name,
-                      const char      *signal_name,
-                      GVariant        *parameters,
-                      gpointer         user_data)
+on_prepare_for_sleep (MidwayHelperLogind *logind,
+                      const char         *member,
+                      GVariant           *parameters,
+                      MidwayHelperNetmon *self)
 {
-  MidwayHelperNetmon *self = user_data;
   gboolean going_to_sleep;
 
-  /* Any account may send a signal straight to the helper with logind's
-   * member and path; only GLib releases with the fix for CVE-2024-34397
-   * drop it for a subscription to the well-known name.  Checked here
-   * against the name's owner as well, whatever GLib does. */
-  if (self->logind_owner == NULL || g_strcmp0 (sender, self->logind_owner) != 0)
-    {
-      g_debug ("PrepareForSleep from %s ignored: not logind", sender ? sender : "(no sender)");
-      return;
-    }
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
     return;
   g_variant_get (parameters, "(b)", &going_to_sleep);
@@ -321,28 +302,6 @@ on_prepare_for_sleep (GDBusConnection *connection,
    * nap, and a reconnect now would be cut off by the sleep itself. */
   if (!going_to_sleep)
     midway_helper_netmon_notify (self, MIDWAY_HELPER_NETMON_RESUMED);
-}
-
-static void
-on_logind_appeared (GDBusConnection *connection,
-                    const char      *name,
-                    const char      *name_owner,
-                    gpointer         user_data)
-{
-  MidwayHelperNetmon *self = user_data;
-
-  g_free (self->logind_owner);
-  self->logind_owner = g_strdup (name_owner);
-}
-
-static void
-on_logind_vanished (GDBusConnection *connection,
-                    const char      *name,
-                    gpointer         user_data)
-{
-  MidwayHelperNetmon *self = user_data;
-
-  g_clear_pointer (&self->logind_owner, g_free);
 }
 
 /* GObject -------------------------------------------------------------------- */
@@ -354,11 +313,9 @@ midway_helper_netmon_dispose (GObject *object)
 
   close_socket (self);
   g_clear_handle_id (&self->timer, g_source_remove);
-  if (self->bus != NULL && self->sleep_subscription != 0)
-    g_dbus_connection_signal_unsubscribe (self->bus, self->sleep_subscription);
-  self->sleep_subscription = 0;
-  g_clear_handle_id (&self->logind_watch, g_bus_unwatch_name);
-  g_clear_object (&self->bus);
+  if (self->logind != NULL)
+    g_signal_handlers_disconnect_by_data (self->logind, self);
+  g_clear_object (&self->logind);
 
   G_OBJECT_CLASS (midway_helper_netmon_parent_class)->dispose (object);
 }
@@ -369,7 +326,6 @@ midway_helper_netmon_finalize (GObject *object)
   MidwayHelperNetmon *self = MIDWAY_HELPER_NETMON (object);
 
   g_free (self->buffer);
-  g_free (self->logind_owner);
 
   G_OBJECT_CLASS (midway_helper_netmon_parent_class)->finalize (object);
 }
@@ -394,12 +350,12 @@ midway_helper_netmon_init (MidwayHelperNetmon *self)
 }
 
 MidwayHelperNetmon *
-midway_helper_netmon_new (GDBusConnection *system_bus)
+midway_helper_netmon_new (MidwayHelperLogind *logind)
 {
   MidwayHelperNetmon *self;
   g_autoptr(GError) error = NULL;
 
-  g_return_val_if_fail (system_bus == NULL || G_IS_DBUS_CONNECTION (system_bus), NULL);
+  g_return_val_if_fail (logind == NULL || MIDWAY_IS_HELPER_LOGIND (logind), NULL);
 
   self = g_object_new (MIDWAY_TYPE_HELPER_NETMON, NULL);
 
@@ -407,22 +363,12 @@ midway_helper_netmon_new (GDBusConnection *system_bus)
   if (!open_socket (self, &error))
     g_warning ("Network changes not watched: %s", error->message);
 
-  if (system_bus != NULL)
+  /* With no logind (a container, the test guest) it simply never comes. */
+  if (logind != NULL)
     {
-      /* Matched on logind's well-known name, and on_prepare_for_sleep()
-       * takes it only from the name's current owner; with no logind (a
-       * container, the test guest) it simply never comes.  No
-       * references: dispose unsubscribes and unwatches, and GDBus does
-       * not call back for either once they are gone. */
-      self->bus = g_object_ref (system_bus);
-      self->sleep_subscription =
-        g_dbus_connection_signal_subscribe (system_bus, LOGIND_NAME, LOGIND_MANAGER,
-                                            "PrepareForSleep", LOGIND_PATH, NULL,
-                                            G_DBUS_SIGNAL_FLAGS_NONE, on_prepare_for_sleep,
-                                            self, NULL);
-      self->logind_watch =
-        g_bus_watch_name_on_connection (system_bus, LOGIND_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                        on_logind_appeared, on_logind_vanished, self, NULL);
+      self->logind = g_object_ref (logind);
+      g_signal_connect (logind, "manager-signal::PrepareForSleep",
+                        G_CALLBACK (on_prepare_for_sleep), self);
     }
 
   return self;

@@ -7,6 +7,8 @@
 #include <gio/gio.h>
 #include <linux/netlink.h>
 
+#include "midway-helper-logind.h"
+
 G_BEGIN_DECLS
 
 /* A burst of kernel events (an interface going away takes its addresses
@@ -49,10 +51,10 @@ G_DECLARE_FINAL_TYPE (MidwayHelperNetmon, midway_helper_netmon, MIDWAY, HELPER_N
  *     of events; whether anything that matters to a tunnel changed is the
  *     tunnel's to decide.
  *
- * Listens to rtnetlink (links, routes, IPv4 addresses) and, when system_bus
+ * Listens to rtnetlink (links, routes, IPv4 addresses) and, when @logind
  * is given, to logind's PrepareForSleep; without logind, or without a
  * routing socket, it just reports less. */
-MidwayHelperNetmon *midway_helper_netmon_new    (GDBusConnection    *system_bus);
+MidwayHelperNetmon *midway_helper_netmon_new    (MidwayHelperLogind *logind);
 /* Counts as an event of these causes: what the kernel and logind feed in,
  * and what the tests do. */
 void                midway_helper_netmon_notify (MidwayHelperNetmon *self,

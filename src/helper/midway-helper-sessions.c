@@ -10,9 +10,9 @@
  * gone, without waiting for UserRemoved, which can come much later or,
  * for a lingering user, never.
  *
- * Signals are taken only from logind's current owner (see
- * midway-helper-netmon.c for why).  Without logind on the bus nothing
- * comes, and tunnels stay until stopped.
+ * Signals come through MidwayHelperLogind, which takes them only from
+ * logind itself.  Without logind on the bus nothing comes, and tunnels
+ * stay until stopped.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -20,22 +20,15 @@
 
 #include "midway-helper-sessions.h"
 
-#define LOGIND_NAME    "org.freedesktop.login1"
-#define LOGIND_PATH    "/org/freedesktop/login1"
-#define LOGIND_MANAGER "org.freedesktop.login1.Manager"
-#define LOGIND_USER    "org.freedesktop.login1.User"
+#define LOGIND_USER "org.freedesktop.login1.User"
 
 struct _MidwayHelperSessions
 {
   GObject          parent_instance;
 
-  GDBusConnection *bus;
-  guint            session_subscription;
-  guint            user_subscription;
-  guint            logind_watch;
-  char            *logind_owner;
-  GArray          *uids;          /* guint: whom to ask about */
-  GCancellable    *cancellable;
+  MidwayHelperLogind *logind;
+  GArray             *uids;          /* guint: whom to ask about */
+  GCancellable       *cancellable;
 };
 
 enum {
@@ -98,48 +91,35 @@ on_user_path (GObject      *source,
   UserQuery *query = user_data;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
+  const char *owner = midway_helper_logind_get_owner (query->self->logind);
   const char *path;
 
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   /* No such user: never had a session, or already removed (then
    * UserRemoved comes or came).  A user who never logged in (a tunnel
    * started from a service of theirs) is not ended by others' logouts. */
-  if (reply == NULL || query->self->logind_owner == NULL)
+  if (reply == NULL || owner == NULL)
     {
       user_query_free (query);
       return;
     }
   g_variant_get (reply, "(&o)", &path);
-  g_dbus_connection_call (query->self->bus, query->self->logind_owner, path,
+  g_dbus_connection_call (G_DBUS_CONNECTION (source), owner, path,
                           "org.freedesktop.DBus.Properties", "Get",
                           g_variant_new ("(ss)", LOGIND_USER, "State"),
                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1,
                           query->self->cancellable, on_user_state, query);
 }
 
-static gboolean
-from_logind (MidwayHelperSessions *self,
-             const char           *sender)
-{
-  return self->logind_owner != NULL && g_strcmp0 (sender, self->logind_owner) == 0;
-}
-
 static void
-on_session_removed (GDBusConnection *connection,
-                    const char      *sender,
-                    const char      *object_path,
-                    const char      *interface_name,
-                    const char      *signal_name,
-                    GVariant        *parameters,
-                    gpointer         user_data)
+on_session_removed (MidwayHelperLogind   *logind,
+                    const char           *member,
+                    GVariant             *parameters,
+                    MidwayHelperSessions *self)
 {
-  MidwayHelperSessions *self = user_data;
+  GDBusConnection *bus = midway_helper_logind_get_connection (logind);
+  const char *owner = midway_helper_logind_get_owner (logind);
 
-  if (!from_logind (self, sender))
-    {
-      g_debug ("%s from %s ignored: not logind", signal_name, sender ? sender : "(no sender)");
-      return;
-    }
   /* The signal does not say whose session it was. */
   for (guint i = 0; i < self->uids->len; i++)
     {
@@ -147,7 +127,7 @@ on_session_removed (GDBusConnection *connection,
 
       query->self = g_object_ref (self);
       query->uid = g_array_index (self->uids, guint, i);
-      g_dbus_connection_call (self->bus, self->logind_owner, LOGIND_PATH, LOGIND_MANAGER,
+      g_dbus_connection_call (bus, owner, MIDWAY_HELPER_LOGIND_PATH, MIDWAY_HELPER_LOGIND_MANAGER,
                               "GetUser", g_variant_new ("(u)", query->uid),
                               G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, -1,
                               self->cancellable, on_user_path, query);
@@ -155,48 +135,17 @@ on_session_removed (GDBusConnection *connection,
 }
 
 static void
-on_user_removed (GDBusConnection *connection,
-                 const char      *sender,
-                 const char      *object_path,
-                 const char      *interface_name,
-                 const char      *signal_name,
-                 GVariant        *parameters,
-                 gpointer         user_data)
+on_user_removed (MidwayHelperLogind   *logind,
+                 const char           *member,
+                 GVariant             *parameters,
+                 MidwayHelperSessions *self)
 {
-  MidwayHelperSessions *self = user_data;
   guint32 uid;
 
-  if (!from_logind (self, sender))
-    {
-      g_debug ("%s from %s ignored: not logind", signal_name, sender ? sender : "(no sender)");
-      return;
-    }
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(uo)")))
     return;
   g_variant_get (parameters, "(u&o)", &uid, NULL);
   g_signal_emit (self, signals[SIGNAL_USER_LEFT], 0, (guint) uid);
-}
-
-static void
-on_logind_appeared (GDBusConnection *connection,
-                    const char      *name,
-                    const char      *name_owner,
-                    gpointer         user_data)
-{
-  MidwayHelperSessions *self = user_data;
-
-  g_free (self->logind_owner);
-  self->logind_owner = g_strdup (name_owner);
-}
-
-static void
-on_logind_vanished (GDBusConnection *connection,
-                    const char      *name,
-                    gpointer         user_data)
-{
-  MidwayHelperSessions *self = user_data;
-
-  g_clear_pointer (&self->logind_owner, g_free);
 }
 
 static void
@@ -205,16 +154,9 @@ midway_helper_sessions_dispose (GObject *object)
   MidwayHelperSessions *self = MIDWAY_HELPER_SESSIONS (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->bus != NULL)
-    {
-      if (self->session_subscription != 0)
-        g_dbus_connection_signal_unsubscribe (self->bus, self->session_subscription);
-      if (self->user_subscription != 0)
-        g_dbus_connection_signal_unsubscribe (self->bus, self->user_subscription);
-    }
-  self->session_subscription = self->user_subscription = 0;
-  g_clear_handle_id (&self->logind_watch, g_bus_unwatch_name);
-  g_clear_object (&self->bus);
+  if (self->logind != NULL)
+    g_signal_handlers_disconnect_by_data (self->logind, self);
+  g_clear_object (&self->logind);
 
   G_OBJECT_CLASS (midway_helper_sessions_parent_class)->dispose (object);
 }
@@ -224,7 +166,6 @@ midway_helper_sessions_finalize (GObject *object)
 {
   MidwayHelperSessions *self = MIDWAY_HELPER_SESSIONS (object);
 
-  g_free (self->logind_owner);
   g_array_unref (self->uids);
   g_object_unref (self->cancellable);
 
@@ -252,28 +193,17 @@ midway_helper_sessions_init (MidwayHelperSessions *self)
 }
 
 MidwayHelperSessions *
-midway_helper_sessions_new (GDBusConnection *system_bus)
+midway_helper_sessions_new (MidwayHelperLogind *logind)
 {
   MidwayHelperSessions *self;
 
-  g_return_val_if_fail (G_IS_DBUS_CONNECTION (system_bus), NULL);
+  g_return_val_if_fail (MIDWAY_IS_HELPER_LOGIND (logind), NULL);
 
   self = g_object_new (MIDWAY_TYPE_HELPER_SESSIONS, NULL);
-  /* No references: dispose unsubscribes and unwatches, and GDBus does
-   * not call back for either once they are gone; calls under way hold
-   * one of their own. */
-  self->bus = g_object_ref (system_bus);
-  self->session_subscription =
-    g_dbus_connection_signal_subscribe (system_bus, LOGIND_NAME, LOGIND_MANAGER, "SessionRemoved",
-                                        LOGIND_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                        on_session_removed, self, NULL);
-  self->user_subscription =
-    g_dbus_connection_signal_subscribe (system_bus, LOGIND_NAME, LOGIND_MANAGER, "UserRemoved",
-                                        LOGIND_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                        on_user_removed, self, NULL);
-  self->logind_watch =
-    g_bus_watch_name_on_connection (system_bus, LOGIND_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                    on_logind_appeared, on_logind_vanished, self, NULL);
+  /* dispose disconnects; calls under way hold a reference of their own. */
+  self->logind = g_object_ref (logind);
+  g_signal_connect (logind, "manager-signal::SessionRemoved", G_CALLBACK (on_session_removed), self);
+  g_signal_connect (logind, "manager-signal::UserRemoved", G_CALLBACK (on_user_removed), self);
   return self;
 }
 
