@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <X11/Xlib.h>
@@ -103,29 +102,6 @@ capture_settled (Display    *display,
     }
 }
 
-static double
-luminance (const guchar *rgb)
-{
-  double channel[3];
-
-  for (int i = 0; i < 3; i++)
-    {
-      double c = rgb[i] / 255.0;
-
-      channel[i] = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
-    }
-  return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2];
-}
-
-static double
-contrast (const guchar *a,
-          const guchar *b)
-{
-  double la = luminance (a), lb = luminance (b);
-
-  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
-}
-
 /* With $MIDWAY_SCREENSHOT_DIR: the panel's corner with the icon, three
  * times its size (pixels kept sharp), for the README. */
 static void
@@ -208,7 +184,7 @@ test_contrast (void)
         if (memcmp (p, panel->rgb + ((gsize) y * panel->width + x) * 3, 3) == 0)
           continue;
         changed++;
-        ratio = contrast (p, background);
+        ratio = midway_test_contrast_ratio (p, background);
         best = MAX (best, ratio);
         readable += ratio >= MIN_CONTRAST;
       }

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 
 #include "midway-connection-list.h"
@@ -123,4 +124,28 @@ midway_test_monitor_notify (GAsyncQueue *queue)
                                        G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
   g_assert_no_error (error);
   return monitor;
+}
+
+/* WCAG 2's relative luminance of an sRGB pixel. */
+static double
+relative_luminance (const guchar *rgb)
+{
+  double channel[3];
+
+  for (int i = 0; i < 3; i++)
+    {
+      double c = rgb[i] / 255.0;
+
+      channel[i] = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2];
+}
+
+double
+midway_test_contrast_ratio (const guchar *a,
+                            const guchar *b)
+{
+  double la = relative_luminance (a), lb = relative_luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
 }

@@ -38,4 +38,8 @@ GDBusConnection *midway_test_new_bus_connection (GBusType type);
  * worker thread).  Close the connection to stop. */
 GDBusConnection *midway_test_monitor_notify     (GAsyncQueue *queue);
 
+/* The WCAG contrast ratio of two sRGB pixels (3 bytes each), 1 to 21. */
+double         midway_test_contrast_ratio (const guchar *a,
+                                           const guchar *b);
+
 G_END_DECLS

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -260,29 +259,6 @@ screenshot (void)
   return shot;
 }
 
-static double
-luminance (const guchar *rgb)
-{
-  double channel[3];
-
-  for (int i = 0; i < 3; i++)
-    {
-      double c = rgb[i] / 255.0;
-
-      channel[i] = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
-    }
-  return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2];
-}
-
-static double
-contrast (const guchar *a,
-          const guchar *b)
-{
-  double la = luminance (a), lb = luminance (b);
-
-  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
-}
-
 static const guchar *
 pixel (GdkPixbuf *shot,
        int        x,
@@ -320,7 +296,7 @@ measure (GdkPixbuf *shot,
 
       for (int x = x0; x < x0 + width; x++)
         {
-          double ratio = contrast (pixel (shot, x, y), row_background);
+          double ratio = midway_test_contrast_ratio (pixel (shot, x, y), row_background);
 
           if (ratio < 1.1)
             continue;

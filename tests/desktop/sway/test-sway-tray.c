@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -172,29 +171,6 @@ changed_box (const Shot *a,
           }
       }
   return *x1 >= 0;
-}
-
-static double
-luminance (const guchar *rgb)
-{
-  double channel[3];
-
-  for (int i = 0; i < 3; i++)
-    {
-      double c = rgb[i] / 255.0;
-
-      channel[i] = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
-    }
-  return 0.2126 * channel[0] + 0.7152 * channel[1] + 0.0722 * channel[2];
-}
-
-static double
-contrast (const guchar *a,
-          const guchar *b)
-{
-  double la = luminance (a), lb = luminance (b);
-
-  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
 }
 
 /* ---- The real application ------------------------------------------------ */
@@ -389,7 +365,7 @@ test_tray (void)
         if (memcmp (with_item->rgb + i, bar->rgb + i, 3) == 0)
           continue;
         changed++;
-        ratio = contrast (with_item->rgb + i, background);
+        ratio = midway_test_contrast_ratio (with_item->rgb + i, background);
         best = MAX (best, ratio);
         readable += ratio >= MIN_CONTRAST;
       }
