@@ -22,6 +22,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "midway-error.h"
+#include "midway-text.h"
 #include "midway-helper-system-profiles.h"
 
 #define SUFFIX ".midway"
@@ -302,6 +303,7 @@ midway_helper_system_profiles_find (const char  *dir,
                                     GError     **error)
 {
   g_autoptr(GPtrArray) profiles = midway_helper_system_profiles_list (dir, key_dir, owner);
+  g_autofree char *shown = NULL;
 
   for (guint i = 0; i < profiles->len; i++)
     {
@@ -310,7 +312,9 @@ midway_helper_system_profiles_find (const char  *dir,
       if (midway_profile_names_equal (midway_profile_get_name (profile), name))
         return g_object_ref (profile);
     }
+  /* the caller's own words, but kept from talking to a terminal */
+  shown = midway_text_sanitize_line (name, 64);
   g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_FOUND,
-               _("No system profile is called “%s”"), name);
+               _("No system profile is called “%s”"), shown);
   return NULL;
 }

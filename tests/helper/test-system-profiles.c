@@ -275,6 +275,13 @@ test_list_and_find (Fixture       *fixture,
   absent = midway_helper_system_profiles_find (fixture->profiles, fixture->dir, getuid (), "Group", &error);
   g_assert_null (absent);
   g_assert_error (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* the caller's name comes back without its escapes */
+  absent = midway_helper_system_profiles_find (fixture->profiles, fixture->dir, getuid (),
+                                               "x\033[2Jy", &error);
+  g_assert_null (absent);
+  g_assert_error (error, MIDWAY_ERROR, MIDWAY_ERROR_NOT_FOUND);
+  g_assert_null (strchr (error->message, '\033'));
 }
 
 int
