@@ -7,7 +7,9 @@
 #include <adwaita.h>
 
 #include "midway-connection-list.h"
+#include "midway-notifier.h"
 #include "midway-tray.h"
+#include "midway-window.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +20,8 @@ MidwayApplication    *midway_application_new             (void);
 MidwayConnectionList *midway_application_get_connections (MidwayApplication *self);
 /* NULL before startup. */
 MidwayTray           *midway_application_get_tray        (MidwayApplication *self);
+MidwayNotifier       *midway_application_get_notifier    (MidwayApplication *self);
+/* The main window, made if there is none. */
+MidwayWindow         *midway_application_get_window      (MidwayApplication *self);
 
 G_END_DECLS

@@ -1,10 +1,10 @@
 /* midway-key-panel.c: the profile's sign-in key, kept in the keyring only.
  *
  * A generated key goes from memory to the Secret Service and nowhere else;
- * an imported one is read from the user's file, checked by ssh-keygen
- * (midway_ssh_key_check_async(): through memory, the passphrase on its
- * stdin) and stored the same way, the file left as it was.  Secrets are
- * held in GBytes that wipe their memory when the last reference goes.
+ * an imported one is read from the user's file, checked by ssh-keygen and
+ * stored the same way, the file left as it was: the workflow of
+ * midway-key-workflow.c, shared with midwayctl.  The panel adds what needs
+ * a person: the file chooser, the passphrase dialog, the confirmation.
  *
  * The panel works on the editor's profile as edited, so the server lines
  * follow the user and remote command being typed.  Every keyring or
@@ -20,8 +20,8 @@
 #include <glib/gi18n.h>
 
 #include "midway-key-panel.h"
+#include "midway-key-workflow.h"
 #include "midway-openssh-format.h"
-#include "midway-secret-store.h"
 
 struct _MidwayKeyPanel
 {
@@ -48,11 +48,8 @@ G_DEFINE_FINAL_TYPE (MidwayKeyPanel, midway_key_panel, ADW_TYPE_BIN)
 typedef struct {
   MidwayKeyPanel *self;
   GCancellable   *cancellable;
-  char           *profile_id;
-  char           *profile_name;
-  GBytes         *data;         /* the private key */
+  GBytes         *data;         /* the private key, as imported */
   char           *passphrase;   /* wiped when freed */
-  MidwaySshKey   *key;
 } Op;
 
 static void
@@ -60,13 +57,10 @@ op_free (Op *op)
 {
   g_clear_object (&op->self);
   g_clear_object (&op->cancellable);
-  g_free (op->profile_id);
-  g_free (op->profile_name);
   g_clear_pointer (&op->data, g_bytes_unref);
   if (op->passphrase != NULL)
     explicit_bzero (op->passphrase, strlen (op->passphrase));
   g_free (op->passphrase);
-  g_clear_object (&op->key);
   g_free (op);
 }
 
@@ -79,8 +73,6 @@ op_new (MidwayKeyPanel *self)
 
   op->self = g_object_ref (self);
   op->cancellable = g_object_ref (self->cancellable);
-  op->profile_id = g_strdup (midway_profile_get_id (self->profile));
-  op->profile_name = g_strdup (midway_profile_get_name (self->profile));
   return op;
 }
 
@@ -195,89 +187,30 @@ fail (Op         *op,
 /* ---- Looking up the stored key ------------------------------------------ */
 
 static void
-on_lookup_checked (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(Op) op = user_data;
   g_autoptr(MidwaySshKey) key = NULL;
   g_autoptr(GError) error = NULL;
+  MidwayKeyStep failed_step;
 
-  key = midway_ssh_key_check_finish (result, &error);
+  key = midway_key_load_finish (result, &failed_step, &error);
   if (!op_is_current (op))
     return;
-  if (key == NULL)
-    {
-      fail (op, _("The key in the keyring cannot be used: %s"), error->message);
-      return;
-    }
-  set_key (op->self, key);
-  set_busy (op->self, FALSE);
-}
-
-static void
-on_lookup_passphrase (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(Op) op = user_data;
-  g_autoptr(GBytes) passphrase = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  passphrase = midway_secret_store_lookup_finish (MIDWAY_SECRET_STORE (source), result, &error);
-  if (!op_is_current (op))
-    return;
-  if (error != NULL)
+  if (failed_step == MIDWAY_KEY_STEP_READ)
     {
       fail (op, _("Cannot read the keyring: %s"), error->message);
       return;
     }
-  if (passphrase != NULL)
-    text = g_strndup (g_bytes_get_data (passphrase, NULL), g_bytes_get_size (passphrase));
-  midway_ssh_key_check_async (op->data, text, op->cancellable, on_lookup_checked, op);
-  g_steal_pointer (&op);
-  if (text != NULL)
-    explicit_bzero (text, strlen (text));
-}
-
-static void
-on_lookup_key (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(Op) op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MidwaySshKey) key = NULL;
-
-  op->data = midway_secret_store_lookup_finish (MIDWAY_SECRET_STORE (source), result, &error);
-  if (!op_is_current (op))
-    return;
   if (error != NULL)
-    {
-      fail (op, _("Cannot read the keyring: %s"), error->message);
-      return;
-    }
-  if (op->data == NULL)
-    {
-      set_busy (op->self, FALSE);
-      return;
-    }
-  key = midway_ssh_key_new_from_private_data (op->data, &error);
-  if (key == NULL && g_error_matches (error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_UNSUPPORTED))
-    {
-      /* Only ssh-keygen reads PEM keys, and it needs their passphrase. */
-      midway_secret_store_lookup_async (op->self->store, op->profile_id, MIDWAY_SECRET_PASSPHRASE,
-                                        op->cancellable, on_lookup_passphrase, op);
-      g_steal_pointer (&op);
-      return;
-    }
-  if (key == NULL)
     {
       fail (op, _("The key in the keyring cannot be used: %s"), error->message);
       return;
     }
-  set_key (op->self, key);
+  if (key != NULL)
+    set_key (op->self, key);
   set_busy (op->self, FALSE);
 }
 
@@ -308,8 +241,7 @@ midway_key_panel_reload (MidwayKeyPanel *self)
       return;
     }
   set_busy (self, TRUE);
-  midway_secret_store_lookup_async (self->store, midway_profile_get_id (profile), MIDWAY_SECRET_PRIVATE_KEY,
-                                    self->cancellable, on_lookup_key, op_new (self));
+  midway_key_load_async (self->store, midway_profile_get_id (profile), self->cancellable, on_loaded, op_new (self));
 }
 
 /* ---- Storing ------------------------------------------------------------ */
@@ -326,95 +258,63 @@ use_keyring_key (MidwayKeyPanel *self)
                                     midway_auth_method_to_string (MIDWAY_AUTH_KEYRING_KEY), NULL);
 }
 
+/* The end of a generate or an import that got as far as storing. */
 static void
-finish_store (Op *op)
+finish_store (Op            *op,
+              MidwaySshKey  *key,
+              MidwayKeyStep  failed_step,
+              const GError  *error)
 {
   MidwayKeyPanel *self = op->self;
 
-  set_key (self, op->key);
+  if (failed_step == MIDWAY_KEY_STEP_STORE_KEY)
+    {
+      fail (op, _("The key is not stored: %s"), error->message);
+      return;
+    }
+  if (failed_step == MIDWAY_KEY_STEP_STORE_PASSPHRASE)
+    {
+      fail (op, _("The key is stored but its passphrase is not: %s"), error->message);
+      return;
+    }
+  set_key (self, key);
   use_keyring_key (self);
   set_status (self, _("The key is in the keyring and the profile signs in with it once saved. "
                       "Add the lines below on the server."));
   set_busy (self, FALSE);
 }
 
-static void
-on_stored_passphrase (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(Op) op = user_data;
-  g_autoptr(GError) error = NULL;
-
-  midway_secret_store_store_finish (MIDWAY_SECRET_STORE (source), result, &error);
-  if (!op_is_current (op))
-    return;
-  if (error != NULL)
-    fail (op, _("The key is stored but its passphrase is not: %s"), error->message);
-  else
-    finish_store (op);
-}
-
-static void
-on_stored_key (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(Op) op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) passphrase = NULL;
-
-  midway_secret_store_store_finish (MIDWAY_SECRET_STORE (source), result, &error);
-  if (!op_is_current (op))
-    return;
-  if (error != NULL)
-    {
-      fail (op, _("The key is not stored: %s"), error->message);
-      return;
-    }
-  if (op->passphrase == NULL)
-    {
-      finish_store (op);
-      return;
-    }
-  passphrase = midway_secret_bytes_new_copy (op->passphrase, strlen (op->passphrase));
-  midway_secret_store_store_async (op->self->store, op->profile_id, op->profile_name, MIDWAY_SECRET_PASSPHRASE,
-                                   passphrase, op->cancellable, on_stored_passphrase, op);
-  g_steal_pointer (&op);
-}
-
-/* Takes @op, whose key is set; stores its passphrase too when it has one. */
-static void
-store_key (Op *op)
-{
-  g_autoptr(GBytes) data = midway_ssh_key_dup_private_data (op->key);
-
-  set_busy (op->self, TRUE);
-  midway_secret_store_store_async (op->self->store, op->profile_id, op->profile_name, MIDWAY_SECRET_PRIVATE_KEY,
-                                   data, op->cancellable, on_stored_key, op);
-}
-
 /* ---- Generating --------------------------------------------------------- */
+
+static void
+on_generated (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(Op) op = user_data;
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+  MidwayKeyStep failed_step;
+
+  key = midway_key_generate_finish (result, &failed_step, &error);
+  if (!op_is_current (op))
+    return;
+  if (failed_step == MIDWAY_KEY_STEP_GENERATE)
+    fail (op, _("No key made: %s"), error->message);
+  else
+    finish_store (op, key, failed_step, error);
+}
 
 static void
 generate (MidwayKeyPanel *self)
 {
-  g_autoptr(Op) op = op_new (self);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *comment = midway_ssh_key_comment_for_profile (self->profile);
-
-  op->key = midway_ssh_key_generate_ed25519 (comment, &error);
-  if (op->key == NULL)
-    {
-      fail (op, _("No key made: %s"), error->message);
-      return;
-    }
-  store_key (g_steal_pointer (&op));
+  set_busy (self, TRUE);
+  midway_key_generate_async (self->store, self->profile, self->cancellable, on_generated, op_new (self));
 }
 
 /* ---- Importing ---------------------------------------------------------- */
 
-static void check_import (Op *op);
+static void import_key (Op *op);
 
 static void
 on_passphrase_response (AdwMessageDialog *dialog,
@@ -437,7 +337,7 @@ on_passphrase_response (AdwMessageDialog *dialog,
   g_free (op->passphrase);
   op->passphrase = g_strdup (gtk_editable_get_text (entry));
   gtk_editable_set_text (entry, "");
-  check_import (g_steal_pointer (&op));
+  import_key (g_steal_pointer (&op));
 }
 
 static void
@@ -471,40 +371,35 @@ ask_passphrase (Op         *op,
 }
 
 static void
-on_import_checked (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_imported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
   g_autoptr(Op) op = user_data;
+  g_autoptr(MidwaySshKey) key = NULL;
   g_autoptr(GError) error = NULL;
+  MidwayKeyStep failed_step;
 
-  op->key = midway_ssh_key_check_finish (result, &error);
+  key = midway_key_import_finish (result, &failed_step, &error);
   if (!op_is_current (op))
     return;
   if (g_error_matches (error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_NEEDS_PASSPHRASE))
     {
-      ask_passphrase (g_steal_pointer (&op),
-                      error->message);
+      ask_passphrase (g_steal_pointer (&op), error->message);
       return;
     }
-  if (op->key == NULL)
-    {
-      fail (op, _("Not imported: %s"), error->message);
-      return;
-    }
-  /* A passphrase typed for a key without one is not worth keeping. */
-  if (!midway_ssh_key_is_encrypted (op->key) && op->passphrase != NULL)
-    {
-      explicit_bzero (op->passphrase, strlen (op->passphrase));
-      g_clear_pointer (&op->passphrase, g_free);
-    }
-  store_key (g_steal_pointer (&op));
+  if (failed_step == MIDWAY_KEY_STEP_CHECK)
+    fail (op, _("Not imported: %s"), error->message);
+  else
+    finish_store (op, key, failed_step, error);
 }
 
+/* Takes @op, whose data is the key read from the file. */
 static void
-check_import (Op *op)
+import_key (Op *op)
 {
-  midway_ssh_key_check_async (op->data, op->passphrase, op->cancellable, on_import_checked, op);
+  midway_key_import_async (op->self->store, op->self->profile, op->data, op->passphrase, op->cancellable,
+                           on_imported, op);
 }
 
 static void
@@ -528,7 +423,7 @@ on_file_loaded (GObject      *source,
   g_free (contents);
   if (!op_is_current (op))
     return;
-  check_import (g_steal_pointer (&op));
+  import_key (g_steal_pointer (&op));
 }
 
 void

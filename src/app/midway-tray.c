@@ -1,8 +1,9 @@
 /* midway-tray.c: the tray icon, as a StatusNotifierItem.
  *
  * The item lives at /StatusNotifierItem under the name
- * org.kde.StatusNotifierItem-PID-1 and registers with the watcher each
- * time a watcher appears, since hosts come and go with panels.  Its menu
+ * org.kde.StatusNotifierItem-PID-1 and registers with the watcher (by its
+ * connection's unique name) each time a watcher appears, since hosts come
+ * and go with panels.  Its menu
  * is a DbusmenuServer, rebuilt whenever a connection changes: menus are a
  * few items long, and a rebuild keeps the layout and the states in step.
  *
@@ -18,6 +19,7 @@
 #include "midway-connection.h"
 #include "midway-reason.h"
 #include "midway-tray.h"
+#include "midway-tray-host-check.h"
 
 #define ITEM_PATH "/StatusNotifierItem"
 #define MENU_PATH "/MenuBar"
@@ -73,6 +75,7 @@ struct _MidwayTray
   gboolean          has_host;
   guint             host_signal_id;    /* the watcher's Host(Un)Registered */
   guint             grace_source;      /* the watcher went, while it had a host */
+  char             *watcher_owner;     /* its unique name */
   char             *activation_token;  /* from the host, for the next window */
 
   DbusmenuServer   *menu_server;
@@ -392,6 +395,43 @@ set_has_host (MidwayTray *self,
 
 static void ask_for_host (MidwayTray *self);
 
+/* The watcher's answer, as far as it is believed: within a grace, only
+ * the watcher's StatusNotifierHostRegistered or the end of the grace
+ * decide (a restarting panel owns its watcher name before its host
+ * registers). */
+static void
+host_answer (MidwayTray *self,
+             gboolean    registered)
+{
+  if (!registered && self->grace_source != 0)
+    return;
+  set_has_host (self, registered);
+}
+
+static void
+host_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(MidwayTray) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean shown;
+
+  shown = midway_tray_host_check_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  host_answer (self, shown);
+}
+
+/* The watcher says there is a host: believed unless the watcher is one
+ * that draws nothing (see midway-tray-host-check.c). */
+static void
+check_host (MidwayTray *self)
+{
+  midway_tray_host_check_async (self->bus, self->watcher_owner, self->cancellable,
+                                host_checked_cb, g_object_ref (self));
+}
+
 static void
 host_registered_cb (GObject      *source,
                     GAsyncResult *result,
@@ -411,12 +451,10 @@ host_registered_cb (GObject      *source,
     }
   g_variant_get (reply, "(v)", &value);
   registered = g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN) && g_variant_get_boolean (value);
-  /* A restarting panel owns its watcher name before its host registers:
-   * within the grace, only its StatusNotifierHostRegistered or the end
-   * of the grace decide. */
-  if (!registered && self->grace_source != 0)
-    return;
-  set_has_host (self, registered);
+  if (registered)
+    check_host (self);
+  else
+    host_answer (self, FALSE);
 }
 
 static void
@@ -464,7 +502,7 @@ on_host_signal (GDBusConnection *connection,
   MidwayTray *self = MIDWAY_TRAY (user_data);
 
   if (g_str_equal (signal_name, "StatusNotifierHostRegistered"))
-    set_has_host (self, TRUE);
+    check_host (self);
   else if (g_str_equal (signal_name, "StatusNotifierHostUnregistered"))
     ask_for_host (self);
 }
@@ -479,13 +517,23 @@ on_watcher_appeared (GDBusConnection *connection,
 
   if (self->host_signal_id != 0)
     g_dbus_connection_signal_unsubscribe (self->bus, self->host_signal_id);
+  g_free (self->watcher_owner);
+  self->watcher_owner = g_strdup (owner);
   /* By the owner's unique name: only the watcher itself is believed. */
   self->host_signal_id = g_dbus_connection_signal_subscribe (self->bus, owner, WATCHER_NAME, NULL, WATCHER_PATH,
                                                              NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_host_signal,
                                                              self, NULL);
 
+  /* Registered by the unique name, though the well-known one is owned
+   * too: GNOME Shell's AppIndicator extension (46, Debian 12) watches an
+   * item registered by a well-known name, and when that watch reports
+   * the name after the item's properties were read, it clears Id and
+   * Menu and fails to read them back; the icon then goes from the top
+   * bar a second later, or stays without a menu.  Every watcher takes a
+   * unique name as the item's service. */
   g_dbus_connection_call (self->bus, WATCHER_NAME, WATCHER_PATH, WATCHER_NAME,
-                          "RegisterStatusNotifierItem", g_variant_new ("(s)", self->bus_name),
+                          "RegisterStatusNotifierItem",
+                          g_variant_new ("(s)", g_dbus_connection_get_unique_name (self->bus)),
                           NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
                           self->cancellable, register_cb, g_object_ref (self));
 }
@@ -626,6 +674,7 @@ midway_tray_finalize (GObject *object)
   g_clear_pointer (&self->node_info, g_dbus_node_info_unref);
   g_clear_object (&self->cancellable);
   g_free (self->bus_name);
+  g_free (self->watcher_owner);
   g_free (self->icon_name);
   g_free (self->activation_token);
 

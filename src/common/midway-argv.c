@@ -385,8 +385,9 @@ midway_argv_build_ssh (MidwayProfile        *profile,
     return NULL;
   g_strv_builder_addv (argv, (const char **) words + 1);
   g_strv_builder_add_many (argv, MIDWAY_REMOTE_PPPD_ARGS, NULL);
-  /* IPv6CP only opens when both ends want it: a pppd without "+ipv6"
-   * rejects the protocol and the link stays IPv4-only. */
+  /* IPv6CP opens only when neither end refuses it: the local pppd gets
+   * "noipv6" without ipv6, and the server's "+ipv6" with it, for a pppd
+   * that does not open IPv6CP by default. */
   if (midway_profile_get_ipv6 (profile))
     g_strv_builder_add (argv, "+ipv6");
 
@@ -504,9 +505,11 @@ midway_argv_build_pppd (MidwayProfile         *profile,
     g_strv_builder_add (argv, "noipdefault");
 
   /* Link-local addresses come with IPv6CP; any other IPv6 route is the
-   * helper's (midway-helper-routes.c). */
-  if (midway_profile_get_ipv6 (profile))
-    g_strv_builder_add (argv, "+ipv6");
+   * helper's (midway-helper-routes.c).  Without ipv6 it has to be refused
+   * in so many words: Debian's pppd opens IPv6CP by default, which gave an
+   * IPv4 profile's link IPv6 addresses nobody asked for and put an IPv6CP
+   * exchange and both sides' ipv6-up scripts into every link-up. */
+  g_strv_builder_add (argv, midway_profile_get_ipv6 (profile) ? "+ipv6" : "noipv6");
 
   /* pppd 2.4.9 asks the peer for DNS servers (IPCP options 129 and 131)
    * only with "usepeerdns"; the plugin reports them and the helper applies

@@ -3,8 +3,8 @@
  * The entries are the app's own (MidwaySecretStore, same schema, looked up
  * by profile id), so a key generated in the app signs in from midwayctl and
  * the other way round, and removing a profile here leaves nothing of it in
- * the keyring.  midwayctl is a one-shot program: each keyring call runs the
- * store's async API to completion on a private main loop.
+ * the keyring.  Reading, generating and storing a key are the workflow the
+ * app's key panel runs too (midway-key-workflow.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,15 +14,38 @@
 
 #include <glib/gi18n.h>
 
-#include "midway-secret-store.h"
-#include "midway-ssh-key.h"
+#include "midway-key-workflow.h"
 #include "midwayctl.h"
 
+/* Each keyring call of this one-shot program runs an async API to its
+ * end on a private main context; a locked keyring's unlock prompt is
+ * answered inside that time. */
 typedef struct {
-  GMainLoop    *loop;
+  GMainContext *context;
   GAsyncResult *result;
 } KeyringWait;
 
+static KeyringWait *
+keyring_wait_new (void)
+{
+  KeyringWait *wait = g_new0 (KeyringWait, 1);
+
+  wait->context = g_main_context_new ();
+  g_main_context_push_thread_default (wait->context);
+  return wait;
+}
+
+static void
+keyring_wait_free (KeyringWait *wait)
+{
+  g_clear_object (&wait->result);
+  g_main_context_unref (wait->context);
+  g_free (wait);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringWait, keyring_wait_free)
+
+/* The GAsyncReadyCallback of every call waited for. */
 static void
 keyring_wait_done (GObject      *source,
                    GAsyncResult *result,
@@ -31,17 +54,15 @@ keyring_wait_done (GObject      *source,
   KeyringWait *wait = user_data;
 
   wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
 }
 
-/* Runs until the call started with keyring_wait_done finishes; a locked
- * keyring's unlock prompt is answered inside that time. */
+/* The result of the call started with keyring_wait_done, owned by @wait. */
 static GAsyncResult *
 keyring_wait_run (KeyringWait *wait)
 {
-  g_main_loop_run (wait->loop);
-  g_main_loop_unref (wait->loop);
-  wait->loop = NULL;
+  while (wait->result == NULL)
+    g_main_context_iteration (wait->context, TRUE);
+  g_main_context_pop_thread_default (wait->context);
   return wait->result;
 }
 
@@ -50,18 +71,12 @@ midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
                                       GError        **error)
 {
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KeyringWait) wait = keyring_wait_new ();
   g_autoptr(GVariant) credentials = NULL;
-  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
 
-  g_main_context_push_thread_default (context);
   midway_secret_store_lookup_credentials_async (store, midway_profile_get_id (profile), NULL,
-                                                keyring_wait_done, &wait);
-  result = keyring_wait_run (&wait);
-  g_main_context_pop_thread_default (context);
-
-  credentials = midway_secret_store_lookup_credentials_finish (store, result, error);
+                                                keyring_wait_done, wait);
+  credentials = midway_secret_store_lookup_credentials_finish (store, keyring_wait_run (wait), error);
   if (credentials == NULL)
     return NULL;
   return midway_secret_store_filter_credentials (credentials, midway_profile_get_auth (profile));
@@ -72,81 +87,22 @@ midwayctl_keyring_clear (MidwayProfile  *profile,
                          GError        **error)
 {
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+  g_autoptr(KeyringWait) wait = keyring_wait_new ();
 
-  g_main_context_push_thread_default (context);
-  midway_secret_store_clear_async (store, midway_profile_get_id (profile), NULL,
-                                   keyring_wait_done, &wait);
-  result = keyring_wait_run (&wait);
-  g_main_context_pop_thread_default (context);
-
-  return midway_secret_store_clear_finish (store, result, error);
-}
-
-static GBytes *
-keyring_lookup (MidwayProfile     *profile,
-                MidwaySecretKind   kind,
-                GError           **error)
-{
-  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
-
-  g_main_context_push_thread_default (context);
-  midway_secret_store_lookup_async (store, midway_profile_get_id (profile), kind, NULL,
-                                    keyring_wait_done, &wait);
-  result = keyring_wait_run (&wait);
-  g_main_context_pop_thread_default (context);
-
-  return midway_secret_store_lookup_finish (store, result, error);
+  midway_secret_store_clear_async (store, midway_profile_get_id (profile), NULL, keyring_wait_done, wait);
+  return midway_secret_store_clear_finish (store, keyring_wait_run (wait), error);
 }
 
 GBytes *
 midwayctl_keyring_lookup_private_key (MidwayProfile  *profile,
                                       GError        **error)
 {
-  return keyring_lookup (profile, MIDWAY_SECRET_PRIVATE_KEY, error);
-}
-
-static gboolean
-keyring_store (MidwayProfile     *profile,
-               MidwaySecretKind   kind,
-               GBytes            *secret,
-               GError           **error)
-{
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
+  g_autoptr(KeyringWait) wait = keyring_wait_new ();
 
-  g_main_context_push_thread_default (context);
-  midway_secret_store_store_async (store, midway_profile_get_id (profile),
-                                   midway_profile_get_name (profile), kind, secret, NULL,
-                                   keyring_wait_done, &wait);
-  result = keyring_wait_run (&wait);
-  g_main_context_pop_thread_default (context);
-
-  return midway_secret_store_store_finish (store, result, error);
-}
-
-static MidwaySshKey *
-check_key (GBytes      *data,
-           const char  *passphrase,
-           GError     **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  KeyringWait wait = { g_main_loop_new (context, FALSE), NULL };
-
-  g_main_context_push_thread_default (context);
-  midway_ssh_key_check_async (data, passphrase, NULL, keyring_wait_done, &wait);
-  result = keyring_wait_run (&wait);
-  g_main_context_pop_thread_default (context);
-
-  return midway_ssh_key_check_finish (result, error);
+  midway_secret_store_lookup_async (store, midway_profile_get_id (profile), MIDWAY_SECRET_PRIVATE_KEY, NULL,
+                                    keyring_wait_done, wait);
+  return midway_secret_store_lookup_finish (store, keyring_wait_run (wait), error);
 }
 
 /* What an admin pastes on the server, as the app's key panel shows it. */
@@ -183,13 +139,13 @@ key_generate (MidwayctlStored  *stored,
 {
   MidwayProfile *profile = stored->profile;
   g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
-  g_autofree char *comment = NULL;
   g_autoptr(GBytes) existing = NULL;
-  g_autoptr(GBytes) private_data = NULL;
   g_autoptr(MidwaySshKey) key = NULL;
   g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(MidwaySecretStore) store = NULL;
+  g_autoptr(KeyringWait) wait = NULL;
 
-  existing = keyring_lookup (profile, MIDWAY_SECRET_PRIVATE_KEY, &lookup_error);
+  existing = midwayctl_keyring_lookup_private_key (profile, &lookup_error);
   if (lookup_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&lookup_error));
@@ -204,12 +160,11 @@ key_generate (MidwayctlStored  *stored,
       return FALSE;
     }
 
-  comment = midway_ssh_key_comment_for_profile (profile);
-  key = midway_ssh_key_generate_ed25519 (comment, error);
+  store = midway_secret_store_new ();
+  wait = keyring_wait_new ();
+  midway_key_generate_async (store, profile, NULL, keyring_wait_done, wait);
+  key = midway_key_generate_finish (keyring_wait_run (wait), NULL, error);
   if (key == NULL)
-    return FALSE;
-  private_data = midway_ssh_key_dup_private_data (key);
-  if (!keyring_store (profile, MIDWAY_SECRET_PRIVATE_KEY, private_data, error))
     return FALSE;
 
   if (midway_profile_get_auth (profile) != MIDWAY_AUTH_KEYRING_KEY)
@@ -228,52 +183,29 @@ key_show (MidwayctlStored  *stored,
 {
   MidwayProfile *profile = stored->profile;
   g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
-  g_autoptr(GBytes) private_data = NULL;
-  g_autoptr(GBytes) passphrase = NULL;
-  g_autofree char *passphrase_text = NULL;
+  g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
+  g_autoptr(KeyringWait) wait = keyring_wait_new ();
   g_autoptr(MidwaySshKey) key = NULL;
   g_autoptr(GError) local_error = NULL;
+  MidwayKeyStep failed_step = MIDWAY_KEY_STEP_NONE;
 
-  private_data = keyring_lookup (profile, MIDWAY_SECRET_PRIVATE_KEY, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (private_data == NULL)
+  midway_key_load_async (store, midway_profile_get_id (profile), NULL, keyring_wait_done, wait);
+  key = midway_key_load_finish (keyring_wait_run (wait), &failed_step, &local_error);
+  if (key != NULL)
+    return print_server_lines (key, profile, error);
+  if (local_error == NULL)
     {
       g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_PROFILE,
                    _("No key is stored in the keyring for “%s” (midwayctl key generate makes one)"),
                    shown);
       return FALSE;
     }
-
-  key = midway_ssh_key_new_from_private_data (private_data, &local_error);
-  if (key == NULL && g_error_matches (local_error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_UNSUPPORTED))
-    {
-      /* Not OpenSSH's own format (an imported PEM key): only ssh-keygen
-       * reads its public half, with the passphrase kept beside it. */
-      g_clear_error (&local_error);
-      passphrase = keyring_lookup (profile, MIDWAY_SECRET_PASSPHRASE, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (passphrase != NULL)
-        passphrase_text = g_strndup (g_bytes_get_data (passphrase, NULL), g_bytes_get_size (passphrase));
-      key = check_key (private_data, passphrase_text, &local_error);
-      if (passphrase_text != NULL)
-        explicit_bzero (passphrase_text, strlen (passphrase_text));
-    }
-  if (key == NULL)
-    {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("The key stored for “%s” is unusable: "), shown);
-      return FALSE;
-    }
-
-  return print_server_lines (key, profile, error);
+  if (failed_step == MIDWAY_KEY_STEP_READ)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                _("The key stored for “%s” is unusable: "), shown);
+  return FALSE;
 }
 
 gboolean

@@ -28,6 +28,8 @@
  *
  * Line protocol (plugin -> helper, nothing the other way)
  * -------------------------------------------------------
+ * The words, the line limit and the exit codes are in
+ * midway-helper-report-protocol.h, which the helper includes too.
  * One event per line, printable ASCII, fields separated by one space, each
  * line ending in '\n' and at most MIDWAY_REPORT_LINE_MAX (256) bytes
  * including the '\n'.  Each line goes out in one send()/write(): over
@@ -116,7 +118,7 @@
 #include <pppd/eui64.h>
 #include <pppd/ipv6cp.h>
 
-#define MIDWAY_REPORT_LINE_MAX 256
+#include "midway-helper-report-protocol.h"
 
 /* pppd refuses to load a plugin built against another version. */
 char pppd_version[] = VERSION;
@@ -125,14 +127,14 @@ static int report_fd = -1;
 
 static option_t midway_options[] = {
   {
-    .name = "midway-report-fd",
+    .name = MIDWAY_REPORT_FD_OPTION,
     .type = o_int,
     .addr = &report_fd,
     .description = "File descriptor on which to report link events to midway-helper",
     /* Only the root helper may point a root process at one of its fds. */
     .flags = OPT_PRIV | OPT_LIMITS,
-    .upper_limit = 1023,
-    .lower_limit = 3,
+    .upper_limit = MIDWAY_REPORT_FD_MAX,
+    .lower_limit = MIDWAY_REPORT_FD_MIN,
   },
   { .name = NULL },
 };
@@ -367,7 +369,7 @@ on_phase_change (void *arg, int new_phase_num)
 {
   struct report_line line = { .len = 0 };
 
-  line_add_str (&line, "phase ");
+  line_add_str (&line, MIDWAY_REPORT_PHASE " ");
   line_add_int (&line, new_phase_num);
   report (&line);
 
@@ -375,7 +377,7 @@ on_phase_change (void *arg, int new_phase_num)
     {
       struct report_line down = { .len = 0 };
 
-      line_add_str (&down, "link-down ");
+      line_add_str (&down, MIDWAY_REPORT_LINK_DOWN " ");
       line_add_int (&down, status);
       report (&down);
     }
@@ -389,7 +391,7 @@ on_recv (unsigned char *p, int len)
       struct report_line line = { .len = 0 };
 
       peer_seen = 1;
-      line_add_str (&line, "peer");
+      line_add_str (&line, MIDWAY_REPORT_PEER);
       report (&line);
     }
   if (prev_snoop_recv_hook != NULL)
@@ -401,7 +403,7 @@ on_ip_up (void *arg, int unused)
 {
   struct report_line line = { .len = 0 };
 
-  line_add_str (&line, "ip-up");
+  line_add_str (&line, MIDWAY_REPORT_IP_UP);
   line_add_ifname (&line);
   line_add_ipv4 (&line, ipcp_gotoptions[0].ouraddr);
   line_add_ipv4 (&line, ipcp_hisoptions[0].hisaddr);
@@ -440,7 +442,7 @@ on_ip6_up (void *arg, int unused)
 {
   struct report_line line = { .len = 0 };
 
-  line_add_str (&line, "ip6-up");
+  line_add_str (&line, MIDWAY_REPORT_IP6_UP);
   line_add_ifname (&line);
   line_add_link_local (&line, ipv6cp_gotoptions[0].ourid);
   line_add_link_local (&line, ipv6cp_hisoptions[0].hisid);
@@ -452,7 +454,7 @@ on_ip_down (void *arg, int unused)
 {
   struct report_line line = { .len = 0 };
 
-  line_add_str (&line, "ip-down");
+  line_add_str (&line, MIDWAY_REPORT_IP_DOWN);
   line_add_ifname (&line);
   report (&line);
 }
@@ -464,7 +466,7 @@ on_exit_notify (void *arg, int exit_status)
 
   /* die() passes the status it is about to exit() with; it is not always
    * the "status" global (fatal() exits with 1 whatever that says). */
-  line_add_str (&line, "exit ");
+  line_add_str (&line, MIDWAY_REPORT_EXIT " ");
   line_add_int (&line, exit_status);
   report (&line);
 }

@@ -22,15 +22,14 @@
 
 #include <glib-unix.h>
 
-#include "midway-dbus-generated.h"
 #include "midway-error.h"
 #include "midway-profile.h"
 #include "midway-reason.h"
+#include "midway-test-helper.h"
 
 #define STEP_MS 100
 
 typedef struct {
-  MidwayObjectSkeleton *object;
   MidwayTunnel1        *iface;
   char                 *path;
   char                 *host;
@@ -40,7 +39,7 @@ typedef struct {
   gboolean              stopping;
 } MockTunnel;
 
-static GDBusObjectManagerServer *manager;
+static MidwayTestHelper *stand_in;
 static GPtrArray *tunnels;
 static guint next_serial;
 
@@ -48,7 +47,6 @@ static void
 mock_tunnel_free (MockTunnel *tunnel)
 {
   g_clear_handle_id (&tunnel->source, g_source_remove);
-  g_clear_object (&tunnel->object);
   g_clear_object (&tunnel->iface);
   g_free (tunnel->path);
   g_free (tunnel->host);
@@ -85,7 +83,7 @@ set_up (MockTunnel *tunnel)
 static void
 remove_tunnel (MockTunnel *tunnel)
 {
-  g_dbus_object_manager_server_unexport (manager, tunnel->path);
+  midway_test_helper_unexport_tunnel (stand_in, tunnel->path);
   g_ptr_array_remove (tunnels, tunnel);
 }
 
@@ -253,7 +251,6 @@ handle_connect (MidwayHelper1         *helper,
   tunnel->path = g_strdup_printf (MIDWAY_HELPER_OBJECT_PATH "/Tunnel/%u", ++next_serial);
   tunnel->host = g_strdup (midway_profile_get_host (profile));
   tunnel->log = g_ptr_array_new_with_free_func (g_free);
-  tunnel->object = midway_object_skeleton_new (tunnel->path);
   tunnel->iface = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (tunnel->iface, midway_profile_get_id (profile));
   midway_tunnel1_set_profile_name (tunnel->iface, midway_profile_get_name (profile));
@@ -265,7 +262,6 @@ handle_connect (MidwayHelper1         *helper,
   midway_tunnel1_set_remote_address (tunnel->iface, "");
   g_signal_connect (tunnel->iface, "handle-disconnect", G_CALLBACK (handle_disconnect), tunnel);
   g_signal_connect (tunnel->iface, "handle-get-log", G_CALLBACK (handle_get_log), tunnel);
-  midway_object_skeleton_set_tunnel1 (tunnel->object, tunnel->iface);
 
   g_variant_iter_init (&iter, credentials);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
@@ -292,7 +288,7 @@ handle_connect (MidwayHelper1         *helper,
   g_ptr_array_add (tunnel->log, g_strdup ("ssh: a line with a tab\there and an escape \033]0;pwned\007"));
 
   g_ptr_array_add (tunnels, tunnel);
-  g_dbus_object_manager_server_export (manager, G_DBUS_OBJECT_SKELETON (tunnel->object));
+  midway_test_helper_export_tunnel (stand_in, tunnel->path, tunnel->iface);
   tunnel->source = g_timeout_add (STEP_MS, on_step, tunnel);
 
   midway_helper1_complete_connect (helper, invocation, tunnel->path);
@@ -306,55 +302,29 @@ on_quit (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-on_name_lost (GDBusConnection *connection,
-              const char      *name,
-              gpointer         user_data)
-{
-  g_printerr ("mock-helper: could not own %s\n", name);
-  exit (1);
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(MidwayHelper1) helper = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  MidwayHelper1 *helper;
 
   midway_error_quark ();
 
-  bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  if (bus == NULL)
-    {
-      g_printerr ("mock-helper: %s\n", error->message);
-      return 1;
-    }
-
   tunnels = g_ptr_array_new_with_free_func ((GDestroyNotify) mock_tunnel_free);
-  manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  helper = midway_helper1_skeleton_new ();
+  /* As the real helper does: the manager's own path carries Helper1 and
+   * the ObjectManager; tunnels are objects below it.  Not getting the
+   * name (another helper has it) ends the program. */
+  stand_in = midway_test_helper_new ();
+  helper = midway_test_helper_get_helper1 (stand_in);
   midway_helper1_set_version (helper, PACKAGE_VERSION);
   g_signal_connect (helper, "handle-connect", G_CALLBACK (handle_connect), NULL);
-  /* As the real helper does: the manager's own path carries Helper1 and
-   * the ObjectManager; tunnels are objects below it. */
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper), bus,
-                                         MIDWAY_HELPER_OBJECT_PATH, &error))
-    {
-      g_printerr ("mock-helper: %s\n", error->message);
-      return 1;
-    }
-  g_dbus_object_manager_server_set_connection (manager, bus);
-
-  g_bus_own_name_on_connection (bus, MIDWAY_HELPER_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
-                                NULL, on_name_lost, NULL, NULL);
+  midway_test_helper_own_name (stand_in);
 
   g_unix_signal_add (SIGTERM, on_quit, loop);
   g_unix_signal_add (SIGINT, on_quit, loop);
   g_main_loop_run (loop);
 
   g_ptr_array_unref (tunnels);
-  g_object_unref (manager);
+  g_object_unref (stand_in);
   return 0;
 }

@@ -40,5 +40,14 @@ check "midwayctl status names the profile and the state" grep -Eq "office.*up" <
 log=$(as_user alice midwayctl log office)
 check "midwayctl log shows pppd's output" grep -q "pppd: " <<<"$log"
 
+# The profile has no ipv6=true: the client's pppd turns away IPv6CP, which
+# Debian's pppd otherwise opens by default, and the link stays IPv4 on both
+# ends.  IPv6CP runs beside IPCP, whose end the ping above has seen.
+srv_iface=$(srv ip -4 -o addr show to 10.66.0.2 | awk '{ print $2; exit }')
+check "the server's end of the link is found (${srv_iface:-none})" test -n "$srv_iface"
+check "$iface has no IPv6 address" bash -c "! ip -6 -o addr show dev '$iface' | grep -q inet6"
+check "the server's $srv_iface has no IPv6 address" \
+    bash -c "! ip netns exec srv ip -6 -o addr show dev '$srv_iface' | grep -q inet6"
+
 check "midwayctl down succeeds" as_user alice midwayctl down office
 finish

@@ -121,11 +121,17 @@ ok 7 "midway --hidden claims $app_id"
 if [ "${MIDWAY_TEST_TRAY:-}" = 1 ]; then
   # Once the tray has the icon, and past the time midway gives the tray
   # to answer (5 s), there is still no window, and midway still runs.
-  item="org.kde.StatusNotifierItem-$pid-1"
+  # The item is registered by the unique name that owns its bus name,
+  # alone or followed by the item's path.
+  item_name="org.kde.StatusNotifierItem-$pid-1"
   i=0
-  until gdbus call --session --dest org.kde.StatusNotifierWatcher --object-path /StatusNotifierWatcher \
+  until unique=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+                   --method org.freedesktop.DBus.GetNameOwner "$item_name" 2>/dev/null |
+                 sed -n "s/^('\(.*\)',)\$/\1/p") && [ -n "$unique" ] &&
+        gdbus call --session --dest org.kde.StatusNotifierWatcher --object-path /StatusNotifierWatcher \
           --method org.freedesktop.DBus.Properties.Get org.kde.StatusNotifierWatcher \
-          RegisteredStatusNotifierItems 2>/dev/null | grep -q "$item"; do
+          RegisteredStatusNotifierItems 2>/dev/null |
+          grep -Eq "'$(printf %s "$unique" | sed 's/\./\\./g')([/@][^']*)?'"; do
     i=$((i + 1)); [ "$i" -lt 100 ] || bail 8 "midway --hidden puts its icon in the tray"
     sleep 0.1
   done

@@ -15,30 +15,12 @@
 #include "midway-secret-store.h"
 #include "midway-test-kit.h"
 
+#define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7"
+
 static const char test_key[] =
   "-----BEGIN OPENSSH PRIVATE KEY-----\n"
   "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
   "-----END OPENSSH PRIVATE KEY-----\n";
-
-typedef struct {
-  GVariant *profile;
-  GVariant *credentials;
-} Received;
-
-static gboolean
-on_handle_connect (MidwayHelper1         *helper,
-                   GDBusMethodInvocation *invocation,
-                   GVariant              *profile,
-                   GVariant              *credentials,
-                   gpointer               user_data)
-{
-  Received *received = user_data;
-
-  received->profile = g_variant_ref (profile);
-  received->credentials = g_variant_ref (credentials);
-  midway_helper1_complete_connect (helper, invocation, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7");
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
 
 static void
 store_result (GObject      *source,
@@ -48,17 +30,16 @@ store_result (GObject      *source,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+static gboolean
+is_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
 static void
 wait_for (GAsyncResult **slot)
 {
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (*slot == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 20.0);
-    }
+  midway_test_spin_until (is_set, slot, 20.0);
 }
 
 static MidwayProfile *
@@ -91,8 +72,7 @@ test_connect (void)
   g_autoptr(MidwayProfile) agent_profile = save_profile ("agent");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
   g_autoptr(MidwaySecretStore) secrets = midway_secret_store_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(MidwayHelper1) helper = midway_helper1_skeleton_new ();
+  g_autoptr(MidwayTestHelper) helper = midway_test_helper_new ();
   g_autoptr(GAsyncResult) stored = NULL;
   g_autoptr(GAsyncResult) stored_passphrase = NULL;
   g_autoptr(GAsyncResult) stored_password = NULL;
@@ -103,28 +83,15 @@ test_connect (void)
   g_autoptr(GVariant) sent_key = NULL;
   g_autoptr(GVariant) expected_profile = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   g_autofree char *path = NULL;
   g_autofree char *agent_path = NULL;
   const char *sent_passphrase = NULL;
   const char *sent_sock = NULL;
-  Received received = { NULL, NULL };
+  GVariant *credentials;
   gsize size;
-  guint owner_id;
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (helper, "handle-connect", G_CALLBACK (on_handle_connect), &received);
-  g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper), helper_bus,
-                                    MIDWAY_HELPER_OBJECT_PATH, &error);
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_answer_connect (helper, TUNNEL_PATH, NULL, NULL);
+  midway_test_helper_own_name (helper);
 
   midway_secret_store_store_async (secrets, midway_profile_get_id (keyring_profile), "keyring-key",
                                    MIDWAY_SECRET_PRIVATE_KEY, key, NULL, store_result, &stored);
@@ -156,18 +123,18 @@ test_connect (void)
   wait_for (&connected);
   path = midway_connection_list_connect_finish (list, connected, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (path, ==, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7");
+  g_assert_cmpstr (path, ==, TUNNEL_PATH);
 
   expected_profile = g_variant_ref_sink (midway_profile_to_variant (keyring_profile));
-  g_assert_true (g_variant_equal (received.profile, expected_profile));
-  g_assert_cmpuint (g_variant_n_children (received.credentials), ==, 2);
-  sent_key = g_variant_lookup_value (received.credentials, "private-key", G_VARIANT_TYPE_BYTESTRING);
+  g_assert_true (g_variant_equal (midway_test_helper_get_connect_profile (helper), expected_profile));
+  credentials = midway_test_helper_get_connect_credentials (helper);
+  g_assert_cmpuint (g_variant_n_children (credentials), ==, 2);
+  sent_key = g_variant_lookup_value (credentials, "private-key", G_VARIANT_TYPE_BYTESTRING);
   g_assert_nonnull (sent_key);
   g_assert_cmpmem (g_variant_get_fixed_array (sent_key, &size, 1), size, test_key, strlen (test_key));
-  g_assert_true (g_variant_lookup (received.credentials, "passphrase", "&s", &sent_passphrase));
+  g_assert_true (g_variant_lookup (credentials, "passphrase", "&s", &sent_passphrase));
   g_assert_cmpstr (sent_passphrase, ==, "correct horse");
-  g_clear_pointer (&received.profile, g_variant_unref);
-  g_clear_pointer (&received.credentials, g_variant_unref);
+  midway_test_helper_reset_connects (helper);
 
   /* The agent: its socket, and nothing from the keyring. */
   g_setenv ("SSH_AUTH_SOCK", "/run/user/1000/ssh-agent.socket", TRUE);
@@ -177,14 +144,11 @@ test_connect (void)
   wait_for (&agent_connected);
   agent_path = midway_connection_list_connect_finish (list, agent_connected, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (g_variant_n_children (received.credentials), ==, 1);
-  g_assert_true (g_variant_lookup (received.credentials, "ssh-auth-sock", "&s", &sent_sock));
+  credentials = midway_test_helper_get_connect_credentials (helper);
+  g_assert_cmpuint (g_variant_n_children (credentials), ==, 1);
+  g_assert_true (g_variant_lookup (credentials, "ssh-auth-sock", "&s", &sent_sock));
   g_assert_cmpstr (sent_sock, ==, "/run/user/1000/ssh-agent.socket");
-  g_clear_pointer (&received.profile, g_variant_unref);
-  g_clear_pointer (&received.credentials, g_variant_unref);
-
-  g_bus_unown_name (owner_id);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (helper));
+  midway_test_helper_reset_connects (helper);
 }
 
 /* No Secret Service on the bus (run-session.sh without --keyring): the
@@ -197,27 +161,12 @@ test_connect_no_keyring (void)
   g_autoptr(MidwayProfile) agent_profile = save_profile ("agent");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
   g_autoptr(MidwaySecretStore) secrets = midway_secret_store_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
-  g_autoptr(MidwayHelper1) helper = midway_helper1_skeleton_new ();
+  g_autoptr(MidwayTestHelper) helper = midway_test_helper_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
   MidwayProfile *profiles[] = { agent_profile, key_file_profile, keyring_profile };
-  Received received = { NULL, NULL };
-  guint owner_id;
 
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_signal_connect (helper, "handle-connect", G_CALLBACK (on_handle_connect), &received);
-  g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper), helper_bus,
-                                    MIDWAY_HELPER_OBJECT_PATH, &error);
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  midway_test_helper_answer_connect (helper, TUNNEL_PATH, NULL, NULL);
+  midway_test_helper_own_name (helper);
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
@@ -237,20 +186,28 @@ test_connect_no_keyring (void)
         {
           g_assert_error (error, MIDWAY_SECRET_STORE_ERROR, MIDWAY_SECRET_STORE_ERROR_NO_SERVICE);
           g_assert_null (path);
-          g_assert_null (received.profile);
+          g_assert_null (midway_test_helper_get_connect_profile (helper));
           g_clear_error (&error);
           continue;
         }
       g_assert_no_error (error);
-      g_assert_cmpstr (path, ==, MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7");
-      g_assert_nonnull (received.credentials);
-      g_assert_cmpuint (g_variant_n_children (received.credentials), ==, 0);
-      g_clear_pointer (&received.profile, g_variant_unref);
-      g_clear_pointer (&received.credentials, g_variant_unref);
+      g_assert_cmpstr (path, ==, TUNNEL_PATH);
+      g_assert_nonnull (midway_test_helper_get_connect_credentials (helper));
+      g_assert_cmpuint (g_variant_n_children (midway_test_helper_get_connect_credentials (helper)), ==, 0);
+      midway_test_helper_reset_connects (helper);
     }
+}
 
-  g_bus_unown_name (owner_id);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (helper));
+static gboolean
+has_tunnel (gpointer data)
+{
+  return midway_connection_get_tunnel (data) != NULL;
+}
+
+static gboolean
+is_up (gpointer data)
+{
+  return g_strcmp0 (midway_connection_get_state (data), MIDWAY_STATE_UP) == 0;
 }
 
 /* The helper activated by the app's first Connect: GDBusObjectManagerClient
@@ -263,24 +220,14 @@ test_helper_activated_by_connect (void)
 {
   g_autoptr(MidwayProfile) profile = save_profile ("agent");
   g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
-  g_autoptr(GDBusConnection) helper_bus = NULL;
+  g_autoptr(GDBusConnection) helper_bus = midway_test_new_bus_connection (G_BUS_TYPE_SYSTEM);
   g_autoptr(GDBusObjectManagerServer) server = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
   g_autoptr(MidwayObjectSkeleton) object = midway_object_skeleton_new (MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1");
   g_autoptr(MidwayTunnel1) tunnel = midway_tunnel1_skeleton_new ();
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autoptr(GTimer) timer = g_timer_new ();
   g_autofree char *owner = NULL;
   MidwayConnection *connection;
-
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  helper_bus = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
 
   g_assert_true (midway_connection_list_load (list, &error));
   g_assert_no_error (error);
@@ -289,8 +236,7 @@ test_helper_activated_by_connect (void)
 
   /* The app watches before there is any helper. */
   midway_connection_list_watch_helper (list);
-  while (g_timer_elapsed (timer, NULL) < 0.5)
-    g_main_context_iteration (NULL, FALSE);
+  midway_test_spin_for (500);
 
   /* The helper starts, takes its name and exports the tunnel at once,
    * with nothing of the client's handled in between: InterfacesAdded
@@ -308,24 +254,12 @@ test_helper_activated_by_connect (void)
   g_assert_no_error (error);
   g_dbus_object_manager_server_export (server, G_DBUS_OBJECT_SKELETON (object));
 
-  g_timer_start (timer);
-  while (midway_connection_get_tunnel (connection) == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
+  midway_test_spin_until (has_tunnel, connection, 10.0);
   /* Both the signal and the answer have been handled. */
-  g_timer_start (timer);
-  while (g_timer_elapsed (timer, NULL) < 0.5)
-    g_main_context_iteration (NULL, FALSE);
+  midway_test_spin_for (500);
 
   midway_tunnel1_set_state (tunnel, MIDWAY_STATE_UP);
-  g_timer_start (timer);
-  while (g_strcmp0 (midway_connection_get_state (connection), MIDWAY_STATE_UP) != 0)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
-    }
+  midway_test_spin_until (is_up, connection, 10.0);
   /* The proxy made before the owner was known could not call the helper. */
   owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (midway_connection_get_tunnel (connection)));
   g_assert_nonnull (owner);

@@ -24,7 +24,7 @@
 #include "midway-host-key-fetcher.h"
 #include "midway-profile-editor.h"
 #include "midway-reason.h"
-#include "midway-test-kit.h"
+#include "midway-test-kit-ui.h"
 
 #define SSHD_PATH "/usr/sbin/sshd"
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
@@ -254,23 +254,6 @@ wait_for_dialog (void)
   return find_dialog ();
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Clicks the response's own button, as a person would. */
 static void
 respond (MidwayHostKeyDialog *dialog,
@@ -281,7 +264,7 @@ respond (MidwayHostKeyDialog *dialog,
 
   g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), response));
   label = adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), response);
-  button = find_button (GTK_WIDGET (dialog), label);
+  button = midway_test_find_button (GTK_WIDGET (dialog), label);
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate (button));
   midway_test_spin_until (no_dialog_shown, NULL, 30.0);
@@ -371,23 +354,6 @@ test_fetcher_timeout (void)
 
 /* ---- Editor ------------------------------------------------------------- */
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 is_sensitive (gpointer data)
 {
@@ -409,10 +375,10 @@ test_editor (void)
   gtk_window_present (GTK_WINDOW (window));
 
   row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST_KEY);
-  button = find_named (row, "fetch-host-key");
+  button = midway_test_find_named (row, "fetch-host-key");
   g_assert_true (GTK_IS_BUTTON (button));
   /* Only the host key's row has one. */
-  g_assert_null (find_named (midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST), "fetch-host-key"));
+  g_assert_null (midway_test_find_named (midway_profile_editor_get_row (editor, MIDWAY_FIELD_HOST), "fetch-host-key"));
 
   /* Cancel: the field stays empty. */
   g_assert_true (gtk_widget_activate (button));
@@ -439,134 +405,29 @@ test_editor (void)
 
 /* ---- The app's connect path --------------------------------------------- */
 
-typedef struct {
-  GDBusConnection           *bus;
-  GDBusObjectManagerServer  *manager;
-  MidwayHelper1             *helper;
-  guint                      owner_id;
-  GVariant                  *connected_profile;  /* the last Connect's */
-  guint                      n_connects;
-  const char                *fail_with;          /* reason, or NULL: no tunnel */
-  GAsyncQueue               *notify_bodies;      /* char * */
-  GDBusConnection           *monitor;
-} Helper;
-
-static Helper helper;
+/* The stand-in helper (its Connect answered, or failing the tunnel as
+ * ssh does on a changed key) and the notifications the app sends. */
+static MidwayTestHelper *helper;
+static GAsyncQueue *notify_calls;   /* GDBusMessage */
+static GDBusConnection *monitor;
 static MidwayApplication *app;
-
-/* What the helper does when ssh says the key is not the pinned one. */
-static gboolean
-fail_tunnel_cb (gpointer data)
-{
-  MidwayTunnel1 *tunnel = data;
-
-  midway_tunnel1_set_last_reason (tunnel, helper.fail_with);
-  midway_tunnel1_set_last_message (tunnel, "Host key verification failed.");
-  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_FAILED);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_handle_connect (MidwayHelper1         *skeleton,
-                   GDBusMethodInvocation *invocation,
-                   GVariant              *profile,
-                   GVariant              *credentials,
-                   gpointer               user_data)
-{
-  g_clear_pointer (&helper.connected_profile, g_variant_unref);
-  helper.connected_profile = g_variant_ref (profile);
-  helper.n_connects++;
-
-  if (helper.fail_with != NULL)
-    {
-      g_autoptr(MidwayObjectSkeleton) object = midway_object_skeleton_new (TUNNEL_PATH);
-      g_autoptr(MidwayTunnel1) tunnel = midway_tunnel1_skeleton_new ();
-      const char *id = NULL;
-      const char *name = NULL;
-
-      g_variant_lookup (profile, MIDWAY_FIELD_ID, "&s", &id);
-      g_variant_lookup (profile, MIDWAY_FIELD_NAME, "&s", &name);
-      midway_tunnel1_set_profile_id (tunnel, id);
-      midway_tunnel1_set_profile_name (tunnel, name);
-      midway_tunnel1_set_owner (tunnel, getuid ());
-      midway_tunnel1_set_state (tunnel, MIDWAY_STATE_STARTING_SSH);
-      midway_object_skeleton_set_tunnel1 (object, tunnel);
-      g_dbus_object_manager_server_export (helper.manager, G_DBUS_OBJECT_SKELETON (object));
-      midway_helper1_complete_connect (skeleton, invocation, TUNNEL_PATH);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, 300, fail_tunnel_cb, g_object_ref (tunnel), g_object_unref);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-
-  midway_helper1_complete_connect (skeleton, invocation, TUNNEL_PATH);
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-/* Runs in GDBus's worker thread. */
-static GDBusMessage *
-monitor_filter (GDBusConnection *connection,
-                GDBusMessage    *message,
-                gboolean         incoming,
-                gpointer         user_data)
-{
-  if (incoming &&
-      g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
-      g_strcmp0 (g_dbus_message_get_member (message), "Notify") == 0)
-    {
-      GVariant *body = g_dbus_message_get_body (message);
-      const char *text = NULL;
-
-      g_variant_get_child (body, 4, "&s", &text);
-      g_async_queue_push (helper.notify_bodies, g_strdup (text));
-      return NULL;
-    }
-  return message;
-}
-
-static GDBusConnection *
-new_bus_connection (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  GDBusConnection *connection;
-
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
 
 static void
 helper_start (void)
 {
-  const char *rules[] = {
-    "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
-    NULL
-  };
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
+  notify_calls = g_async_queue_new_full (g_object_unref);
+  monitor = midway_test_monitor_notify (notify_calls);
+  helper = midway_test_helper_new ();
+  midway_test_helper_answer_connect (helper, TUNNEL_PATH, NULL, NULL);
+  midway_test_helper_own_name (helper);
+}
 
-  helper.notify_bodies = g_async_queue_new_full (g_free);
-  helper.monitor = new_bus_connection ();
-  g_dbus_connection_add_filter (helper.monitor, monitor_filter, NULL, NULL);
-  reply = g_dbus_connection_call_sync (helper.monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
-                                       g_variant_new ("(^asu)", rules, 0u), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
-  g_assert_no_error (error);
-
-  helper.bus = new_bus_connection ();
-  helper.helper = midway_helper1_skeleton_new ();
-  g_signal_connect (helper.helper, "handle-connect", G_CALLBACK (on_handle_connect), NULL);
-  g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (helper.helper), helper.bus,
-                                    MIDWAY_HELPER_OBJECT_PATH, &error);
-  g_assert_no_error (error);
-  helper.manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-  g_dbus_object_manager_server_set_connection (helper.manager, helper.bus);
-  helper.owner_id = g_bus_own_name_on_connection (helper.bus, MIDWAY_HELPER_BUS_NAME,
-                                                  G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+/* What the helper does when ssh says the key is not the pinned one. */
+static void
+helper_fail_with (const char *reason)
+{
+  midway_test_helper_answer_connect (helper, TUNNEL_PATH, reason, "Host key verification failed.");
+  midway_test_helper_reset_connects (helper);
 }
 
 static MidwayApplication *
@@ -601,7 +462,7 @@ connect_action (MidwayProfile *profile)
 static gboolean
 connected (gpointer data)
 {
-  return helper.n_connects >= GPOINTER_TO_UINT (data);
+  return midway_test_helper_get_n_connects (helper) >= GPOINTER_TO_UINT (data);
 }
 
 static void
@@ -615,32 +476,31 @@ test_first_connect (void)
 
   midway_test_write_profile (profile);
   reload ();
-  helper.fail_with = NULL;
-  helper.n_connects = 0;
+  helper_fail_with (NULL);
 
   /* No pinned key: the key is shown first, and nothing is connected. */
   connect_action (profile);
   dialog = wait_for_dialog ();
-  g_assert_cmpuint (helper.n_connects, ==, 0);
+  g_assert_cmpuint (midway_test_helper_get_n_connects (helper), ==, 0);
   g_assert_cmpstr (midway_host_key_dialog_get_fingerprint (dialog), ==, key_a.fingerprint);
   g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), MIDWAY_HOST_KEY_RESPONSE_CLOSE));
 
   /* Cancel: still nothing connected, nothing pinned. */
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_CANCEL);
   midway_test_spin_for (500);
-  g_assert_cmpuint (helper.n_connects, ==, 0);
+  g_assert_cmpuint (midway_test_helper_get_n_connects (helper), ==, 0);
   after_cancel = saved_host_key (profile);
   g_assert_cmpstr (after_cancel, ==, "");
 
   /* Trust and pin: the file holds the key, then Connect carries it. */
   connect_action (profile);
   dialog = wait_for_dialog ();
-  g_assert_cmpuint (helper.n_connects, ==, 0);
+  g_assert_cmpuint (midway_test_helper_get_n_connects (helper), ==, 0);
   respond (dialog, MIDWAY_HOST_KEY_RESPONSE_PIN);
   midway_test_spin_until (connected, GUINT_TO_POINTER (1), 30.0);
   after_pin = saved_host_key (profile);
   g_assert_cmpstr (after_pin, ==, key_a.host_key);
-  g_assert_true (g_variant_lookup (helper.connected_profile, MIDWAY_FIELD_HOST_KEY, "&s", &sent));
+  g_assert_true (g_variant_lookup (midway_test_helper_get_connect_profile (helper), MIDWAY_FIELD_HOST_KEY, "&s", &sent));
   g_assert_cmpstr (sent, ==, key_a.host_key);
 
   /* Pinned now: the next connect asks nothing. */
@@ -659,16 +519,19 @@ static gboolean
 notified_both (gpointer data)
 {
   BodyWait *wait = data;
-  g_autofree char *body = NULL;
+  GDBusMessage *next;
 
-  while ((body = g_async_queue_try_pop (helper.notify_bodies)) != NULL)
+  while ((next = g_async_queue_try_pop (notify_calls)) != NULL)
     {
+      g_autoptr(GDBusMessage) message = next;
+      const char *body = NULL;
+
+      g_variant_get_child (g_dbus_message_get_body (message), 4, "&s", &body);
       if (strstr (body, wait->a) != NULL && strstr (body, wait->b) != NULL)
         {
-          wait->found = g_steal_pointer (&body);
+          wait->found = g_strdup (body);
           return TRUE;
         }
-      g_clear_pointer (&body, g_free);
     }
   return FALSE;
 }
@@ -687,8 +550,7 @@ test_mismatch (void)
 
   midway_test_write_profile (profile);
   reload ();
-  helper.fail_with = MIDWAY_REASON_HOST_KEY_MISMATCH;
-  helper.n_connects = 0;
+  helper_fail_with (MIDWAY_REASON_HOST_KEY_MISMATCH);
 
   connect_action (profile);
   midway_test_spin_until (connected, GUINT_TO_POINTER (1), 30.0);
@@ -717,7 +579,7 @@ test_mismatch (void)
   /* Never re-pinned: the file still holds key B. */
   after = saved_host_key (profile);
   g_assert_cmpstr (after, ==, key_b.host_key);
-  g_assert_cmpuint (helper.n_connects, ==, 1);
+  g_assert_cmpuint (midway_test_helper_get_n_connects (helper), ==, 1);
 }
 
 int
@@ -748,6 +610,10 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   g_clear_object (&app);
+  g_clear_object (&helper);
+  g_dbus_connection_close_sync (monitor, NULL, NULL);
+  g_clear_object (&monitor);
+  g_async_queue_unref (notify_calls);
   stop_sshd ();
   return status;
 }

@@ -59,46 +59,11 @@ wait_until_idle (MidwayKeyPanel *panel)
     }
 }
 
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action_name)
-{
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 assert_key_text (GtkWidget  *row,
                  const char *text)
 {
-  GtkLabel *label = find_label (row, text);
+  GtkLabel *label = midway_test_find_label (row, text);
   PangoAttrList *attributes;
   PangoAttrIterator *iterator;
   PangoAttrInt *hyphens;
@@ -425,7 +390,7 @@ test_key_panel (void)
   g_assert_cmpstr (copied, ==, public_line);
   /* The button says so itself, with a tick. */
   {
-    GtkWidget *button = find_action_button (GTK_WIDGET (panel), "key.copy-public");
+    GtkWidget *button = midway_test_find_action_button (GTK_WIDGET (panel), "key.copy-public");
 
     g_assert_nonnull (button);
     g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "object-select-symbolic");

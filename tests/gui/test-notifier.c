@@ -15,6 +15,7 @@
 #include "midway-dbus-generated.h"
 #include "midway-notifier.h"
 #include "midway-reason.h"
+#include "midway-test-kit.h"
 
 #define TUNNEL_PATH "/io/github/midway_vpn/Midway/Tunnel/1"
 #define FOLD_WINDOW_MS 1500
@@ -77,22 +78,6 @@ monitor_filter (GDBusConnection *connection,
   return message;
 }
 
-static GDBusConnection *
-new_bus_connection (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  GDBusConnection *connection;
-
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
 static void
 store_result (GObject      *source,
               GAsyncResult *result,
@@ -117,7 +102,7 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->notify_calls = g_async_queue_new_full (g_object_unref);
-  f->monitor = new_bus_connection ();
+  f->monitor = midway_test_new_bus_connection (G_BUS_TYPE_SESSION);
   g_object_set_data (G_OBJECT (f->monitor), "fixture", f);
   g_dbus_connection_add_filter (f->monitor, monitor_filter, g_async_queue_ref (f->notify_calls),
                                 (GDestroyNotify) g_async_queue_unref);
@@ -127,7 +112,7 @@ fixture_set_up (Fixture       *f,
                                        G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
   g_assert_no_error (error);
 
-  f->helper_connection = new_bus_connection ();
+  f->helper_connection = midway_test_new_bus_connection (G_BUS_TYPE_SESSION);
   f->skeleton = midway_tunnel1_skeleton_new ();
   midway_tunnel1_set_profile_id (f->skeleton, "3f1c2a9e-5b7d-4e21-9a0c-0d6b8e4f7a11");
   midway_tunnel1_set_profile_name (f->skeleton, "Office");
@@ -186,19 +171,6 @@ set_state (Fixture    *f,
   midway_tunnel1_set_state (f->skeleton, state);
   midway_tunnel1_emit_state_changed (f->skeleton, state, reason, message);
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (f->skeleton));
-}
-
-static void
-spin (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
 }
 
 static Notification *
@@ -321,7 +293,7 @@ test_life_of_a_tunnel (Fixture       *f,
   g_assert_null (strstr (retrying->body, "Next attempt"));
 
   /* Restored after at least a second down. */
-  spin (1100);
+  midway_test_spin_for (1100);
   bring_up (f);
   restored = next_notification (f);
   g_assert_cmpstr (restored->summary, ==, "Office restored");
@@ -334,9 +306,9 @@ test_life_of_a_tunnel (Fixture       *f,
   for (int i = 0; i < 3; i++)
     {
       set_state (f, MIDWAY_STATE_RECONNECTING, MIDWAY_REASON_SSH_SESSION_ENDED, "");
-      spin (50);
+      midway_test_spin_for (50);
       bring_up (f);
-      spin (50);
+      midway_test_spin_for (50);
     }
   assert_quiet (f, FOLD_WINDOW_MS / 2);
   unstable = try_next_notification (f, FOLD_WINDOW_MS * 3);
@@ -350,7 +322,7 @@ test_life_of_a_tunnel (Fixture       *f,
   caps = notify_get_server_caps ();
   g_assert_nonnull (g_list_find_custom (caps, "actions", (GCompareFunc) g_strcmp0));
   g_list_free_full (caps, g_free);
-  spin (FOLD_WINDOW_MS);
+  midway_test_spin_for (FOLD_WINDOW_MS);
   set_state (f, MIDWAY_STATE_RECONNECTING, MIDWAY_REASON_SSH_SESSION_ENDED, "");
   dropped_again = next_notification (f);
   g_assert_cmpstr (dropped_again->summary, ==, "Office dropped");
@@ -393,19 +365,26 @@ new_proxy (Fixture *f)
   return proxy;
 }
 
+typedef struct {
+  Fixture *f;
+  gint     n;
+} CloseWait;
+
+static gboolean
+closed_enough (gpointer data)
+{
+  CloseWait *wait = data;
+
+  return g_atomic_int_get (&wait->f->close_calls) >= wait->n;
+}
+
 static void
 wait_for_close_calls (Fixture *f,
                       gint     n)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  CloseWait wait = { f, n };
 
-  while (g_atomic_int_get (&f->close_calls) < n)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
+  midway_test_spin_until (closed_enough, &wait, 10.0);
 }
 
 /* A bubble goes with its tunnel, but a failure's, which stays until a
@@ -434,7 +413,7 @@ test_bubbles_follow_tunnels (Fixture       *f,
   failed = next_notification (f);
   g_assert_cmpstr (failed->summary, ==, "Office failed");
   midway_notifier_unwatch (f->notifier, second);
-  spin (300);
+  midway_test_spin_for (300);
   g_assert_cmpint (g_atomic_int_get (&f->close_calls), ==, 1);
 
   /* The profile's next tunnel replaces the failure: its bubble closes. */

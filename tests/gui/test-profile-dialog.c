@@ -124,29 +124,12 @@ wait_for_chooser (void)
     }
 }
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The key file's own button, and the file chooser it opens. */
 static void
 choose_key_file (MidwayProfileEditor *editor)
 {
   GtkWidget *row = midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE);
-  GtkWidget *button = find_named (row, "choose-key-file");
+  GtkWidget *button = midway_test_find_named (row, "choose-key-file");
   g_autofree char *path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "id_test", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -420,23 +403,6 @@ saved_mtu (const char *id)
   return midway_profile_get_mtu (loaded);
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The question must be up, shown; its button is clicked as a person
  * would.  @dialog is a weak pointer: Discard or Save may close the window. */
 static void
@@ -450,7 +416,7 @@ answer (MidwayProfileDialog **dialog,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (question)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (question)) == GTK_WINDOW (*dialog));
   g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, "Save Changes?");
-  button = find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, response));
+  button = midway_test_find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, response));
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate (button));
   /* The dialog answers from its own main loop turn. */

@@ -22,11 +22,7 @@
 typedef struct {
   MidwayApplication *app;
   GAsyncQueue       *notify_calls;  /* GDBusMessage */
-  GDBusConnection   *helper_bus;
-  MidwayHelper1     *helper;
-  GDBusObjectManagerServer *manager;
-  guint              owner_id;
-  guint              n_connects;
+  MidwayTestHelper  *helper;
   guint              step;
   guint              polls;
   gboolean           done;
@@ -39,90 +35,6 @@ save_profile (const char *name)
                                    MIDWAY_FIELD_HOST, "vpn.example.org",
                                    MIDWAY_FIELD_HOST_KEY, HOST_KEY,
                                    NULL);
-}
-
-static GDBusConnection *
-new_bus_connection (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  GDBusConnection *connection;
-
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
-/* Runs in GDBus's worker thread; a monitor never answers what it sees. */
-static GDBusMessage *
-monitor_filter (GDBusConnection *connection,
-                GDBusMessage    *message,
-                gboolean         incoming,
-                gpointer         user_data)
-{
-  if (incoming &&
-      g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
-      g_strcmp0 (g_dbus_message_get_member (message), "Notify") == 0)
-    {
-      g_async_queue_push (user_data, g_object_ref (message));
-      return NULL;
-    }
-  return message;
-}
-
-static GDBusConnection *
-become_monitor (GAsyncQueue *queue)
-{
-  const char *rules[] = {
-    "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
-    NULL
-  };
-  GDBusConnection *monitor = new_bus_connection ();
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_dbus_connection_add_filter (monitor, monitor_filter, g_async_queue_ref (queue),
-                                (GDestroyNotify) g_async_queue_unref);
-  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
-                                       g_variant_new ("(^asu)", rules, 0u), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
-  g_assert_no_error (error);
-  return monitor;
-}
-
-/* What polkit's "no" looks like from the real helper: its registered error. */
-static gboolean
-on_handle_connect (MidwayHelper1         *helper,
-                   GDBusMethodInvocation *invocation,
-                   GVariant              *profile,
-                   GVariant              *credentials,
-                   Fixture               *fixture)
-{
-  fixture->n_connects++;
-  g_dbus_method_invocation_return_error_literal (invocation, MIDWAY_ERROR, MIDWAY_ERROR_NOT_AUTHORIZED,
-                                                 "Not authorized to perform operation");
-  return G_DBUS_METHOD_INVOCATION_HANDLED;
-}
-
-static GtkSwitch *
-find_switch (GtkWidget *widget)
-{
-  if (GTK_IS_SWITCH (widget))
-    return GTK_SWITCH (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkSwitch *found = find_switch (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The next Notify call: summary, body, icon, actions, replaces_id. */
@@ -163,7 +75,7 @@ drive (gpointer user_data)
   Fixture *fixture = user_data;
   MidwayWindow *window = midway_test_find_window (fixture->app);
   GtkListBoxRow *row = window != NULL ? gtk_list_box_get_row_at_index (midway_window_get_list (window), 0) : NULL;
-  GtkSwitch *toggle = row != NULL ? find_switch (GTK_WIDGET (row)) : NULL;
+  GtkSwitch *toggle = row != NULL ? midway_test_find_switch (GTK_WIDGET (row)) : NULL;
   g_autoptr(GVariant) notify = NULL;
   g_autoptr(GError) error = NULL;
   const char *subtitle = row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
@@ -196,22 +108,19 @@ drive (gpointer user_data)
       return G_SOURCE_CONTINUE;
 
     case 2:
-      /* A helper that refuses as polkit does, with its (empty) tunnels. */
-      fixture->manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
-      g_dbus_object_manager_server_set_connection (fixture->manager, fixture->helper_bus);
-      fixture->helper = midway_helper1_skeleton_new ();
-      g_signal_connect (fixture->helper, "handle-connect", G_CALLBACK (on_handle_connect), fixture);
-      g_assert_true (g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (fixture->helper),
-                                                       fixture->helper_bus, MIDWAY_HELPER_OBJECT_PATH, &error));
-      g_assert_no_error (error);
-      fixture->owner_id = g_bus_own_name_on_connection (fixture->helper_bus, MIDWAY_HELPER_BUS_NAME,
-                                                        G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+      /* A helper that refuses as polkit does, with its (empty) tunnels:
+       * what polkit's "no" looks like from the real helper. */
+      fixture->helper = midway_test_helper_new ();
+      midway_test_helper_refuse_connect (fixture->helper, MIDWAY_ERROR_NOT_AUTHORIZED,
+                                         "Not authorized to perform operation");
+      midway_test_helper_own_name (fixture->helper);
       fixture->step++;
       return G_SOURCE_CONTINUE;
 
     case 3:
       {
-        g_autoptr(GVariant) owner = g_dbus_connection_call_sync (fixture->helper_bus, "org.freedesktop.DBus",
+        g_autoptr(GVariant) owner = g_dbus_connection_call_sync (midway_test_helper_get_connection (fixture->helper),
+                                                                 "org.freedesktop.DBus",
                                                                  "/org/freedesktop/DBus", "org.freedesktop.DBus",
                                                                  "NameHasOwner",
                                                                  g_variant_new ("(s)", MIDWAY_HELPER_BUS_NAME),
@@ -232,7 +141,7 @@ drive (gpointer user_data)
       notify = next_notify (fixture);
       if (notify == NULL)
         return G_SOURCE_CONTINUE;
-      g_assert_cmpuint (fixture->n_connects, ==, 1);
+      g_assert_cmpuint (midway_test_helper_get_n_connects (fixture->helper), ==, 1);
       /* The same bubble, replaced: refusals do not pile up. */
       {
         guint32 replaces_id = 0;
@@ -265,21 +174,16 @@ test_refused (void)
   g_free (save_profile ("Office"));
   g_assert_nonnull (g_getenv ("MIDWAY_TEST_NOTIFICATIONS"));
   fixture.notify_calls = g_async_queue_new_full (g_object_unref);
-  monitor = become_monitor (fixture.notify_calls);
-  fixture.helper_bus = new_bus_connection ();
+  monitor = midway_test_monitor_notify (fixture.notify_calls);
 
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
   g_assert_true (fixture.done);
 
-  g_bus_unown_name (fixture.owner_id);
-  g_clear_object (&fixture.app);
-  g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (fixture.helper));
   g_clear_object (&fixture.helper);
-  g_clear_object (&fixture.manager);
+  g_clear_object (&fixture.app);
   g_dbus_connection_close_sync (monitor, NULL, NULL);
-  g_clear_object (&fixture.helper_bus);
   g_async_queue_unref (fixture.notify_calls);
 }
 

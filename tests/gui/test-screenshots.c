@@ -34,16 +34,6 @@
 
 /* ---- Waiting ------------------------------------------------------------- */
 
-static void
-spin_for (double seconds)
-{
-  for (gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC; g_get_monotonic_time () < end;)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static gboolean
 has_host (gpointer data)
 {
@@ -268,7 +258,7 @@ capture_widget (GtkWidget *widget)
   int width, height;
 
   /* A few frames, so that everything has been laid out and drawn once. */
-  spin_for (0.5);
+  midway_test_spin_for (500);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   paintable = gtk_widget_paintable_new (widget);
@@ -348,7 +338,7 @@ wait_for_change (Display     *display,
     {
       g_autoptr(Image) now = NULL;
 
-      spin_for (0.1);
+      midway_test_spin_for (100);
       now = capture_root (display);
       *changed = image_diff (before, now, skip_y0, skip_y1);
       if (changed->x1 > 0 && last != NULL && image_diff (last, now, 0, 0).x1 == 0)
@@ -424,7 +414,7 @@ test_screenshots (void)
   midway_test_spin_until (has_tunnel, midway_connection_list_find (list, lab_id), 15.0);
 
   /* The tray item: where it appears on the panel is where to click. */
-  spin_for (0.5);
+  midway_test_spin_for (500);
   empty_panel = capture_root (display);
   tray = midway_tray_new (G_LIST_MODEL (list), G_ACTION_GROUP (actions));
   midway_test_spin_until (has_host, tray, 15.0);

@@ -9,6 +9,7 @@
 #include <libsecret/secret.h>
 
 #include "midway-secret-store.h"
+#include "midway-test-kit.h"
 
 #define PROFILE_ID "3f1c2a9e-5b7d-4e21-9a0c-0d6b8e4f7a11"
 #define OTHER_PROFILE_ID "9b2e4c60-1f3a-4d8b-b7e5-2c9a0f6d3e44"
@@ -39,16 +40,16 @@ store_result (GObject      *source,
   *out = g_object_ref (result);
 }
 
+static gboolean
+is_set (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
 static GAsyncResult *
 run_until_result (GAsyncResult **slot)
 {
-  g_autoptr(GTimer) timer = g_timer_new ();
-
-  while (*slot == NULL)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 30.0);
-    }
+  midway_test_spin_until (is_set, slot, 30.0);
   return *slot;
 }
 

@@ -21,6 +21,7 @@
 #include "midway-secret-store.h"
 #include "midway-server-dialog.h"
 #include "midway-ssh-key.h"
+#include "midway-test-kit.h"
 
 #define PUBLIC_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF"
 
@@ -47,19 +48,6 @@ saved_path (MidwayProfile *profile)
   g_autofree char *name = g_strconcat (midway_profile_get_id (profile), ".midway", NULL);
 
   return g_build_filename (directory, name, NULL);
-}
-
-static void
-iterate_until (gboolean (*done) (gpointer), gpointer data, guint seconds)
-{
-  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static gboolean
@@ -211,7 +199,7 @@ test_copy_script (void)
 
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (server_dialog)), NULL,
                                  clipboard_read_done, &read);
-  iterate_until (read_done, &read, 10);
+  midway_test_spin_until (read_done, &read, 10.0);
   g_assert_nonnull (read.text);
   g_assert_true (g_str_has_prefix (read.text, "#!/bin/sh\n"));
   g_assert_nonnull (strstr (read.text, "\nMW_ACTION='setup'\n"));
@@ -269,17 +257,17 @@ test_copy_script_keyring (void)
   private_key = midway_ssh_key_dup_private_data (key);
   midway_secret_store_store_async (store, midway_profile_get_id (profile), "Office",
                                    MIDWAY_SECRET_PRIVATE_KEY, private_key, NULL, store_done, &result);
-  iterate_until (stored, &result, 30);
+  midway_test_spin_until (stored, &result, 30.0);
   g_assert_true (midway_secret_store_store_finish (store, result, &error));
   g_assert_no_error (error);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (server_dialog), "server.copy-script", NULL));
-  iterate_until (not_busy, server_dialog, 30);
+  midway_test_spin_until (not_busy, server_dialog, 30.0);
   g_assert_cmpstr (gtk_label_get_text (midway_server_dialog_get_status (server_dialog)), ==,
                    "The script is on the clipboard: run it as root on the server (sh FILE). The profile now uses what it sets up.");
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (server_dialog)), NULL,
                                  clipboard_read_done, &read);
-  iterate_until (read_done, &read, 10);
+  midway_test_spin_until (read_done, &read, 10.0);
   g_assert_nonnull (read.text);
   words = g_strsplit (midway_ssh_key_get_public_line (key), " ", 3);
   expected = g_strdup_printf ("\nMW_KEY='%s %s midway-alice'\n", words[0], words[1]);
@@ -312,7 +300,7 @@ test_unreachable (void)
   g_assert_true (midway_server_dialog_is_busy (server_dialog));
   g_assert_cmpstr (gtk_editable_get_text (midway_server_dialog_get_password_row (server_dialog)), ==, "");
 
-  iterate_until (not_busy, server_dialog, 30);
+  midway_test_spin_until (not_busy, server_dialog, 30.0);
   status = gtk_label_get_text (midway_server_dialog_get_status (server_dialog));
   g_test_message ("status: %s", status);
   g_assert_true (g_str_has_prefix (status, "Could not run the setup on the server (ssh or sudo failed: "));

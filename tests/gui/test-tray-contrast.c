@@ -20,6 +20,7 @@
 
 #include "midway-connection.h"
 #include "midway-tray.h"
+#include "midway-test-kit.h"
 
 /* What WCAG asks of graphics a person must make out. */
 #define MIN_CONTRAST 3.0
@@ -74,16 +75,6 @@ same (const Shot *a,
   return memcmp (a->rgb, b->rgb, (gsize) a->width * a->height * 3) == 0;
 }
 
-static void
-spin (void)
-{
-  for (int i = 0; i < 100; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 /* The screen once it stopped changing (three captures alike), and,
  * with @before, once it differs from that too. */
 static Shot *
@@ -98,7 +89,7 @@ capture_settled (Display    *display,
     {
       g_autoptr(Shot) now = NULL;
 
-      spin ();
+      midway_test_spin_for (100);
       now = capture (display);
       if (last != NULL && same (last, now) && (before == NULL || !same (before, now)))
         alike++;
@@ -163,7 +154,7 @@ save_corner (const Shot *shot,
 }
 
 static gboolean
-has_host (MidwayTray *tray)
+has_host (gpointer tray)
 {
   return midway_tray_get_has_host (tray);
 }
@@ -176,7 +167,6 @@ test_contrast (void)
   g_autoptr(MidwayTray) tray = NULL;
   g_autoptr(Shot) panel = NULL;
   g_autoptr(Shot) with_item = NULL;
-  g_autoptr(GTimer) timer = g_timer_new ();
   Display *display = XOpenDisplay (NULL);
   int x0 = G_MAXINT, y0 = G_MAXINT, x1 = -1, y1 = -1;
   guint changed = 0, readable = 0;
@@ -186,12 +176,7 @@ test_contrast (void)
   g_assert_nonnull (display);
   panel = capture_settled (display, NULL);
   tray = midway_tray_new (G_LIST_MODEL (connections), G_ACTION_GROUP (actions));
-  while (!has_host (tray))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 15.0);
-    }
+  midway_test_spin_until (has_host, tray, 15.0);
   with_item = capture_settled (display, panel);
 
   /* The item: where the screen changed. */

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <unistd.h>
 
 #include "midway-application.h"
@@ -65,8 +67,9 @@ item_registered (Fixture *fixture)
     return FALSE;
   g_variant_get (reply, "(v)", &value);
   items = g_variant_get_strv (value, NULL);
+  /* The name alone, or followed by the item's path. */
   for (gsize i = 0; items[i] != NULL; i++)
-    if (g_str_has_prefix (items[i], fixture->item))
+    if (g_str_has_prefix (items[i], fixture->item) && strchr ("/@", items[i][strlen (fixture->item)]) != NULL)
       return TRUE;
   return FALSE;
 }
@@ -141,7 +144,9 @@ test_restart (void)
   g_assert_nonnull (g_getenv ("MIDWAY_TEST_TRAY"));
   fixture.bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
-  fixture.item = g_strdup_printf ("org.kde.StatusNotifierItem-%d-1", (int) getpid ());
+  /* The tray registers by its connection's unique name, this one (the
+   * shared session connection). */
+  fixture.item = g_strdup (g_dbus_connection_get_unique_name (fixture.bus));
   fixture.app = midway_application_new ();
   g_timeout_add (5, drive, &fixture);
   g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 2, argv), ==, 0);

@@ -121,84 +121,117 @@ find_item (GVariant   *layout_reply,
   return -1;
 }
 
-static void
-test_tray (void)
-{
-  g_autoptr(GListStore) connections = g_list_store_new (MIDWAY_TYPE_CONNECTION);
-  g_autoptr(MidwayConnection) office = make_connection ("Office");
-  g_autoptr(MidwayConnection) home = make_connection ("Home");
-  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
-  g_autoptr(MidwayTray) tray = NULL;
-  g_autoptr(GDBusConnection) host = NULL;
-  g_autoptr(GVariant) items = NULL;
-  g_autoptr(GVariant) items_value = NULL;
-  g_autoptr(GVariant) layout = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) icon = NULL;
-  g_autoptr(GVariant) tooltip = NULL;
-  g_autoptr(GSubprocess) dumper = NULL;
-  g_autoptr(GAsyncResult) dumped = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *dump = NULL;
-  g_autofree char *name_arg = NULL;
-  g_autofree char *tooltip_text = NULL;
-  g_autofree char *expected = NULL;
-  const char **registered;
-  const char *icon_name;
-  gboolean found = FALSE;
-  Recorder recorder = { g_ptr_array_new_with_free_func (g_free) };
-  const char *plain[] = { "disconnect-all", "show-window", "show-log", "quit" };
-  int office_id, quit_id;
+/* A tray of two connections, Home and Office, whose menu's actions are
+ * recorded, seen by the panel; and a connection of the host's own. */
+typedef struct {
+  GListStore         *connections;
+  MidwayConnection   *office;
+  MidwayConnection   *home;
+  GSimpleActionGroup *actions;
+  MidwayTray         *tray;
+  GDBusConnection    *host;
+  Recorder            recorder;
+} Fixture;
 
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *plain[] = { "disconnect-all", "show-window", "show-log", "quit" };
+
+  f->recorder.activated = g_ptr_array_new_with_free_func (g_free);
+  f->connections = g_list_store_new (MIDWAY_TYPE_CONNECTION);
+  f->office = make_connection ("Office");
+  f->home = make_connection ("Home");
+  f->actions = g_simple_action_group_new ();
   for (gsize i = 0; i < G_N_ELEMENTS (plain); i++)
     {
       g_autoptr(GSimpleAction) action = g_simple_action_new (plain[i], NULL);
 
-      g_signal_connect (action, "activate", G_CALLBACK (record), &recorder);
-      g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (action));
+      g_signal_connect (action, "activate", G_CALLBACK (record), &f->recorder);
+      g_action_map_add_action (G_ACTION_MAP (f->actions), G_ACTION (action));
     }
   for (gsize i = 0; i < 2; i++)
     {
       g_autoptr(GSimpleAction) action = g_simple_action_new (i == 0 ? "connect" : "disconnect",
                                                              G_VARIANT_TYPE_STRING);
 
-      g_signal_connect (action, "activate", G_CALLBACK (record), &recorder);
-      g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (action));
+      g_signal_connect (action, "activate", G_CALLBACK (record), &f->recorder);
+      g_action_map_add_action (G_ACTION_MAP (f->actions), G_ACTION (action));
     }
-  g_list_store_append (connections, home);
-  g_list_store_append (connections, office);
+  g_list_store_append (f->connections, f->home);
+  g_list_store_append (f->connections, f->office);
 
-  tray = midway_tray_new (G_LIST_MODEL (connections), G_ACTION_GROUP (actions));
-  midway_test_spin_until (has_host, tray, 15.0);
+  f->tray = midway_tray_new (G_LIST_MODEL (f->connections), G_ACTION_GROUP (f->actions));
+  midway_test_spin_until (has_host, f->tray, 15.0);
+  f->host = midway_test_new_bus_connection (G_BUS_TYPE_SESSION);
+}
 
-  /* The panel's watcher lists the item by its bus name. */
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  host = g_dbus_connection_new_for_address_sync (address,
-                                                 G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                 NULL, NULL, &error);
-  g_assert_no_error (error);
-  items = call (host, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->host);
+  g_clear_object (&f->tray);
+  g_clear_object (&f->actions);
+  g_clear_object (&f->home);
+  g_clear_object (&f->office);
+  g_clear_object (&f->connections);
+  g_ptr_array_unref (f->recorder.activated);
+}
+
+static void
+test_registered (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GVariant) items = NULL;
+  g_autoptr(GVariant) items_value = NULL;
+  const char **registered;
+  gboolean found = FALSE;
+
+  /* The panel's watcher lists the item by the unique name it registered
+   * (alone or followed by the item's path), which owns its bus name. */
+  items = call (f->host, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
                 "org.freedesktop.DBus.Properties", "Get",
                 g_variant_new ("(ss)", "org.kde.StatusNotifierWatcher", "RegisteredStatusNotifierItems"));
   g_variant_get (items, "(v)", &items_value);
   registered = g_variant_get_strv (items_value, NULL);
-  for (gsize i = 0; registered[i] != NULL; i++)
-    found |= g_str_has_prefix (registered[i], midway_tray_get_bus_name (tray));
+  {
+    g_autoptr(GVariant) owner = call (f->host, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                      "GetNameOwner", g_variant_new ("(s)", midway_tray_get_bus_name (f->tray)));
+    const char *unique = NULL;
+
+    g_variant_get (owner, "(&s)", &unique);
+    for (gsize i = 0; registered[i] != NULL; i++)
+      {
+        g_test_message ("registered: %s", registered[i]);
+        found |= g_str_has_prefix (registered[i], unique) &&
+                 strchr ("/@", registered[i][strlen (unique)]) != NULL;
+      }
+  }
   g_free (registered);
   g_assert_true (found);
+}
+
+static void
+test_icon_and_tooltip (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) icon = NULL;
+  g_autoptr(GVariant) tooltip = NULL;
+  g_autofree char *tooltip_text = NULL;
+  const char *icon_name;
 
   /* The icon and tooltip say that nothing is up. */
-  icon = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
+  icon = call (f->host, midway_tray_get_bus_name (f->tray), "/StatusNotifierItem",
                "org.freedesktop.DBus.Properties", "Get",
                g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "IconName"));
   g_variant_get (icon, "(v)", &reply);
   icon_name = g_variant_get_string (reply, NULL);
   g_assert_cmpstr (icon_name, ==, "midway-tray-down");
   g_clear_pointer (&reply, g_variant_unref);
-  tooltip = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
+  tooltip = call (f->host, midway_tray_get_bus_name (f->tray), "/StatusNotifierItem",
                   "org.freedesktop.DBus.Properties", "Get",
                   g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "ToolTip"));
   g_variant_get (tooltip, "(v)", &reply);
@@ -207,15 +240,26 @@ test_tray (void)
   g_clear_pointer (&reply, g_variant_unref);
   /* And so does the description screen readers read. */
   g_clear_pointer (&tooltip, g_variant_unref);
-  tooltip = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem",
+  tooltip = call (f->host, midway_tray_get_bus_name (f->tray), "/StatusNotifierItem",
                   "org.freedesktop.DBus.Properties", "Get",
                   g_variant_new ("(ss)", "org.kde.StatusNotifierItem", "IconAccessibleDesc"));
   g_variant_get (tooltip, "(v)", &reply);
   g_assert_cmpstr (g_variant_get_string (reply, NULL), ==, "Midway: No tunnel is up");
   g_clear_pointer (&reply, g_variant_unref);
+}
+
+static void
+test_menu_dump (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSubprocess) dumper = NULL;
+  g_autoptr(GAsyncResult) dumped = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *name_arg = NULL;
 
   /* The exported menu, as dbusmenu-dumper prints it. */
-  name_arg = g_strdup_printf ("--dbus-name=%s", midway_tray_get_bus_name (tray));
+  name_arg = g_strdup_printf ("--dbus-name=%s", midway_tray_get_bus_name (f->tray));
   /* The dumper prints whatever its client holds when the first layout
    * signal arrives, at times before the items' properties: ask again. */
   for (int attempt = 0; attempt < 5 && (dump == NULL || strstr (dump, "label") == NULL); attempt++)
@@ -242,12 +286,22 @@ test_tray (void)
   g_assert_nonnull (strstr (dump, "'Show Log'"));
   g_assert_nonnull (strstr (dump, "'Quit'"));
   g_assert_nonnull (strstr (dump, "'checkmark'"));
+}
+
+static void
+test_menu_clicks (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GVariant) layout = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *expected = NULL;
+  int office_id, quit_id;
 
   /* What a host does when the menu opens and an item is clicked. */
-  reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+  reply = call (f->host, midway_tray_get_bus_name (f->tray), "/MenuBar", "com.canonical.dbusmenu",
                 "AboutToShow", g_variant_new ("(i)", 0));
   g_clear_pointer (&reply, g_variant_unref);
-  layout = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+  layout = call (f->host, midway_tray_get_bus_name (f->tray), "/MenuBar", "com.canonical.dbusmenu",
                  "GetLayout", g_variant_new ("(ii^as)", 0, -1, (const char *[]) { NULL }));
   office_id = find_item (layout, "Office — Disconnected");
   g_assert_cmpint (find_item (layout, "Home — Disconnected"), >, 0);
@@ -256,52 +310,64 @@ test_tray (void)
   g_assert_cmpint (office_id, >, 0);
   g_assert_cmpint (quit_id, >, 0);
 
-  reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+  reply = call (f->host, midway_tray_get_bus_name (f->tray), "/MenuBar", "com.canonical.dbusmenu",
                 "Event", g_variant_new ("(isvu)", office_id, "clicked", g_variant_new_int32 (0), 0u));
   g_clear_pointer (&reply, g_variant_unref);
-  midway_test_spin_until (recorded, &recorder, 15.0);
-  g_assert_cmpuint (recorder.activated->len, ==, 1);
-  expected = g_strconcat ("connect:", midway_connection_get_id (office), NULL);
-  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, expected);
-  g_ptr_array_set_size (recorder.activated, 0);
+  midway_test_spin_until (recorded, &f->recorder, 15.0);
+  g_assert_cmpuint (f->recorder.activated->len, ==, 1);
+  expected = g_strconcat ("connect:", midway_connection_get_id (f->office), NULL);
+  g_assert_cmpstr (g_ptr_array_index (f->recorder.activated, 0), ==, expected);
+  g_ptr_array_set_size (f->recorder.activated, 0);
 
-  reply = call (host, midway_tray_get_bus_name (tray), "/MenuBar", "com.canonical.dbusmenu",
+  reply = call (f->host, midway_tray_get_bus_name (f->tray), "/MenuBar", "com.canonical.dbusmenu",
                 "EventGroup",
                 g_variant_new_parsed ("([(%i, 'clicked', <0>, uint32 0)],)", quit_id));
   g_clear_pointer (&reply, g_variant_unref);
-  midway_test_spin_until (recorded, &recorder, 15.0);
-  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "quit");
+  midway_test_spin_until (recorded, &f->recorder, 15.0);
+  g_assert_cmpstr (g_ptr_array_index (f->recorder.activated, 0), ==, "quit");
+}
+
+static void
+test_activate (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
 
   /* Activate, as a host sends it on a left click. */
-  g_signal_connect (tray, "activate", G_CALLBACK (record_left_click), &recorder);
-  g_ptr_array_set_size (recorder.activated, 0);
-  reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+  g_signal_connect (f->tray, "activate", G_CALLBACK (record_left_click), &f->recorder);
+  g_ptr_array_set_size (f->recorder.activated, 0);
+  reply = call (f->host, midway_tray_get_bus_name (f->tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
                 "Activate", g_variant_new ("(ii)", 10, 10));
   g_clear_pointer (&reply, g_variant_unref);
-  midway_test_spin_until (recorded, &recorder, 15.0);
-  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "left-click");
-  g_signal_handlers_disconnect_by_data (tray, &recorder);
+  midway_test_spin_until (recorded, &f->recorder, 15.0);
+  g_assert_cmpstr (g_ptr_array_index (f->recorder.activated, 0), ==, "left-click");
+  g_signal_handlers_disconnect_by_data (f->tray, &f->recorder);
+}
+
+static void
+test_activation_token (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GVariant) reply = NULL;
 
   /* A Wayland host hands over its activation token before the click;
    * the window that click shows gets it, once. */
-  g_assert_null (midway_tray_take_activation_token (tray));
-  g_ptr_array_set_size (recorder.activated, 0);
-  reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+  g_assert_null (midway_tray_take_activation_token (f->tray));
+  g_ptr_array_set_size (f->recorder.activated, 0);
+  reply = call (f->host, midway_tray_get_bus_name (f->tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
                 "ProvideXdgActivationToken", g_variant_new ("(s)", "token-from-the-host"));
   g_clear_pointer (&reply, g_variant_unref);
-  reply = call (host, midway_tray_get_bus_name (tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
+  reply = call (f->host, midway_tray_get_bus_name (f->tray), "/StatusNotifierItem", "org.kde.StatusNotifierItem",
                 "SecondaryActivate", g_variant_new ("(ii)", 10, 10));
   g_clear_pointer (&reply, g_variant_unref);
-  midway_test_spin_until (recorded, &recorder, 15.0);
-  g_assert_cmpstr (g_ptr_array_index (recorder.activated, 0), ==, "show-window");
+  midway_test_spin_until (recorded, &f->recorder, 15.0);
+  g_assert_cmpstr (g_ptr_array_index (f->recorder.activated, 0), ==, "show-window");
   {
-    g_autofree char *token = midway_tray_take_activation_token (tray);
+    g_autofree char *token = midway_tray_take_activation_token (f->tray);
 
     g_assert_cmpstr (token, ==, "token-from-the-host");
   }
-  g_assert_null (midway_tray_take_activation_token (tray));
-
-  g_ptr_array_unref (recorder.activated);
+  g_assert_null (midway_tray_take_activation_token (f->tray));
 }
 
 int
@@ -312,7 +378,12 @@ main (int argc, char **argv)
   if (g_getenv ("MIDWAY_TEST_TRAY") == NULL)
     g_error ("run under run-session.sh --tray: a real StatusNotifier host is needed");
 
-  g_test_add_func ("/tray/registers-and-menu", test_tray);
+  g_test_add ("/tray/registers", Fixture, NULL, fixture_set_up, test_registered, fixture_tear_down);
+  g_test_add ("/tray/icon-and-tooltip", Fixture, NULL, fixture_set_up, test_icon_and_tooltip, fixture_tear_down);
+  g_test_add ("/tray/menu-dump", Fixture, NULL, fixture_set_up, test_menu_dump, fixture_tear_down);
+  g_test_add ("/tray/menu-clicks", Fixture, NULL, fixture_set_up, test_menu_clicks, fixture_tear_down);
+  g_test_add ("/tray/activate", Fixture, NULL, fixture_set_up, test_activate, fixture_tear_down);
+  g_test_add ("/tray/activation-token", Fixture, NULL, fixture_set_up, test_activation_token, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <unistd.h>
 
 #include <adwaita.h>
@@ -167,191 +169,278 @@ is_set (gpointer data)
   return *(char **) data != NULL;
 }
 
+/* "Office", up for an hour and a bit at the stand-in helper, its
+ * window shown with the list (the details not yet). */
+typedef struct {
+  char                 *office_id;
+  MidwayConnectionList *list;
+  MidwayConnection     *office;
+  MidwayTestHelper     *stand_in;
+  MidwayTunnel1        *tunnel;
+  MidwayWindow         *window;
+  MidwayTunnelDetails  *details;
+  LogStandIn            log;
+} Fixture;
+
+static const char * const first_log[] = {
+  "helper: state starting-ssh",
+  "ssh: Authenticated to vpn.example.org",
+  "pppd: local  IP address 198.51.100.2",
+  NULL
+};
+static const char * const second_log[] = { "pppd: LCP terminated by peer", NULL };
+
 static void
-test_details (void)
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
 {
-  static const char * const first_log[] = {
-    "helper: state starting-ssh",
-    "ssh: Authenticated to vpn.example.org",
-    "pppd: local  IP address 198.51.100.2",
-    NULL
-  };
-  static const char * const second_log[] = { "pppd: LCP terminated by peer", NULL };
-  g_autofree char *office_id = save_profile ("Office");
-  g_autoptr(MidwayConnectionList) list = midway_connection_list_new ();
-  g_autoptr(MidwayTestHelper) stand_in = NULL;
-  g_autoptr(MidwayTunnel1) tunnel = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *rx = NULL;
-  g_autofree char *tx = NULL;
-  g_autofree char *copied = NULL;
-  g_autofree char *first_uptime = NULL;
-  g_autofree char *hidden_uptime = NULL;
-  g_autofree char *first_text = g_strjoinv ("\n", (GStrv) first_log);
-  MidwayConnection *office;
-  MidwayTunnelDetails *details;
-  MidwayWindow *window;
-  GtkListBoxRow *row;
-  LogStandIn log = { first_log, 0 };
-  LabelWait label_wait;
-  LogWait log_wait;
-  guint calls;
 
-  g_assert_true (midway_connection_list_load (list, &error));
+  f->office_id = save_profile ("Office");
+  f->list = midway_connection_list_new ();
+  f->log.lines = first_log;
+  g_assert_true (midway_connection_list_load (f->list, &error));
   g_assert_no_error (error);
-  office = midway_connection_list_find (list, office_id);
-  g_assert_nonnull (office);
+  f->office = midway_connection_list_find (f->list, f->office_id);
+  g_assert_nonnull (f->office);
 
-  /* The stand-in helper, with "Office" up for an hour and a bit. */
-  stand_in = midway_test_helper_new ();
-  tunnel = midway_tunnel1_skeleton_new ();
-  midway_tunnel1_set_profile_id (tunnel, office_id);
-  midway_tunnel1_set_profile_name (tunnel, "Office");
-  midway_tunnel1_set_owner (tunnel, getuid ());
-  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_UP);
-  midway_tunnel1_set_interface (tunnel, "ppp3");
-  midway_tunnel1_set_local_address (tunnel, "198.51.100.2");
-  midway_tunnel1_set_remote_address (tunnel, "198.51.100.1");
-  midway_tunnel1_set_connected_since (tunnel, g_get_real_time () - UPTIME_S * G_USEC_PER_SEC);
-  midway_tunnel1_set_rx_bytes (tunnel, 1234567);
-  midway_tunnel1_set_tx_bytes (tunnel, 89012);
-  midway_tunnel1_set_reconnect_count (tunnel, 2);
-  midway_tunnel1_set_last_reason (tunnel, MIDWAY_REASON_NETWORK_CHANGED);
-  midway_tunnel1_set_last_message (tunnel, "route to vpn.example.org changed");
-  g_signal_connect (tunnel, "handle-get-log", G_CALLBACK (on_handle_get_log), &log);
-  midway_test_helper_export_tunnel (stand_in, TUNNEL_PATH, tunnel);
-  midway_test_helper_own_name (stand_in);
+  f->stand_in = midway_test_helper_new ();
+  f->tunnel = midway_tunnel1_skeleton_new ();
+  midway_tunnel1_set_profile_id (f->tunnel, f->office_id);
+  midway_tunnel1_set_profile_name (f->tunnel, "Office");
+  midway_tunnel1_set_owner (f->tunnel, getuid ());
+  midway_tunnel1_set_state (f->tunnel, MIDWAY_STATE_UP);
+  midway_tunnel1_set_interface (f->tunnel, "ppp3");
+  midway_tunnel1_set_local_address (f->tunnel, "198.51.100.2");
+  midway_tunnel1_set_remote_address (f->tunnel, "198.51.100.1");
+  midway_tunnel1_set_connected_since (f->tunnel, g_get_real_time () - UPTIME_S * G_USEC_PER_SEC);
+  midway_tunnel1_set_rx_bytes (f->tunnel, 1234567);
+  midway_tunnel1_set_tx_bytes (f->tunnel, 89012);
+  midway_tunnel1_set_reconnect_count (f->tunnel, 2);
+  midway_tunnel1_set_last_reason (f->tunnel, MIDWAY_REASON_NETWORK_CHANGED);
+  midway_tunnel1_set_last_message (f->tunnel, "route to vpn.example.org changed");
+  g_signal_connect (f->tunnel, "handle-get-log", G_CALLBACK (on_handle_get_log), &f->log);
+  midway_test_helper_export_tunnel (f->stand_in, TUNNEL_PATH, f->tunnel);
+  midway_test_helper_own_name (f->stand_in);
 
-  window = midway_window_new (NULL, G_LIST_MODEL (list));
-  details = midway_window_get_details (window);
-  gtk_window_present (GTK_WINDOW (window));
-  midway_connection_list_watch_helper (list);
-  midway_test_spin_until (has_tunnel, office, 10.0);
-  midway_test_spin_until (is_mapped, window, 10.0);
+  f->window = midway_window_new (NULL, G_LIST_MODEL (f->list));
+  f->details = midway_window_get_details (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  midway_connection_list_watch_helper (f->list);
+  midway_test_spin_until (has_tunnel, f->office, 10.0);
+  midway_test_spin_until (is_mapped, f->window, 10.0);
+}
 
-  /* Hidden behind the list: no clock runs. */
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (details)));
-  g_assert_false (midway_tunnel_details_get_ticking (details));
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->stand_in);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->tunnel);
+  g_clear_object (&f->list);
+  /* The next case's list has its own "Office" alone. */
+  {
+    g_autofree char *directory = midway_connection_list_dup_directory ();
+    g_autofree char *name = g_strconcat (f->office_id, ".midway", NULL);
+    g_autofree char *path = g_build_filename (directory, name, NULL);
 
-  /* Activating the row opens its details. */
-  row = gtk_list_box_get_row_at_index (midway_window_get_list (window), 0);
+    g_assert_cmpint (g_unlink (path), ==, 0);
+  }
+  g_free (f->office_id);
+}
+
+/* Activating the row opens its details. */
+static void
+open_details (Fixture *f)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (midway_window_get_list (f->window), 0);
+
   g_assert_true (MIDWAY_IS_CONNECTION_ROW (row));
   gtk_widget_activate (GTK_WIDGET (row));
-  midway_test_spin_until (is_mapped, details, 10.0);
-  g_assert_true (midway_tunnel_details_get_connection (details) == office);
+  midway_test_spin_until (is_mapped, f->details, 10.0);
+  g_assert_true (midway_tunnel_details_get_connection (f->details) == f->office);
+}
 
-  g_assert_cmpstr (value_text (details, "state_value"), ==, midway_state_describe (MIDWAY_STATE_UP));
-  g_assert_cmpstr (value_text (details, "interface_value"), ==, "ppp3");
-  g_assert_cmpstr (value_text (details, "local_value"), ==, "198.51.100.2");
-  g_assert_cmpstr (value_text (details, "remote_value"), ==, "198.51.100.1");
+static void
+test_opens_with_values (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *rx = NULL;
+  g_autofree char *tx = NULL;
+  g_autofree char *first_uptime = NULL;
+
+  /* Hidden behind the list: no clock runs. */
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (f->details)));
+  g_assert_false (midway_tunnel_details_get_ticking (f->details));
+
+  open_details (f);
+  g_assert_cmpstr (value_text (f->details, "state_value"), ==, midway_state_describe (MIDWAY_STATE_UP));
+  g_assert_cmpstr (value_text (f->details, "interface_value"), ==, "ppp3");
+  g_assert_cmpstr (value_text (f->details, "local_value"), ==, "198.51.100.2");
+  g_assert_cmpstr (value_text (f->details, "remote_value"), ==, "198.51.100.1");
   rx = g_format_size (1234567);
   tx = g_format_size (89012);
-  g_assert_cmpstr (value_text (details, "rx_value"), ==, rx);
-  g_assert_cmpstr (value_text (details, "tx_value"), ==, tx);
-  g_assert_cmpstr (value_text (details, "reconnects_value"), ==, "2");
-  g_assert_cmpstr (value_text (details, "reason_value"), ==, midway_reason_describe (MIDWAY_REASON_NETWORK_CHANGED));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (details),
+  g_assert_cmpstr (value_text (f->details, "rx_value"), ==, rx);
+  g_assert_cmpstr (value_text (f->details, "tx_value"), ==, tx);
+  g_assert_cmpstr (value_text (f->details, "reconnects_value"), ==, "2");
+  g_assert_cmpstr (value_text (f->details, "reason_value"), ==, midway_reason_describe (MIDWAY_REASON_NETWORK_CHANGED));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (f->details),
                                                                                                 MIDWAY_TYPE_TUNNEL_DETAILS,
                                                                                                 "reason_row"))),
                    ==, "route to vpn.example.org changed");
-  first_uptime = g_strdup (value_text (details, "uptime_value"));
+  first_uptime = g_strdup (value_text (f->details, "uptime_value"));
   g_assert_true (g_str_has_prefix (first_uptime, "1:02:0"));
+}
 
+static void
+test_log (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *first_text = g_strjoinv ("\n", (GStrv) first_log);
+  LogWait log_wait;
+
+  open_details (f);
   /* The log, as GetLog gave it. */
-  log_wait.details = details;
+  log_wait.details = f->details;
   log_wait.text = first_text;
   midway_test_spin_until (log_is, &log_wait, 10.0);
-  g_assert_cmpuint (log.calls, >=, 1);
-  midway_test_save_screenshot (GTK_WIDGET (window), "details.png");
+  g_assert_cmpuint (f->log.calls, >=, 1);
+  midway_test_save_screenshot (GTK_WIDGET (f->window), "details.png");
+}
 
+static void
+test_uptime_ticks (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *first_uptime = NULL;
+  LabelWait label_wait;
+
+  open_details (f);
+  first_uptime = g_strdup (value_text (f->details, "uptime_value"));
   /* Shown and up: the uptime ticks. */
-  g_assert_true (midway_tunnel_details_get_ticking (details));
-  label_wait.details = details;
+  g_assert_true (midway_tunnel_details_get_ticking (f->details));
+  label_wait.details = f->details;
   label_wait.id = "uptime_value";
   label_wait.text = first_uptime;
   midway_test_spin_until (label_is_not, &label_wait, 10.0);
-  g_assert_true (g_str_has_prefix (value_text (details, "uptime_value"), "1:02:"));
+  g_assert_true (g_str_has_prefix (value_text (f->details, "uptime_value"), "1:02:"));
+}
 
+static void
+test_follows_changes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *rx = NULL;
+  LabelWait label_wait;
+
+  open_details (f);
+  label_wait.details = f->details;
   /* The helper's changes reach the page. */
-  g_free (rx);
   rx = g_format_size (5000000000);
-  midway_tunnel1_set_rx_bytes (tunnel, 5000000000);
-  midway_tunnel1_set_reconnect_count (tunnel, 3);
+  midway_tunnel1_set_rx_bytes (f->tunnel, 5000000000);
+  midway_tunnel1_set_reconnect_count (f->tunnel, 3);
   label_wait.id = "rx_value";
   label_wait.text = rx;
   midway_test_spin_until (label_is, &label_wait, 10.0);
-  g_assert_cmpstr (value_text (details, "reconnects_value"), ==, "3");
+  g_assert_cmpstr (value_text (f->details, "reconnects_value"), ==, "3");
+}
 
+static void
+test_refresh_and_copy (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *first_text = g_strjoinv ("\n", (GStrv) first_log);
+  g_autofree char *copied = NULL;
+  LogWait log_wait = { f->details, first_text };
+  guint calls;
+
+  open_details (f);
+  midway_test_spin_until (log_is, &log_wait, 10.0);
   /* Refresh asks again; Copy puts what is shown on the clipboard. */
-  log.lines = second_log;
-  calls = log.calls;
-  click (details, "refresh_button");
+  f->log.lines = second_log;
+  calls = f->log.calls;
+  click (f->details, "refresh_button");
   log_wait.text = second_log[0];
   midway_test_spin_until (log_is, &log_wait, 10.0);
-  g_assert_cmpuint (log.calls, ==, calls + 1);
-  click (details, "copy_button");
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (details)), NULL, read_text_cb, &copied);
+  g_assert_cmpuint (f->log.calls, ==, calls + 1);
+  click (f->details, "copy_button");
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->details)), NULL, read_text_cb, &copied);
   midway_test_spin_until (is_set, &copied, 10.0);
   g_assert_cmpstr (copied, ==, second_log[0]);
+}
 
+static void
+test_clock_only_when_shown (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *hidden_uptime = NULL;
+
+  open_details (f);
   /* Back to the list: hidden, so the clock stops and the label stays. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  midway_test_spin_until (is_unmapped, details, 10.0);
-  g_assert_false (midway_tunnel_details_get_ticking (details));
-  hidden_uptime = g_strdup (value_text (details, "uptime_value"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.back", NULL));
+  midway_test_spin_until (is_unmapped, f->details, 10.0);
+  g_assert_false (midway_tunnel_details_get_ticking (f->details));
+  hidden_uptime = g_strdup (value_text (f->details, "uptime_value"));
   midway_test_spin_for (2200);
-  g_assert_cmpstr (value_text (details, "uptime_value"), ==, hidden_uptime);
-  g_assert_false (midway_tunnel_details_get_ticking (details));
+  g_assert_cmpstr (value_text (f->details, "uptime_value"), ==, hidden_uptime);
+  g_assert_false (midway_tunnel_details_get_ticking (f->details));
 
   /* Shown again: it ticks, and is up to date at once. */
-  midway_window_show_details (window, office);
-  midway_test_spin_until (is_mapped, details, 10.0);
-  g_assert_true (midway_tunnel_details_get_ticking (details));
-  g_assert_cmpstr (value_text (details, "uptime_value"), !=, hidden_uptime);
+  midway_window_show_details (f->window, f->office);
+  midway_test_spin_until (is_mapped, f->details, 10.0);
+  g_assert_true (midway_tunnel_details_get_ticking (f->details));
+  g_assert_cmpstr (value_text (f->details, "uptime_value"), !=, hidden_uptime);
 
   /* The window hidden (closed to the tray): no clock either. */
-  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-  midway_test_spin_until (is_unmapped, details, 10.0);
-  g_assert_false (midway_tunnel_details_get_ticking (details));
-  gtk_window_present (GTK_WINDOW (window));
-  midway_test_spin_until (is_mapped, details, 10.0);
-  midway_test_spin_until (is_ticking, details, 10.0);
+  gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
+  midway_test_spin_until (is_unmapped, f->details, 10.0);
+  g_assert_false (midway_tunnel_details_get_ticking (f->details));
+  gtk_window_present (GTK_WINDOW (f->window));
+  midway_test_spin_until (is_mapped, f->details, 10.0);
+  midway_test_spin_until (is_ticking, f->details, 10.0);
+}
 
+static void
+test_down_then_gone (Fixture       *f,
+                     gconstpointer  data)
+{
+  LabelWait label_wait = { .details = f->details };
+  guint calls;
+
+  open_details (f);
   /* Down while shown: no uptime, no clock, and the log is read again. */
-  calls = log.calls;
-  midway_tunnel1_set_last_reason (tunnel, MIDWAY_REASON_PEER_NOT_RESPONDING);
-  midway_tunnel1_set_last_message (tunnel, "");
-  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_FAILED);
-  midway_tunnel1_set_connected_since (tunnel, 0);
-  midway_tunnel1_set_interface (tunnel, "");
-  midway_tunnel1_set_local_address (tunnel, "");
-  midway_tunnel1_set_remote_address (tunnel, "");
+  calls = f->log.calls;
+  midway_tunnel1_set_last_reason (f->tunnel, MIDWAY_REASON_PEER_NOT_RESPONDING);
+  midway_tunnel1_set_last_message (f->tunnel, "");
+  midway_tunnel1_set_state (f->tunnel, MIDWAY_STATE_FAILED);
+  midway_tunnel1_set_connected_since (f->tunnel, 0);
+  midway_tunnel1_set_interface (f->tunnel, "");
+  midway_tunnel1_set_local_address (f->tunnel, "");
+  midway_tunnel1_set_remote_address (f->tunnel, "");
   label_wait.id = "state_value";
   label_wait.text = midway_state_describe (MIDWAY_STATE_FAILED);
   midway_test_spin_until (label_is, &label_wait, 10.0);
   label_wait.id = "uptime_value";
   label_wait.text = "—";
   midway_test_spin_until (label_is, &label_wait, 10.0);
-  g_assert_false (midway_tunnel_details_get_ticking (details));
-  g_assert_cmpstr (value_text (details, "local_value"), ==, "—");
-  g_assert_cmpstr (value_text (details, "reason_value"), ==,
+  g_assert_false (midway_tunnel_details_get_ticking (f->details));
+  g_assert_cmpstr (value_text (f->details, "local_value"), ==, "—");
+  g_assert_cmpstr (value_text (f->details, "reason_value"), ==,
                    midway_reason_describe (MIDWAY_REASON_PEER_NOT_RESPONDING));
-  while (log.calls == calls)
+  while (f->log.calls == calls)
     g_main_context_iteration (NULL, TRUE);
 
   /* The tunnel gone: no log to read, said in words. */
-  midway_test_helper_unexport_tunnel (stand_in, TUNNEL_PATH);
-  midway_test_spin_until (has_no_tunnel, office, 10.0);
+  midway_test_helper_unexport_tunnel (f->stand_in, TUNNEL_PATH);
+  midway_test_spin_until (has_no_tunnel, f->office, 10.0);
   label_wait.id = "state_value";
   label_wait.text = midway_state_describe (MIDWAY_STATE_STOPPED);
   midway_test_spin_until (label_is, &label_wait, 10.0);
   label_wait.id = "log_status";
   label_wait.text = "There is no log: this connection is not running";
   midway_test_spin_until (label_is, &label_wait, 10.0);
-  g_assert_false (midway_tunnel_details_get_ticking (details));
-
-  g_clear_object (&stand_in);
-  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_false (midway_tunnel_details_get_ticking (f->details));
 }
 
 int
@@ -360,7 +449,18 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_test_add_func ("/tunnel-details/follows-tunnel", test_details);
+  g_test_add ("/tunnel-details/opens-with-values", Fixture, NULL, fixture_set_up, test_opens_with_values,
+              fixture_tear_down);
+  g_test_add ("/tunnel-details/log", Fixture, NULL, fixture_set_up, test_log, fixture_tear_down);
+  g_test_add ("/tunnel-details/uptime-ticks", Fixture, NULL, fixture_set_up, test_uptime_ticks, fixture_tear_down);
+  g_test_add ("/tunnel-details/follows-changes", Fixture, NULL, fixture_set_up, test_follows_changes,
+              fixture_tear_down);
+  g_test_add ("/tunnel-details/refresh-and-copy", Fixture, NULL, fixture_set_up, test_refresh_and_copy,
+              fixture_tear_down);
+  g_test_add ("/tunnel-details/clock-only-when-shown", Fixture, NULL, fixture_set_up, test_clock_only_when_shown,
+              fixture_tear_down);
+  g_test_add ("/tunnel-details/down-then-gone", Fixture, NULL, fixture_set_up, test_down_then_gone,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -46,23 +46,6 @@ type_into (MidwayProfileEditor *editor,
   gtk_editable_set_text (GTK_EDITABLE (midway_profile_editor_get_row (editor, key)), text);
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A click: the button must be there for a person to see. */
 static void
 click (GtkWidget *button)
@@ -164,7 +147,7 @@ drive (gpointer user_data)
         GtkWidget *discard;
 
         g_assert_nonnull (question);
-        discard = find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, "discard"));
+        discard = midway_test_find_button (GTK_WIDGET (question), adw_message_dialog_get_response_label (question, "discard"));
         g_assert_nonnull (discard);
         g_assert_true (gtk_widget_activate (discard));
       }

@@ -58,22 +58,6 @@ has_state (gpointer data)
   return g_strcmp0 (midway_connection_get_state (wait->connection), wait->state) == 0;
 }
 
-static GtkSwitch *
-find_switch (GtkWidget *widget)
-{
-  if (GTK_IS_SWITCH (widget))
-    return GTK_SWITCH (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkSwitch *found = find_switch (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static MidwayConnectionRow *
 row_at (MidwayWindow *window,
         int           index)
@@ -151,17 +135,17 @@ test_list (void)
   row = row_at (window, 0);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Home");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Disconnected");
-  g_assert_false (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
+  g_assert_false (gtk_switch_get_active (midway_test_find_switch (GTK_WIDGET (row))));
   row = row_at (window, 1);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Office");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "Connected — 198.51.100.2 ⇄ 198.51.100.1");
-  g_assert_true (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
+  g_assert_true (gtk_switch_get_active (midway_test_find_switch (GTK_WIDGET (row))));
   midway_test_spin_until (is_mapped, window, 10.0);
   midway_test_save_screenshot (GTK_WIDGET (window), "window.png");
 
   /* The toggle asks the application to connect, by profile id. */
-  gtk_switch_set_active (find_switch (GTK_WIDGET (row_at (window, 0))), TRUE);
+  gtk_switch_set_active (midway_test_find_switch (GTK_WIDGET (row_at (window, 0))), TRUE);
   g_assert_cmpstr (requested, ==, home_id);
 
   /* The helper's changes reach the row. */
@@ -173,7 +157,7 @@ test_list (void)
   row = row_at (window, 1);
   failed_status = g_strconcat ("Failed — ", midway_reason_describe (MIDWAY_REASON_SSH_AUTH_FAILED), NULL);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, failed_status);
-  g_assert_false (gtk_switch_get_active (find_switch (GTK_WIDGET (row))));
+  g_assert_false (gtk_switch_get_active (midway_test_find_switch (GTK_WIDGET (row))));
 
   /* The tunnel goes away: back to disconnected. */
   midway_test_helper_unexport_tunnel (stand_in, TUNNEL_PATH);

@@ -6,6 +6,15 @@
 
 #include "midway-test-helper.h"
 
+#include <unistd.h>
+
+#include "midway-error.h"
+#include "midway-reason.h"
+#include "midway-test-kit.h"
+
+/* How long a failing stand-in tunnel stays in starting-ssh. */
+#define FAIL_AFTER_MS 300
+
 struct _MidwayTestHelper
 {
   GObject                   parent_instance;
@@ -14,6 +23,19 @@ struct _MidwayTestHelper
   GDBusObjectManagerServer *manager;
   MidwayHelper1            *helper1;
   guint                     owner_id;
+
+  /* What every Connect gets, once a test has said. */
+  gulong                    connect_handler;
+  char                     *tunnel_path;    /* NULL: refused */
+  char                     *fail_reason;
+  char                     *fail_message;
+  int                       refuse_code;
+  char                     *refuse_message;
+  guint                     n_connects;
+  GVariant                 *connect_profile;
+  GVariant                 *connect_credentials;
+  GPtrArray                *failing;        /* MidwayTunnel1, to fail */
+  guint                     fail_source;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayTestHelper, midway_test_helper, G_TYPE_OBJECT)
@@ -23,6 +45,8 @@ midway_test_helper_dispose (GObject *object)
 {
   MidwayTestHelper *self = MIDWAY_TEST_HELPER (object);
 
+  g_clear_handle_id (&self->fail_source, g_source_remove);
+  g_clear_pointer (&self->failing, g_ptr_array_unref);
   if (self->owner_id != 0)
     {
       g_bus_unown_name (self->owner_id);
@@ -33,14 +57,30 @@ midway_test_helper_dispose (GObject *object)
   g_clear_object (&self->helper1);
   g_clear_object (&self->manager);
   g_clear_object (&self->connection);
+  g_clear_pointer (&self->connect_profile, g_variant_unref);
+  g_clear_pointer (&self->connect_credentials, g_variant_unref);
 
   G_OBJECT_CLASS (midway_test_helper_parent_class)->dispose (object);
+}
+
+static void
+midway_test_helper_finalize (GObject *object)
+{
+  MidwayTestHelper *self = MIDWAY_TEST_HELPER (object);
+
+  g_free (self->tunnel_path);
+  g_free (self->fail_reason);
+  g_free (self->fail_message);
+  g_free (self->refuse_message);
+
+  G_OBJECT_CLASS (midway_test_helper_parent_class)->finalize (object);
 }
 
 static void
 midway_test_helper_class_init (MidwayTestHelperClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = midway_test_helper_dispose;
+  G_OBJECT_CLASS (klass)->finalize = midway_test_helper_finalize;
 }
 
 static void
@@ -52,15 +92,8 @@ MidwayTestHelper *
 midway_test_helper_new (void)
 {
   MidwayTestHelper *self = g_object_new (MIDWAY_TYPE_TEST_HELPER, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
 
-  g_assert_no_error (error);
-  self->connection = g_dbus_connection_new_for_address_sync (address,
-                                                             G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                             G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                             NULL, NULL, &error);
-  g_assert_no_error (error);
+  self->connection = midway_test_new_bus_connection (G_BUS_TYPE_SYSTEM);
   self->manager = g_dbus_object_manager_server_new (MIDWAY_HELPER_OBJECT_PATH);
   return self;
 }
@@ -113,6 +146,14 @@ midway_test_helper_unexport_tunnel (MidwayTestHelper *self,
   g_dbus_object_manager_server_unexport (self->manager, path);
 }
 
+static void
+on_name_lost (GDBusConnection *connection,
+              const char      *name,
+              gpointer         data)
+{
+  g_error ("the stand-in helper did not get or lost %s", name);
+}
+
 void
 midway_test_helper_own_name (MidwayTestHelper *self)
 {
@@ -121,5 +162,147 @@ midway_test_helper_own_name (MidwayTestHelper *self)
 
   g_dbus_object_manager_server_set_connection (self->manager, self->connection);
   self->owner_id = g_bus_own_name_on_connection (self->connection, MIDWAY_HELPER_BUS_NAME,
-                                                 G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+                                                 G_BUS_NAME_OWNER_FLAGS_NONE, NULL, on_name_lost,
+                                                 NULL, NULL);
+}
+
+static gboolean
+fail_tunnels (gpointer data)
+{
+  MidwayTestHelper *self = data;
+  g_autoptr(GPtrArray) failing = g_steal_pointer (&self->failing);
+
+  self->fail_source = 0;
+  for (guint i = 0; failing != NULL && i < failing->len; i++)
+    {
+      MidwayTunnel1 *tunnel = g_ptr_array_index (failing, i);
+
+      midway_tunnel1_set_last_reason (tunnel, self->fail_reason);
+      midway_tunnel1_set_last_message (tunnel, self->fail_message);
+      midway_tunnel1_set_state (tunnel, MIDWAY_STATE_FAILED);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+export_failing_tunnel (MidwayTestHelper *self,
+                       GVariant         *profile)
+{
+  g_autoptr(MidwayTunnel1) tunnel = midway_tunnel1_skeleton_new ();
+  const char *id = NULL;
+  const char *name = NULL;
+
+  g_variant_lookup (profile, MIDWAY_FIELD_ID, "&s", &id);
+  g_variant_lookup (profile, MIDWAY_FIELD_NAME, "&s", &name);
+  midway_tunnel1_set_profile_id (tunnel, id);
+  midway_tunnel1_set_profile_name (tunnel, name);
+  midway_tunnel1_set_owner (tunnel, getuid ());
+  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_STARTING_SSH);
+  midway_test_helper_export_tunnel (self, self->tunnel_path, tunnel);
+  if (self->failing == NULL)
+    self->failing = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->failing, g_object_ref (tunnel));
+  if (self->fail_source == 0)
+    self->fail_source = g_timeout_add (FAIL_AFTER_MS, fail_tunnels, self);
+}
+
+static gboolean
+on_handle_connect (MidwayHelper1         *helper1,
+                   GDBusMethodInvocation *invocation,
+                   GVariant              *profile,
+                   GVariant              *credentials,
+                   MidwayTestHelper      *self)
+{
+  g_clear_pointer (&self->connect_profile, g_variant_unref);
+  g_clear_pointer (&self->connect_credentials, g_variant_unref);
+  self->connect_profile = g_variant_ref (profile);
+  self->connect_credentials = g_variant_ref (credentials);
+  self->n_connects++;
+
+  if (self->tunnel_path == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, MIDWAY_ERROR, self->refuse_code,
+                                                     self->refuse_message);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  if (self->fail_reason != NULL)
+    export_failing_tunnel (self, profile);
+  midway_helper1_complete_connect (helper1, invocation, self->tunnel_path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+handle_connect (MidwayTestHelper *self)
+{
+  MidwayHelper1 *helper1 = midway_test_helper_get_helper1 (self);
+
+  if (self->connect_handler == 0)
+    self->connect_handler = g_signal_connect (helper1, "handle-connect", G_CALLBACK (on_handle_connect), self);
+}
+
+void
+midway_test_helper_answer_connect (MidwayTestHelper *self,
+                                   const char       *tunnel_path,
+                                   const char       *fail_reason,
+                                   const char       *fail_message)
+{
+  g_return_if_fail (MIDWAY_IS_TEST_HELPER (self));
+  g_return_if_fail (tunnel_path != NULL);
+
+  g_free (self->tunnel_path);
+  self->tunnel_path = g_strdup (tunnel_path);
+  g_free (self->fail_reason);
+  self->fail_reason = g_strdup (fail_reason);
+  g_free (self->fail_message);
+  self->fail_message = g_strdup (fail_message != NULL ? fail_message : "");
+  handle_connect (self);
+}
+
+void
+midway_test_helper_refuse_connect (MidwayTestHelper *self,
+                                   int               code,
+                                   const char       *message)
+{
+  g_return_if_fail (MIDWAY_IS_TEST_HELPER (self));
+  g_return_if_fail (message != NULL);
+
+  g_clear_pointer (&self->tunnel_path, g_free);
+  self->refuse_code = code;
+  g_free (self->refuse_message);
+  self->refuse_message = g_strdup (message);
+  handle_connect (self);
+}
+
+guint
+midway_test_helper_get_n_connects (MidwayTestHelper *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TEST_HELPER (self), 0);
+
+  return self->n_connects;
+}
+
+GVariant *
+midway_test_helper_get_connect_profile (MidwayTestHelper *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TEST_HELPER (self), NULL);
+
+  return self->connect_profile;
+}
+
+GVariant *
+midway_test_helper_get_connect_credentials (MidwayTestHelper *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TEST_HELPER (self), NULL);
+
+  return self->connect_credentials;
+}
+
+void
+midway_test_helper_reset_connects (MidwayTestHelper *self)
+{
+  g_return_if_fail (MIDWAY_IS_TEST_HELPER (self));
+
+  self->n_connects = 0;
+  g_clear_pointer (&self->connect_profile, g_variant_unref);
+  g_clear_pointer (&self->connect_credentials, g_variant_unref);
 }

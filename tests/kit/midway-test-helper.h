@@ -34,7 +34,30 @@ void              midway_test_helper_unexport_tunnel  (MidwayTestHelper *self,
                                                        const char       *path);
 
 /* Serves the object manager and takes the helper's bus name: from here
- * on the application sees the stand-in.  Disposing gives the name up. */
+ * on the application sees the stand-in.  Disposing gives the name up.
+ * Not getting the name, or losing it, fails the test. */
 void              midway_test_helper_own_name         (MidwayTestHelper *self);
+
+/* Answers every Connect from here on with @tunnel_path, keeping what it
+ * carried (see below).  With @fail_reason set, the tunnel is exported at
+ * that path in starting-ssh, with the profile's id and name and this
+ * process's uid as owner, and 300 ms later fails with @fail_reason and
+ * @fail_message, as the helper's does when ssh gives up; without, no
+ * tunnel is exported. */
+void              midway_test_helper_answer_connect   (MidwayTestHelper *self,
+                                                       const char       *tunnel_path,
+                                                       const char       *fail_reason,
+                                                       const char       *fail_message);
+/* Refuses every Connect from here on with the helper's registered
+ * error @code (MidwayError) and @message, keeping what it carried. */
+void              midway_test_helper_refuse_connect   (MidwayTestHelper *self,
+                                                       int               code,
+                                                       const char       *message);
+/* Connect calls answered or refused since the last reset, and the last
+ * one's profile and credentials (NULL before the first). */
+guint             midway_test_helper_get_n_connects   (MidwayTestHelper *self);
+GVariant         *midway_test_helper_get_connect_profile     (MidwayTestHelper *self);
+GVariant         *midway_test_helper_get_connect_credentials (MidwayTestHelper *self);
+void              midway_test_helper_reset_connects   (MidwayTestHelper *self);
 
 G_END_DECLS

@@ -52,3 +52,96 @@ midway_test_save_screenshot (GtkWidget  *widget,
   path = g_build_filename (directory, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
+
+GtkWidget *
+midway_test_find_widget (GtkWidget      *root,
+                         gboolean      (*match) (GtkWidget     *widget,
+                                                 gconstpointer  data),
+                         gconstpointer   data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = midway_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+GtkWidget *
+midway_test_find_button (GtkWidget  *root,
+                         const char *label)
+{
+  return midway_test_find_widget (root, is_button_labelled, label);
+}
+
+static gboolean
+is_action_button (GtkWidget     *widget,
+                  gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+GtkWidget *
+midway_test_find_action_button (GtkWidget  *root,
+                                const char *action_name)
+{
+  return midway_test_find_widget (root, is_action_button, action_name);
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+GtkWidget *
+midway_test_find_named (GtkWidget  *root,
+                        const char *name)
+{
+  return midway_test_find_widget (root, is_named, name);
+}
+
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+GtkLabel *
+midway_test_find_label (GtkWidget  *root,
+                        const char *text)
+{
+  GtkWidget *found = midway_test_find_widget (root, is_label_with, text);
+
+  return found != NULL ? GTK_LABEL (found) : NULL;
+}
+
+static gboolean
+is_switch (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_SWITCH (widget);
+}
+
+GtkSwitch *
+midway_test_find_switch (GtkWidget *root)
+{
+  GtkWidget *found = midway_test_find_widget (root, is_switch, NULL);
+
+  return found != NULL ? GTK_SWITCH (found) : NULL;
+}

@@ -22,4 +22,22 @@ MidwayProfileDialog *midway_test_find_profile_dialog (MidwayApplication *app);
 void           midway_test_save_screenshot (GtkWidget         *widget,
                                             const char        *name);
 
+/* The first widget at or below @root, depth first, that @match accepts
+ * (with @data), or NULL. */
+GtkWidget     *midway_test_find_widget     (GtkWidget         *root,
+                                            gboolean         (*match) (GtkWidget     *widget,
+                                                                       gconstpointer  data),
+                                            gconstpointer      data);
+/* The same for the usual questions: a button by its label or by its
+ * action, a widget by its name, a label by its text, the first switch. */
+GtkWidget     *midway_test_find_button     (GtkWidget         *root,
+                                            const char        *label);
+GtkWidget     *midway_test_find_action_button (GtkWidget      *root,
+                                               const char     *action_name);
+GtkWidget     *midway_test_find_named      (GtkWidget         *root,
+                                            const char        *name);
+GtkLabel      *midway_test_find_label      (GtkWidget         *root,
+                                            const char        *text);
+GtkSwitch     *midway_test_find_switch     (GtkWidget         *root);
+
 G_END_DECLS

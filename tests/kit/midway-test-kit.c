@@ -69,3 +69,58 @@ midway_test_save_profile (const char *first_field,
   midway_test_write_profile (profile);
   return g_strdup (midway_profile_get_id (profile));
 }
+
+GDBusConnection *
+midway_test_new_bus_connection (GBusType type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (type, NULL, &error);
+  GDBusConnection *connection;
+
+  g_assert_no_error (error);
+  connection = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* Runs in GDBus's worker thread; a monitor never answers what it sees. */
+static GDBusMessage *
+notify_filter (GDBusConnection *connection,
+               GDBusMessage    *message,
+               gboolean         incoming,
+               gpointer         user_data)
+{
+  if (incoming &&
+      g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL &&
+      g_strcmp0 (g_dbus_message_get_member (message), "Notify") == 0)
+    {
+      g_async_queue_push (user_data, g_object_ref (message));
+      return NULL;
+    }
+  /* The reply to BecomeMonitor must still get through. */
+  return message;
+}
+
+GDBusConnection *
+midway_test_monitor_notify (GAsyncQueue *queue)
+{
+  const char *rules[] = {
+    "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+    NULL
+  };
+  GDBusConnection *monitor = midway_test_new_bus_connection (G_BUS_TYPE_SESSION);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_add_filter (monitor, notify_filter, g_async_queue_ref (queue),
+                                (GDestroyNotify) g_async_queue_unref);
+  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                       g_variant_new ("(^asu)", rules, 0u), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+  return monitor;
+}

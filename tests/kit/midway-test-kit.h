@@ -1,11 +1,11 @@
-/* midway-test-kit.h: what the gui tests share (a loop that waits for a
+/* midway-test-kit.h: what the tests share (a loop that waits for a
  * condition, profiles written where the app reads them).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "midway-profile.h"
 #include "midway-test-helper.h"
@@ -28,5 +28,14 @@ void           midway_test_write_profile  (MidwayProfile *profile);
  * with those fields (midway_test_write_profile) and returns its id. */
 char          *midway_test_save_profile   (const char  *first_field,
                                            ...) G_GNUC_NULL_TERMINATED;
+
+/* A connection of its own to the bus @type (under run-session.sh the
+ * session's private bus is the system bus too). */
+GDBusConnection *midway_test_new_bus_connection (GBusType type);
+
+/* A monitor on the session bus: every Notify call to the notification
+ * server, as its GDBusMessage, is pushed onto @queue (from GDBus's
+ * worker thread).  Close the connection to stop. */
+GDBusConnection *midway_test_monitor_notify     (GAsyncQueue *queue);
 
 G_END_DECLS

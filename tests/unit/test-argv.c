@@ -546,6 +546,7 @@ test_pppd_addresses (void)
     "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     "noipdefault",
+    "noipv6",
     NULL
   };
   static const char * const expected_local[] = {
@@ -554,6 +555,7 @@ test_pppd_addresses (void)
     "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     "10.0.0.1:",
+    "noipv6",
     NULL
   };
   /* noipdefault still: pppd would otherwise take its host name's address
@@ -564,6 +566,7 @@ test_pppd_addresses (void)
     "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     ":10.0.0.2", "noipdefault",
+    "noipv6",
     NULL
   };
   static const char * const expected_both[] = {
@@ -572,6 +575,7 @@ test_pppd_addresses (void)
     "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     PPPD_LINK,
     "10.0.0.1:10.0.0.2",
+    "noipv6",
     NULL
   };
   const struct {
@@ -608,6 +612,7 @@ test_pppd_link_settings (void)
     "ipparam", "t0", "linkname", "t0",
     "plugin", PLUGIN, "midway-report-fd", "1023",
     "noipdefault",
+    "noipv6",
     NULL
   };
   g_autoptr(MidwayProfile) profile = new_profile ();
@@ -674,6 +679,8 @@ test_ipv6 (void)
   set_ok (profile, "ipv6", "false");
   plain = build_pppd (profile, &pppd_args);
   g_assert_false (g_strv_contains ((const char * const *) plain, "+ipv6"));
+  /* Debian's pppd would open IPv6CP on its own. */
+  g_assert_true (g_strv_contains ((const char * const *) plain, "noipv6"));
 }
 
 static void
@@ -686,7 +693,7 @@ test_dns (void)
     "lcp-echo-interval", "3", "lcp-echo-adaptive", "lcp-echo-failure", "1",
     "ipparam", "t0", "linkname", "t0",
     "plugin", PLUGIN, "midway-report-fd", "3",
-    "noipdefault", "usepeerdns",
+    "noipdefault", "noipv6", "usepeerdns",
     NULL
   };
   g_autoptr(MidwayProfile) profile = new_profile ();

@@ -613,95 +613,92 @@ static const Example examples[] = {
 };
 
 static void
-test_field_examples (void)
+test_field_example (gconstpointer case_data)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (examples); i++)
+  const Example *example = case_data;
+  g_autoptr(MidwayProfile) profile = new_full_profile ();
+  g_autoptr(MidwayProfile) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = midway_profile_get_as_string (profile, example->key);
+  g_autofree char *data = NULL;
+  g_autoptr(GVariant) value = NULL;
+  gboolean ok;
+
+  /* The full profile uses key-file authentication and a local address
+   * of 10.0.0.1; move those out of the way of examples that are only
+   * valid without them. */
+  if (g_str_equal (example->key, "key-file"))
+    set_ok (profile, "auth", "agent");
+  if (g_str_equal (example->key, "remote-address"))
+    set_ok (profile, "local-address", "");
+  /* IPv6 networks are only valid on an IPv6 tunnel. */
+  if (g_str_equal (example->key, "routes") || g_str_equal (example->key, "dns-servers"))
+    set_ok (profile, "ipv6", "true");
+  /* A DNS server must be reached through the tunnel (test_dns_reach). */
+  if (g_str_equal (example->key, "dns-servers"))
+    set_ok (profile, "full-tunnel", "true");
+
+  g_test_message ("%s = “%s” (%s)", example->key, example->text,
+                  example->valid ? "valid" : "invalid");
+
+  /* The text form: midwayctl, text entries. */
+  ok = midway_profile_set_from_string (profile, example->key, example->text, &error);
+  if (example->valid)
     {
-      const Example *example = &examples[i];
-      g_autoptr(MidwayProfile) profile = new_full_profile ();
-      g_autoptr(MidwayProfile) parsed = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *before = midway_profile_get_as_string (profile, example->key);
-      g_autofree char *data = NULL;
-      g_autoptr(GVariant) value = NULL;
-      gboolean ok;
+      g_autofree char *after = NULL;
 
-      /* The full profile uses key-file authentication and a local address
-       * of 10.0.0.1; move those out of the way of examples that are only
-       * valid without them. */
-      if (g_str_equal (example->key, "key-file"))
-        set_ok (profile, "auth", "agent");
-      if (g_str_equal (example->key, "remote-address"))
-        set_ok (profile, "local-address", "");
-      /* IPv6 networks are only valid on an IPv6 tunnel. */
-      if (g_str_equal (example->key, "routes") || g_str_equal (example->key, "dns-servers"))
-        set_ok (profile, "ipv6", "true");
-      /* A DNS server must be reached through the tunnel (test_dns_reach). */
-      if (g_str_equal (example->key, "dns-servers"))
-        set_ok (profile, "full-tunnel", "true");
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      after = midway_profile_get_as_string (profile, example->key);
+      g_assert_cmpstr (after, ==, example->text);
+      g_assert_true (midway_profile_validate (profile, NULL));
+    }
+  else
+    {
+      g_autofree char *after = NULL;
 
-      g_test_message ("%s = “%s” (%s)", example->key, example->text,
-                      example->valid ? "valid" : "invalid");
+      g_assert_false (ok);
+      assert_field_error (error, example->key);
+      /* A refused value leaves the field alone. */
+      after = midway_profile_get_as_string (profile, example->key);
+      g_assert_cmpstr (after, ==, before);
+    }
+  g_clear_error (&error);
 
-      /* The text form: midwayctl, text entries. */
-      ok = midway_profile_set_from_string (profile, example->key, example->text, &error);
-      if (example->valid)
-        {
-          g_autofree char *after = NULL;
+  /* The key file: GKeyFile escapes what it must, and the parser sees
+   * the unescaped value. */
+  data = data_with (profile, example->key, example->text);
+  parsed = midway_profile_new_from_data (data, -1, &error);
+  if (example->valid)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (parsed);
+      g_assert_true (midway_profile_equal (parsed, profile));
+    }
+  else
+    {
+      g_assert_null (parsed);
+      assert_field_error (error, example->key);
+    }
+  g_clear_error (&error);
+  g_clear_object (&parsed);
 
-          g_assert_no_error (error);
-          g_assert_true (ok);
-          after = midway_profile_get_as_string (profile, example->key);
-          g_assert_cmpstr (after, ==, example->text);
-          g_assert_true (midway_profile_validate (profile, NULL));
-        }
-      else
-        {
-          g_autofree char *after = NULL;
+  /* The a{sv}, for every example that has a value of the right type. */
+  value = variant_for_text (example->key, example->text);
+  if (value != NULL)
+    {
+      g_autoptr(GVariant) asv = variant_with (profile, example->key, g_steal_pointer (&value));
 
-          g_assert_false (ok);
-          assert_field_error (error, example->key);
-          /* A refused value leaves the field alone. */
-          after = midway_profile_get_as_string (profile, example->key);
-          g_assert_cmpstr (after, ==, before);
-        }
-      g_clear_error (&error);
-
-      /* The key file: GKeyFile escapes what it must, and the parser sees
-       * the unescaped value. */
-      data = data_with (profile, example->key, example->text);
-      parsed = midway_profile_new_from_data (data, -1, &error);
+      parsed = midway_profile_new_from_variant (asv, &error);
       if (example->valid)
         {
           g_assert_no_error (error);
-          g_assert_nonnull (parsed);
           g_assert_true (midway_profile_equal (parsed, profile));
         }
       else
         {
           g_assert_null (parsed);
           assert_field_error (error, example->key);
-        }
-      g_clear_error (&error);
-      g_clear_object (&parsed);
-
-      /* The a{sv}, for every example that has a value of the right type. */
-      value = variant_for_text (example->key, example->text);
-      if (value != NULL)
-        {
-          g_autoptr(GVariant) asv = variant_with (profile, example->key, g_steal_pointer (&value));
-
-          parsed = midway_profile_new_from_variant (asv, &error);
-          if (example->valid)
-            {
-              g_assert_no_error (error);
-              g_assert_true (midway_profile_equal (parsed, profile));
-            }
-          else
-            {
-              g_assert_null (parsed);
-              assert_field_error (error, example->key);
-            }
         }
     }
 }
@@ -837,8 +834,9 @@ assert_ssh_data_only (char * const   *argv,
 }
 
 static void
-test_hostile_values (void)
+test_hostile_value (gconstpointer case_data)
 {
+  const Hostile *hostile = case_data;
   const MidwayPppdArgs pppd_args = {
     .pppd_path = "/usr/sbin/pppd",
     .tty_path = "/dev/pts/7",
@@ -857,72 +855,68 @@ test_hostile_values (void)
   base_pppd = midway_argv_build_pppd (base, &pppd_args, NULL);
   g_assert_nonnull (base_pppd);
 
-  for (gsize h = 0; h < G_N_ELEMENTS (hostile_values); h++)
+  g_auto(GStrv) valid_in = g_strsplit (hostile->valid_in, " ", -1);
+
+  for (gsize f = 0; f < G_N_ELEMENTS (string_fields); f++)
     {
-      const Hostile *hostile = &hostile_values[h];
-      g_auto(GStrv) valid_in = g_strsplit (hostile->valid_in, " ", -1);
+      const char *key = string_fields[f];
+      g_autoptr(MidwayProfile) profile = midway_profile_copy (base);
+      g_autoptr(GError) error = NULL;
+      gboolean expected = g_strv_contains ((const char * const *) valid_in, key);
+      gboolean ok;
+      g_autoptr(GVariant) asv = NULL;
+      g_autoptr(MidwayProfile) from_variant = NULL;
+      g_autofree char *data = NULL;
+      g_autoptr(MidwayProfile) from_data = NULL;
 
-      for (gsize f = 0; f < G_N_ELEMENTS (string_fields); f++)
+      g_test_message ("%s = “%s”", key, hostile->value);
+
+      ok = midway_profile_set_from_string (profile, key, hostile->value, &error);
+      g_assert_cmpint (ok, ==, expected);
+
+      /* The same verdict on every path in. */
+      asv = variant_with (base, key, g_variant_new_string (hostile->value));
+      from_variant = midway_profile_new_from_variant (asv, NULL);
+      g_assert_cmpint (from_variant != NULL, ==, expected);
+      data = data_with (base, key, hostile->value);
+      from_data = midway_profile_new_from_data (data, -1, NULL);
+      g_assert_cmpint (from_data != NULL, ==, expected);
+
+      if (!ok)
         {
-          const char *key = string_fields[f];
-          g_autoptr(MidwayProfile) profile = midway_profile_copy (base);
-          g_autoptr(GError) error = NULL;
-          gboolean expected = g_strv_contains ((const char * const *) valid_in, key);
-          gboolean ok;
-          g_autoptr(GVariant) asv = NULL;
-          g_autoptr(MidwayProfile) from_variant = NULL;
-          g_autofree char *data = NULL;
-          g_autoptr(MidwayProfile) from_data = NULL;
-
-          g_test_message ("%s = “%s”", key, hostile->value);
-
-          ok = midway_profile_set_from_string (profile, key, hostile->value, &error);
-          g_assert_cmpint (ok, ==, expected);
-
-          /* The same verdict on every path in. */
-          asv = variant_with (base, key, g_variant_new_string (hostile->value));
-          from_variant = midway_profile_new_from_variant (asv, NULL);
-          g_assert_cmpint (from_variant != NULL, ==, expected);
-          data = data_with (base, key, hostile->value);
-          from_data = midway_profile_new_from_data (data, -1, NULL);
-          g_assert_cmpint (from_data != NULL, ==, expected);
-
-          if (!ok)
-            {
-              assert_field_error (error, key);
-              continue;
-            }
-
-          /* Accepted: the builders must still use it only as data. */
-          {
-            MidwaySshArgs ssh_args = { .ssh_path = "/usr/bin/ssh" };
-            g_auto(GStrv) ssh = NULL;
-            g_auto(GStrv) pppd = NULL;
-
-            if (g_str_equal (key, "key-file"))
-              set_ok (profile, "auth", "key-file");
-
-            ssh = midway_argv_build_ssh (profile, &ssh_args, &error);
-            g_assert_no_error (error);
-            assert_ssh_data_only (ssh, profile, hostile->value);
-
-            pppd = midway_argv_build_pppd (profile, &pppd_args, &error);
-            g_assert_no_error (error);
-            g_assert_true (g_strv_equal ((const char * const *) pppd,
-                                         (const char * const *) base_pppd));
-          }
+          assert_field_error (error, key);
+          continue;
         }
 
-      /* No hostile text is a number or a boolean. */
-      for (gsize f = 0; f < G_N_ELEMENTS (number_fields); f++)
-        {
-          g_autoptr(MidwayProfile) profile = midway_profile_copy (base);
-          g_autoptr(GError) error = NULL;
+      /* Accepted: the builders must still use it only as data. */
+      {
+        MidwaySshArgs ssh_args = { .ssh_path = "/usr/bin/ssh" };
+        g_auto(GStrv) ssh = NULL;
+        g_auto(GStrv) pppd = NULL;
 
-          g_assert_false (midway_profile_set_from_string (profile, number_fields[f],
-                                                          hostile->value, &error));
-          assert_field_error (error, number_fields[f]);
-        }
+        if (g_str_equal (key, "key-file"))
+          set_ok (profile, "auth", "key-file");
+
+        ssh = midway_argv_build_ssh (profile, &ssh_args, &error);
+        g_assert_no_error (error);
+        assert_ssh_data_only (ssh, profile, hostile->value);
+
+        pppd = midway_argv_build_pppd (profile, &pppd_args, &error);
+        g_assert_no_error (error);
+        g_assert_true (g_strv_equal ((const char * const *) pppd,
+                                     (const char * const *) base_pppd));
+      }
+    }
+
+  /* No hostile text is a number or a boolean. */
+  for (gsize f = 0; f < G_N_ELEMENTS (number_fields); f++)
+    {
+      g_autoptr(MidwayProfile) profile = midway_profile_copy (base);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (midway_profile_set_from_string (profile, number_fields[f],
+                                                      hostile->value, &error));
+      assert_field_error (error, number_fields[f]);
     }
 }
 
@@ -1131,23 +1125,28 @@ test_wrong_types (void)
     }
 }
 
+/* Not a dictionary. */
 static void
-test_variant_structure (void)
+test_variant_not_dictionary (void)
 {
-  g_autoptr(MidwayProfile) base = new_full_profile ();
-  g_autofree char *long_key = repeat_char ('k', 1000);
   g_autoptr(GError) error = NULL;
   g_autoptr(MidwayProfile) parsed = NULL;
-  g_autoptr(GVariant) asv = g_variant_ref_sink (midway_profile_to_variant (base));
-  GVariantBuilder builder;
 
-  /* Not a dictionary. */
   parsed = midway_profile_new_from_variant (g_variant_new_string ("x"), &error);
   g_assert_null (parsed);
   g_assert_error (error, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_PROFILE);
   g_clear_error (&error);
+}
 
-  /* Unknown keys, named and bounded. */
+/* Unknown keys, named and bounded. */
+static void
+test_variant_unknown_keys (void)
+{
+  g_autofree char *long_key = repeat_char ('k', 1000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+  GVariantBuilder builder;
+
   {
     g_autoptr(GVariant) with_unknown = NULL;
 
@@ -1184,8 +1183,18 @@ test_variant_structure (void)
     assert_message (error, "unknown field “na\\u000Ame”");
     g_clear_error (&error);
   }
+}
 
-  /* Duplicate keys. */
+/* Duplicate keys. */
+static void
+test_variant_duplicate_keys (void)
+{
+  g_autoptr(MidwayProfile) base = new_full_profile ();
+  g_autoptr(GVariant) asv = g_variant_ref_sink (midway_profile_to_variant (base));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+  GVariantBuilder builder;
+
   {
     g_autoptr(GVariant) duplicated = NULL;
     GVariantIter iter;
@@ -1203,8 +1212,16 @@ test_variant_structure (void)
     assert_message (error, "port: is set more than once");
     g_clear_error (&error);
   }
+}
 
-  /* Required fields; the id is required on the bus. */
+/* Required fields; the id is required on the bus. */
+static void
+test_variant_required (void)
+{
+  g_autoptr(MidwayProfile) base = new_full_profile ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+
   {
     static const char * const required[] = { "id", "name", "host" };
 
@@ -1219,8 +1236,16 @@ test_variant_structure (void)
         g_clear_error (&error);
       }
   }
+}
 
-  /* Optional fields take their defaults. */
+/* Optional fields take their defaults. */
+static void
+test_variant_defaults (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MidwayProfile) parsed = NULL;
+  GVariantBuilder builder;
+
   {
     g_autoptr(GVariant) minimal = NULL;
 
@@ -1822,15 +1847,29 @@ main (int   argc,
 
   g_test_add_func ("/profile/defaults", test_defaults);
   g_test_add_func ("/profile/table", test_table);
-  g_test_add_func ("/profile/field-examples", test_field_examples);
+  for (gsize i = 0; i < G_N_ELEMENTS (examples); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/profile/field-examples/%s/%zu", examples[i].key, i);
+
+      g_test_add_data_func (path, &examples[i], test_field_example);
+    }
   g_test_add_func ("/profile/messages", test_messages);
-  g_test_add_func ("/profile/hostile-values", test_hostile_values);
+  for (gsize h = 0; h < G_N_ELEMENTS (hostile_values); h++)
+    {
+      g_autofree char *path = g_strdup_printf ("/profile/hostile-values/%zu", h);
+
+      g_test_add_data_func (path, &hostile_values[h], test_hostile_value);
+    }
   g_test_add_func ("/profile/huge-strings", test_huge_strings);
   g_test_add_func ("/profile/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/profile/untrusted-dictionary", test_untrusted_dictionary);
   g_test_add_func ("/profile/non-normal-values", test_non_normal_values);
   g_test_add_func ("/profile/wrong-types", test_wrong_types);
-  g_test_add_func ("/profile/variant-structure", test_variant_structure);
+  g_test_add_func ("/profile/variant-structure/not-a-dictionary", test_variant_not_dictionary);
+  g_test_add_func ("/profile/variant-structure/unknown-keys", test_variant_unknown_keys);
+  g_test_add_func ("/profile/variant-structure/duplicate-keys", test_variant_duplicate_keys);
+  g_test_add_func ("/profile/variant-structure/required", test_variant_required);
+  g_test_add_func ("/profile/variant-structure/defaults", test_variant_defaults);
   g_test_add_func ("/profile/key-file/rejects", test_key_file_rejects);
   g_test_add_func ("/profile/key-file/bytes", test_key_file_bytes);
   g_test_add_func ("/profile/key-file/accepts", test_key_file_accepts);

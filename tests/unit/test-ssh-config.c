@@ -369,28 +369,14 @@ assert_matches_ssh (MidwaySshConfig *config,
   "  User defaultuser\n" \
   "  Port 2222\n"
 
-static void
-test_realistic (Fixture       *fixture,
-                gconstpointer  data)
+/* REALISTIC_CONFIG and the files it includes, read as for the caller;
+ * @path: the main file's. */
+static MidwaySshConfig *
+load_realistic (Fixture  *fixture,
+                char    **path)
 {
-  static const char * const expected_aliases[] = {
-    "included-one", "web", "web-alt", "db", "bastion", "legacy.corp", "app.corp", "Mixed-Case",
-    "quoted", "with-quote", "plain", "ipv6", "hostile-dash", "hostile-user", "hostile-key",
-    "hostile-token", "zero-port", NULL
-  };
   struct passwd *pw = getpwuid (getuid ());
-  g_autofree char *path = NULL;
-  g_autofree char *key = NULL;
   g_autoptr(MidwaySshConfig) config = NULL;
-  g_autoptr(MidwayProfile) web = NULL;
-  g_autoptr(MidwayProfile) web_alt = NULL;
-  g_autoptr(MidwayProfile) db = NULL;
-  g_autoptr(MidwayProfile) bastion = NULL;
-  g_autoptr(MidwayProfile) plain = NULL;
-  g_autoptr(MidwayProfile) legacy = NULL;
-  g_autoptr(MidwayProfile) app = NULL;
-  g_autoptr(MidwayProfile) quoted = NULL;
-  g_autoptr(MidwayProfile) port = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_nonnull (pw);
@@ -407,12 +393,26 @@ test_realistic (Fixture       *fixture,
               "Port 5432\n"
               "Host nested-in-db\n"
               "  Port 7777\n");
-  path = write_file (fixture, "config", REALISTIC_CONFIG);
+  *path = write_file (fixture, "config", REALISTIC_CONFIG);
 
   /* ssh's "~" and %d are the password database's home, not $HOME. */
   config = midway_ssh_config_new (pw->pw_dir);
-  g_assert_true (midway_ssh_config_load_file (config, path, &error));
+  g_assert_true (midway_ssh_config_load_file (config, *path, &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&config);
+}
+
+static void
+test_realistic_aliases (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char * const expected_aliases[] = {
+    "included-one", "web", "web-alt", "db", "bastion", "legacy.corp", "app.corp", "Mixed-Case",
+    "quoted", "with-quote", "plain", "ipv6", "hostile-dash", "hostile-user", "hostile-key",
+    "hostile-token", "zero-port", NULL
+  };
+  g_autofree char *path = NULL;
+  g_autoptr(MidwaySshConfig) config = load_realistic (fixture, &path);
 
   g_assert_cmpuint (midway_ssh_config_get_n_entries (config), ==, g_strv_length ((GStrv) expected_aliases));
   for (guint i = 0; expected_aliases[i] != NULL; i++)
@@ -428,8 +428,27 @@ test_realistic (Fixture       *fixture,
     g_assert_cmpstr (nested->port, ==, "2222");
   }
   g_assert_cmpint (find_entry (config, "not-included"), ==, -1);
+}
 
-  /* The values, independently of ssh. */
+/* The values, independently of ssh. */
+static void
+test_realistic_values (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  struct passwd *pw = getpwuid (getuid ());
+  g_autofree char *path = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(MidwaySshConfig) config = load_realistic (fixture, &path);
+  g_autoptr(MidwayProfile) web = NULL;
+  g_autoptr(MidwayProfile) web_alt = NULL;
+  g_autoptr(MidwayProfile) db = NULL;
+  g_autoptr(MidwayProfile) bastion = NULL;
+  g_autoptr(MidwayProfile) plain = NULL;
+  g_autoptr(MidwayProfile) legacy = NULL;
+  g_autoptr(MidwayProfile) app = NULL;
+  g_autoptr(MidwayProfile) quoted = NULL;
+  g_autoptr(MidwayProfile) port = NULL;
+
   web = profile_for (config, "web");
   g_assert_cmpstr (midway_profile_get_host (web), ==, "web.example.org");
   g_assert_cmpuint (midway_profile_get_port (web), ==, 1111);
@@ -479,12 +498,29 @@ test_realistic (Fixture       *fixture,
   /* ssh reads "Port 0022" as 22, and so does the profile. */
   port = profile_for (config, "zero-port");
   g_assert_cmpuint (midway_profile_get_port (port), ==, 22);
+}
 
-  /* Refused with the library's own words, not dropped. */
+/* Refused with the library's own words, not dropped. */
+static void
+test_realistic_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(MidwaySshConfig) config = load_realistic (fixture, &path);
+
   assert_refused (config, "hostile-dash", "host: must not start with “-”");
   assert_refused (config, "hostile-user", "user: may only contain letters, digits, “_”, “.” and “-”");
   assert_refused (config, "hostile-key", "key-file: must be an absolute path");
   assert_refused (config, "hostile-token", "key-file: must not contain “%” or “$”");
+}
+
+static void
+test_realistic_matches_ssh (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  struct passwd *pw = getpwuid (getuid ());
+  g_autofree char *path = NULL;
+  g_autoptr(MidwaySshConfig) config = load_realistic (fixture, &path);
 
   assert_matches_ssh (config, path, pw);
 }
@@ -560,17 +596,18 @@ test_include_loops (Fixture       *fixture,
   g_assert_cmpint (find_entry (config, "deep-16"), ==, -1);
 }
 
-static void
-test_hostile (Fixture       *fixture,
-              gconstpointer  data)
+/* The same 60 "a"s as in the hostile text's last-but-three Host line. */
+#define HOSTILE_PATTERN_HOST_LENGTH 60
+
+/* A config of overlong lines, stray bytes, broken syntax and hostile
+ * values, read as for nobody. */
+static MidwaySshConfig *
+load_hostile (void)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(MidwaySshConfig) config = midway_ssh_config_new ("/home/nobody");
-  g_autoptr(MidwayProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *big = NULL;
   g_autofree char *pattern_host = NULL;
-  int index;
 
   g_string_append (text, "Host first\n  HostName first.example.org\n");
   /* An overlong Host line: skipped, and its options must not fall into
@@ -597,7 +634,7 @@ test_hostile (Fixture       *fixture,
   g_string_append (text, "Host ../../etc/passwd\n");
   g_string_append (text, "Host negated !negated\n");
   g_string_append (text, "Host *a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n  User starry\n");
-  pattern_host = g_strnfill (60, 'a');
+  pattern_host = g_strnfill (HOSTILE_PATTERN_HOST_LENGTH, 'a');
   g_string_append_printf (text, "Host %s\n", pattern_host);
   g_string_append (text, "Match all\n  Port 1\nHost crlf\r\n  Port 2020\r\n");
   g_string_append (text, "Host \"\"\n  Port 3\n");
@@ -605,6 +642,14 @@ test_hostile (Fixture       *fixture,
 
   g_assert_true (midway_ssh_config_load_data (config, text->str, text->len, &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&config);
+}
+
+static void
+test_hostile_long_lines (void)
+{
+  g_autoptr(MidwaySshConfig) config = load_hostile ();
+  g_autoptr(MidwayProfile) profile = NULL;
 
   profile = profile_for (config, "first");
   g_assert_cmpuint (midway_profile_get_port (profile), ==, 22);
@@ -618,6 +663,15 @@ test_hostile (Fixture       *fixture,
   g_assert_cmpstr (midway_profile_get_host (profile), ==, "long-value");
   g_clear_object (&profile);
   g_assert_true (has_warning (config, "ssh_config:7: longer than 8192 bytes"));
+}
+
+static void
+test_hostile_bytes (void)
+{
+  g_autoptr(MidwaySshConfig) config = load_hostile ();
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  int index;
 
   g_assert_true (has_warning (config, "contains a NUL byte"));
   profile = profile_for (config, "nul");
@@ -636,6 +690,13 @@ test_hostile (Fixture       *fixture,
   g_assert_null (midway_ssh_config_dup_profile (config, (guint) index, &error));
   g_assert_cmpstr (error->message, ==, "name: must not contain control or invisible formatting characters");
   g_clear_error (&error);
+}
+
+static void
+test_hostile_syntax (void)
+{
+  g_autoptr(MidwaySshConfig) config = load_hostile ();
+  g_autoptr(MidwayProfile) profile = NULL;
 
   g_assert_true (has_warning (config, "unmatched quote"));
   profile = profile_for (config, "quote");
@@ -653,12 +714,26 @@ test_hostile (Fixture       *fixture,
   g_assert_cmpstr (midway_profile_get_host (profile), ==, "args");
   g_assert_cmpstr (midway_profile_get_user (profile), ==, "u1");
   g_clear_object (&profile);
+}
+
+static void
+test_hostile_refused (void)
+{
+  g_autoptr(MidwaySshConfig) config = load_hostile ();
 
   assert_refused (config, "env", "key-file: must not contain “%” or “$”");
   assert_refused (config, "tilde-user", "key-file: must be an absolute path");
   assert_refused (config, "../../etc/passwd", "host: must be a host name or an IP address");
   g_assert_cmpint (find_entry (config, "negated"), ==, -1);
   g_assert_true (has_warning (config, "“negated”"));
+}
+
+static void
+test_hostile_patterns (void)
+{
+  g_autoptr(MidwaySshConfig) config = load_hostile ();
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autofree char *pattern_host = g_strnfill (HOSTILE_PATTERN_HOST_LENGTH, 'a');
 
   /* Matched by the pattern without taking forever. */
   profile = profile_for (config, pattern_host);
@@ -673,6 +748,16 @@ test_hostile (Fixture       *fixture,
   profile = profile_for (config, "after-comment");
   g_assert_cmpstr (midway_profile_get_user (profile), ==, "");
   g_clear_object (&profile);
+}
+
+/* After the hostile config: a file too large to read leaves nothing of
+ * the one before. */
+static void
+test_hostile_too_large (void)
+{
+  g_autoptr(MidwaySshConfig) config = load_hostile ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = NULL;
 
   /* Too large to read at all. */
   big = g_strnfill (300 * 1024, '#');
@@ -722,10 +807,19 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/ssh-config/realistic", Fixture, NULL, fixture_set_up, test_realistic, fixture_tear_down);
+  g_test_add ("/ssh-config/realistic/aliases", Fixture, NULL, fixture_set_up, test_realistic_aliases, fixture_tear_down);
+  g_test_add ("/ssh-config/realistic/values", Fixture, NULL, fixture_set_up, test_realistic_values, fixture_tear_down);
+  g_test_add ("/ssh-config/realistic/refused", Fixture, NULL, fixture_set_up, test_realistic_refused, fixture_tear_down);
+  g_test_add ("/ssh-config/realistic/matches-ssh", Fixture, NULL, fixture_set_up, test_realistic_matches_ssh,
+              fixture_tear_down);
   g_test_add ("/ssh-config/relative-include", Fixture, NULL, fixture_set_up, test_relative_include, fixture_tear_down);
   g_test_add ("/ssh-config/include-loops", Fixture, NULL, fixture_set_up, test_include_loops, fixture_tear_down);
-  g_test_add ("/ssh-config/hostile", Fixture, NULL, fixture_set_up, test_hostile, fixture_tear_down);
+  g_test_add_func ("/ssh-config/hostile/long-lines", test_hostile_long_lines);
+  g_test_add_func ("/ssh-config/hostile/bytes", test_hostile_bytes);
+  g_test_add_func ("/ssh-config/hostile/syntax", test_hostile_syntax);
+  g_test_add_func ("/ssh-config/hostile/refused", test_hostile_refused);
+  g_test_add_func ("/ssh-config/hostile/patterns", test_hostile_patterns);
+  g_test_add_func ("/ssh-config/hostile/too-large", test_hostile_too_large);
   g_test_add ("/ssh-config/files", Fixture, NULL, fixture_set_up, test_files, fixture_tear_down);
 
   return g_test_run ();

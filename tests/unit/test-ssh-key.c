@@ -318,18 +318,9 @@ armor (const guint8 *binary,
 }
 
 static void
-test_invalid (void)
+test_invalid_texts (void)
 {
-  g_autoptr(MidwaySshKey) key = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guchar *binary = NULL;
-  g_autofree char *body = NULL;
   g_autofree char *overlong = NULL;
-  const char *text;
-  const char *start, *end;
-  gsize binary_length;
-  GBytes *bytes;
 
   assert_invalid (TEXT (""), "empty");
   assert_invalid (TEXT ("\0\1\2"), "not text");
@@ -342,12 +333,56 @@ test_invalid (void)
   overlong = g_strnfill (MIDWAY_SSH_KEY_MAX_SIZE + 1, 'A');
   memcpy (overlong, "-----BEGIN OPENSSH PRIVATE KEY-----\n", 36);
   assert_invalid (g_bytes_new (overlong, MIDWAY_SSH_KEY_MAX_SIZE + 1), "too large");
+}
 
-  key = midway_ssh_key_generate_ed25519 ("cut", &error);
+/* A fresh key's private data, its text and the decoded binary between
+ * the armour lines. */
+typedef struct {
+  MidwaySshKey *key;
+  GBytes       *data;
+  const char   *text;
+  guchar       *binary;
+  gsize         binary_length;
+} Decoded;
+
+static void
+decoded_clear (Decoded *decoded)
+{
+  g_clear_object (&decoded->key);
+  g_clear_pointer (&decoded->data, g_bytes_unref);
+  g_clear_pointer (&decoded->binary, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Decoded, decoded_clear)
+
+static void
+decode_new_key (Decoded *decoded)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  const char *start, *end;
+
+  decoded->key = midway_ssh_key_generate_ed25519 ("cut", &error);
   g_assert_no_error (error);
-  data = midway_ssh_key_dup_private_data (key);
-  text = g_bytes_get_data (data, NULL);
+  decoded->data = midway_ssh_key_dup_private_data (decoded->key);
+  decoded->text = g_bytes_get_data (decoded->data, NULL);
+  start = strchr (decoded->text, '\n') + 1;
+  end = strstr (decoded->text, "-----END");
+  body = g_strndup (start, end - start);
+  decoded->binary = g_base64_decode (body, &decoded->binary_length);
+}
 
+static void
+test_invalid_cut_text (void)
+{
+  g_auto(Decoded) decoded = { 0 };
+  g_autoptr(GError) error = NULL;
+  GBytes *data;
+  const char *text;
+
+  decode_new_key (&decoded);
+  data = decoded.data;
+  text = decoded.text;
   /* Text cut anywhere. */
   for (gsize length = 1; length < g_bytes_get_size (data) - 2; length += 7)
     {
@@ -357,14 +392,23 @@ test_invalid (void)
       g_assert_error (error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_INVALID);
       g_clear_error (&error);
     }
+}
 
-  /* The decoded key cut, grown or with any one byte changed: the check
-   * numbers, lengths, key copies and padding leave no byte unchecked but
-   * the comment's and the secret's. */
-  start = strchr (text, '\n') + 1;
-  end = strstr (text, "-----END");
-  body = g_strndup (start, end - start);
-  binary = g_base64_decode (body, &binary_length);
+/* The decoded key cut, grown or with any one byte changed: the check
+ * numbers, lengths, key copies and padding leave no byte unchecked but
+ * the comment's and the secret's. */
+static void
+test_invalid_cut_binary (void)
+{
+  g_auto(Decoded) decoded = { 0 };
+  g_autoptr(GError) error = NULL;
+  guchar *binary;
+  gsize binary_length;
+  GBytes *bytes;
+
+  decode_new_key (&decoded);
+  binary = decoded.binary;
+  binary_length = decoded.binary_length;
   for (gsize length = 0; length < binary_length; length++)
     {
       bytes = armor (binary, length);
@@ -380,6 +424,22 @@ test_invalid (void)
     bytes = armor (longer, binary_length + 8);
     assert_invalid (bytes, "bytes after its end");
   }
+}
+
+static void
+test_invalid_changed_byte (void)
+{
+  g_auto(Decoded) decoded = { 0 };
+  g_autoptr(GError) error = NULL;
+  MidwaySshKey *key;
+  guchar *binary;
+  gsize binary_length;
+  GBytes *bytes;
+
+  decode_new_key (&decoded);
+  key = decoded.key;
+  binary = decoded.binary;
+  binary_length = decoded.binary_length;
   for (gsize i = 0; i < binary_length; i++)
     {
       g_autoptr(MidwaySshKey) changed = NULL;
@@ -404,6 +464,13 @@ test_invalid (void)
       binary[i] ^= 0x01;
       g_bytes_unref (bytes);
     }
+}
+
+static void
+test_invalid_pem (void)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *bytes;
 
   /* Not openssh-key-v1 but PEM: ssh-keygen's verdict, in plain words. */
   bytes = TEXT ("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
@@ -419,11 +486,52 @@ test_invalid (void)
   g_bytes_unref (bytes);
 }
 
-static void
-test_server_lines (void)
+/* The profile the server lines are written for, with IPv6 and a remote
+ * command when asked; its key's comment is checked once, here. */
+static MidwayProfile *
+server_profile (MidwaySshKey **key,
+                gboolean       ipv6,
+                const char    *remote_command)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *comment = NULL;
+
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, "Office VPN", &error));
+  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
+  g_assert_no_error (error);
+  comment = midway_ssh_key_comment_for_profile (profile);
+  g_assert_cmpstr (comment, ==, "midway-Office-VPN");
+  *key = midway_ssh_key_generate_ed25519 (comment, &error);
+  g_assert_no_error (error);
+  if (ipv6)
+    {
+      g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_IPV6, "true", &error));
+      g_assert_no_error (error);
+    }
+  if (remote_command != NULL)
+    {
+      g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND, remote_command,
+                                                     &error));
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&profile);
+}
+
+static char *
+visudo_path (void)
+{
+  char *visudo = g_find_program_in_path ("visudo");
+
+  return visudo != NULL ? visudo : g_strdup ("/usr/sbin/visudo");
+}
+
+/* The key runs exactly what the helper sends, and nothing else. */
+static void
+test_server_lines_plain (void)
+{
   g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, FALSE, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *keygen = keygen_path ();
   g_autofree char *line = NULL;
@@ -431,19 +539,9 @@ test_server_lines (void)
   g_autofree char *expected = NULL;
   g_autofree char *path = NULL;
   g_autofree char *listing = NULL;
-  g_autofree char *comment = NULL;
-  g_autofree char *visudo = g_find_program_in_path ("visudo");
+  g_autofree char *visudo = visudo_path ();
   g_auto(GStrv) words = NULL;
 
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_NAME, "Office VPN", &error));
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_USER, "mwsrv", &error));
-  g_assert_no_error (error);
-  comment = midway_ssh_key_comment_for_profile (profile);
-  g_assert_cmpstr (comment, ==, "midway-Office-VPN");
-  key = midway_ssh_key_generate_ed25519 (comment, &error);
-  g_assert_no_error (error);
-
-  /* The key runs exactly what the helper sends, and nothing else. */
   line = midway_ssh_key_dup_authorized_keys_line (key, profile);
   words = g_strsplit (midway_ssh_key_get_public_line (key), " ", 3);
   expected = g_strdup_printf ("restrict,command=\"sudo -n pppd nodetach notty noauth\" %s %s midway-Office-VPN",
@@ -460,55 +558,81 @@ test_server_lines (void)
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&listing, g_free);
   path = write_temp_line ("sudoers", sudoers);
-  if (visudo == NULL)
-    visudo = g_strdup ("/usr/sbin/visudo");
   listing = run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
+}
 
-  /* IPv6 adds an option on both lines. */
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_IPV6, "true", &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&line, g_free);
-  g_clear_pointer (&sudoers, g_free);
+/* IPv6 adds an option on both lines. */
+static void
+test_server_lines_ipv6 (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *sudoers = NULL;
+
   line = midway_ssh_key_dup_authorized_keys_line (key, profile);
   g_assert_true (g_str_has_prefix (line, "restrict,command=\"sudo -n pppd nodetach notty noauth +ipv6\" ssh-ed25519 "));
   sudoers = midway_ssh_key_dup_sudoers_line (profile, &error);
   g_assert_cmpstr (sudoers, ==, "mwsrv ALL=(root) NOPASSWD: /usr/sbin/pppd nodetach notty noauth +ipv6");
+}
 
-  /* A path, a runas user and characters sudoers treats specially. */
-  g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND,
-                                                 "sudo -n -u pppuser /usr/local/sbin/pppd file=/etc/ppp/a,b", &error));
-  g_assert_no_error (error);
-  g_clear_pointer (&sudoers, g_free);
+/* A path, a runas user and characters sudoers treats specially. */
+static void
+test_server_lines_special (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE,
+                                                     "sudo -n -u pppuser /usr/local/sbin/pppd file=/etc/ppp/a,b");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sudoers = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *visudo = visudo_path ();
+
   sudoers = midway_ssh_key_dup_sudoers_line (profile, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sudoers, ==,
                    "mwsrv ALL=(pppuser) NOPASSWD: /usr/local/sbin/pppd file\\=/etc/ppp/a\\,b nodetach notty noauth +ipv6");
-  g_clear_pointer (&path, g_free);
-  g_clear_pointer (&listing, g_free);
   path = write_temp_line ("sudoers", sudoers);
   listing = run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
+}
 
-  /* The forced command is word for word what the helper's ssh sends. */
+/* The forced command is word for word what the helper's ssh sends. */
+static void
+test_server_lines_forced_command (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE,
+                                                     "sudo -n -u pppuser /usr/local/sbin/pppd file=/etc/ppp/a,b");
+  g_autoptr(GError) error = NULL;
+  const MidwaySshArgs args = { .ssh_path = "/usr/bin/ssh" };
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *forced = NULL;
+  g_autofree char *line = NULL;
+  guint i = 0;
+
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_HOST, "vpn.example.org", &error));
   g_assert_no_error (error);
-  {
-    const MidwaySshArgs args = { .ssh_path = "/usr/bin/ssh" };
-    g_auto(GStrv) argv = midway_argv_build_ssh (profile, &args, &error);
-    g_autofree char *sent = NULL;
-    g_autofree char *forced = NULL;
-    guint i = 0;
+  argv = midway_argv_build_ssh (profile, &args, &error);
+  g_assert_no_error (error);
+  while (g_strcmp0 (argv[i], "--") != 0)
+    i++;
+  sent = g_strjoinv (" ", argv + i + 2);
+  forced = g_strdup_printf ("restrict,command=\"%s\" ", sent);
+  line = midway_ssh_key_dup_authorized_keys_line (key, profile);
+  g_assert_true (g_str_has_prefix (line, forced));
+}
 
-    g_assert_no_error (error);
-    while (g_strcmp0 (argv[i], "--") != 0)
-      i++;
-    sent = g_strjoinv (" ", argv + i + 2);
-    forced = g_strdup_printf ("restrict,command=\"%s\" ", sent);
-    g_clear_pointer (&line, g_free);
-    line = midway_ssh_key_dup_authorized_keys_line (key, profile);
-    g_assert_true (g_str_has_prefix (line, forced));
-  }
+/* No sudo, no sudoers line, and a clear reason. */
+static void
+test_server_lines_no_sudo (void)
+{
+  g_autoptr(MidwaySshKey) key = NULL;
+  g_autoptr(MidwayProfile) profile = server_profile (&key, TRUE, NULL);
+  g_autoptr(GError) error = NULL;
 
-  /* No sudo, no sudoers line, and a clear reason. */
   g_assert_true (midway_profile_set_from_string (profile, MIDWAY_FIELD_REMOTE_COMMAND, "pppd", &error));
   g_assert_null (midway_ssh_key_dup_sudoers_line (profile, &error));
   g_assert_error (error, MIDWAY_SSH_KEY_ERROR, MIDWAY_SSH_KEY_ERROR_NO_SUDO);
@@ -531,8 +655,16 @@ main (int argc, char **argv)
 
   g_test_add_func ("/ssh-key/generate", test_generate);
   g_test_add_func ("/ssh-key/import", test_import);
-  g_test_add_func ("/ssh-key/invalid", test_invalid);
-  g_test_add_func ("/ssh-key/server-lines", test_server_lines);
+  g_test_add_func ("/ssh-key/invalid/texts", test_invalid_texts);
+  g_test_add_func ("/ssh-key/invalid/cut-text", test_invalid_cut_text);
+  g_test_add_func ("/ssh-key/invalid/cut-or-grown-binary", test_invalid_cut_binary);
+  g_test_add_func ("/ssh-key/invalid/changed-byte", test_invalid_changed_byte);
+  g_test_add_func ("/ssh-key/invalid/pem", test_invalid_pem);
+  g_test_add_func ("/ssh-key/server-lines/plain", test_server_lines_plain);
+  g_test_add_func ("/ssh-key/server-lines/ipv6", test_server_lines_ipv6);
+  g_test_add_func ("/ssh-key/server-lines/special-characters", test_server_lines_special);
+  g_test_add_func ("/ssh-key/server-lines/forced-command", test_server_lines_forced_command);
+  g_test_add_func ("/ssh-key/server-lines/no-sudo", test_server_lines_no_sudo);
 
   status = g_test_run ();
 
