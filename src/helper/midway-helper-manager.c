@@ -372,8 +372,11 @@ on_system_network_authorized (GObject      *source,
       return;
     }
 
+  /* What was granted changes every user's network, and so may its
+   * fail-closed block: a per-user block would let the others' traffic
+   * out in the clear over the routes the tunnel took from them. */
   g_message ("uid %u may change the network of the machine: %s", (guint) caller, why);
-  finish_connect (self, invocation, caller, profile, CONNECT_NONE);
+  finish_connect (self, invocation, caller, profile, CONNECT_MACHINE_WIDE);
 }
 
 static void
