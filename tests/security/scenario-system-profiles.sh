@@ -7,7 +7,8 @@
 # profile may not without change-system-network (a full tunnel), runs ssh
 # as root with root's key, blocks fail-closed for every user, and
 # outlives alice's session.  Files anyone but root could have written,
-# and broken ones, are neither listed nor connectable.
+# and broken ones, are neither listed nor connectable.  The app's own
+# connection list (app-driver) shows and connects them too.
 . "$MIDWAY_UML_LIB"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/common.sh"
 . "$MIDWAY_SOURCE_ROOT/tests/e2e/net-common.sh"
@@ -200,6 +201,33 @@ check "nor stop it (exit 4)" test "$rc" -eq 4
 check "it is still up" state_is alice Office up
 check_fails "mallory may not stop it" as_user mallory midwayctl down --system office
 check "alice asking again gets the same tunnel" as_user alice midwayctl up --system office --timeout 10
+check "alice stops it" as_user alice midwayctl down --system office
+check "it is gone" wait_for 20 no_tunnel Office
+check "no pppd or ssh is left" wait_for 20 no_client_tunnel_processes
+
+# ------------------------------------------------ the desktop app's own code
+# app-driver --system runs the app's MidwayConnectionList as alice: the
+# system profiles the real helper lists (hostile files left out), Office
+# connected through ConnectSystemProfile, and the machine's tunnel on
+# Office's entry, the window's "System" row.
+DRIVER=$MIDWAY_BUILD_ROOT/tests/e2e/app-driver
+DRIVER_LOG=$MIDWAY_LOG_DIR/app-driver-system.log
+DRIVER_STOP=/tmp/app-driver-system.stop
+driver_said() {
+    grep -qF "$1" "$DRIVER_LOG"
+}
+as_user alice "$DRIVER" --system --stop-file "$DRIVER_STOP" --timeout 120 Office \
+    </dev/null >"$DRIVER_LOG" 2>&1 &
+driver_pid=$!
+check "the app lists the system profiles, and only those" \
+    wait_for 30 driver_said "system profiles: Lab, Office"
+check "it connects Office" wait_for 30 driver_said "connect returned /io/github/midway_vpn/Midway/Tunnel/"
+check "Office's entry follows the machine's tunnel up" wait_for 60 driver_said "system profile Office: up"
+check "the tunnel is the system's" test "$(tunnel_prop alice Office System)" = True
+touch "$DRIVER_STOP"
+wait "$driver_pid"
+check "app-driver exits 0" test $? -eq 0
+cat "$DRIVER_LOG"
 check "alice stops it" as_user alice midwayctl down --system office
 check "it is gone" wait_for 20 no_tunnel Office
 check "no pppd or ssh is left" wait_for 20 no_client_tunnel_processes
