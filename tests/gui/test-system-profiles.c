@@ -6,7 +6,8 @@
  * calls ConnectSystemProfile (never Connect); polkit's refusal springs it
  * back with the same words on the row and in a notification as any
  * refusal; granted, the machine's tunnel (Owner 0, System true) shows on
- * that row alone, and the switch turned off disconnects it.
+ * that row alone, and the switch turned off disconnects it.  A user with
+ * no profiles of their own sees the system group, not the empty page.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -172,6 +173,70 @@ drive (gpointer user_data)
     }
 }
 
+static gboolean
+label_mapped (GtkWidget  *root,
+              const char *text)
+{
+  GtkLabel *label = midway_test_find_label (root, text);
+
+  return label != NULL && gtk_widget_get_mapped (GTK_WIDGET (label));
+}
+
+static gboolean
+drive_only_system (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  MidwayWindow *window = midway_test_find_window (fixture->app);
+  GtkWidget *system_list = window != NULL ? midway_test_find_named (GTK_WIDGET (window), "system-list") : NULL;
+  GtkListBoxRow *row = system_list != NULL ? gtk_list_box_get_row_at_index (GTK_LIST_BOX (system_list), 0) : NULL;
+
+  if (++fixture->polls >= 2000)  /* 10 s */
+    g_error ("stuck at step %u", fixture->step);
+
+  switch (fixture->step)
+    {
+    case 0:
+      /* No profile of the user's and no helper: the empty page. */
+      if (window == NULL || !label_mapped (GTK_WIDGET (window), "No Connections"))
+        return G_SOURCE_CONTINUE;
+      fixture->helper = midway_test_helper_new ();
+      midway_test_helper_serve_system_profiles (fixture->helper, system_profiles ());
+      midway_test_helper_own_name (fixture->helper);
+      fixture->step++;
+      return G_SOURCE_CONTINUE;
+
+    case 1:
+      if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)))
+        return G_SOURCE_CONTINUE;
+      g_assert_false (label_mapped (GTK_WIDGET (window), "No Connections"));
+      g_assert_true (label_mapped (GTK_WIDGET (window), "System"));
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Head Office");
+      /* The user's own group, empty, is not drawn as an empty box. */
+      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (midway_window_get_list (window))));
+      fixture->done = TRUE;
+      g_application_quit (G_APPLICATION (fixture->app));
+      return G_SOURCE_REMOVE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+test_only_system (void)
+{
+  Fixture fixture = { 0 };
+  char *argv[] = { (char *) "midway", NULL };
+
+  fixture.app = midway_application_new ();
+  g_timeout_add (5, drive_only_system, &fixture);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fixture.app), 1, argv), ==, 0);
+  g_assert_true (fixture.done);
+
+  g_clear_object (&fixture.helper);
+  g_clear_object (&fixture.app);
+}
+
 static void
 test_system_group (void)
 {
@@ -205,6 +270,7 @@ main (int argc, char **argv)
   adw_init ();
 
   g_test_add_func ("/system-profiles/own-group-read-only", test_system_group);
+  g_test_add_func ("/system-profiles/only-system", test_only_system);
 
   return g_test_run ();
 }
