@@ -11,6 +11,9 @@ mkdir -p "$work/midway/profiles"
 printf '[Midway Profile]\nname=Office\nhost=vpn.example.org\n' >"$work/midway/profiles/a.midway"
 printf '[Midway Profile]\nname=Home lab\nhost=lab.example.net\n' >"$work/midway/profiles/b.midway"
 touch "$work/exported.midway"
+export MIDWAY_SYSTEM_PROFILES_DIR=$work/system
+mkdir -p "$MIDWAY_SYSTEM_PROFILES_DIR"
+printf '[Midway Profile]\nname=Head office\nhost=vpn.example.org\n' >"$MIDWAY_SYSTEM_PROFILES_DIR/head.midway"
 # shellcheck source=/dev/null
 source "$completion"
 
@@ -49,5 +52,9 @@ check "key's subcommands" "generate show" key ""
 check "key generate's option" "--replace" key generate --r
 check "key show's name" "Office" key show Of
 check "list's options" "--help --json" list --
+check "up's options" "--help --system" up --
+check "system profile names after --system, quoted" "Head\\ office" up --system ""
+check "down --system by their start" "Head\\ office" down --system H
+check "no system profile without --system" "Home\\ lab" down H
 echo "1..$n"
 exit $failed

@@ -64,6 +64,28 @@ disconnect_action (GSimpleAction *action,
 }
 
 static void
+connect_system_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  midway_application_connect_system_profile (MIDWAY_APPLICATION (user_data),
+                                             g_variant_get_string (parameter, NULL));
+}
+
+/* The machine's tunnel: polkit decides (connect-system-profile). */
+static void
+disconnect_system_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  MidwayApplication *self = MIDWAY_APPLICATION (user_data);
+
+  disconnect_connection (self, midway_connection_list_find_system (self->connections,
+                                                                   g_variant_get_string (parameter, NULL)));
+}
+
+/* The user's own tunnels: the machine's system profiles stay up. */
+static void
 disconnect_all_action (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
@@ -207,6 +229,8 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "connect", connect_action, "s", NULL, NULL, { 0 } },
   { "disconnect", disconnect_action, "s", NULL, NULL, { 0 } },
+  { "connect-system", connect_system_action, "s", NULL, NULL, { 0 } },
+  { "disconnect-system", disconnect_system_action, "s", NULL, NULL, { 0 } },
   { "disconnect-all", disconnect_all_action, NULL, NULL, NULL, { 0 } },
   { "show-window", show_window_action, NULL, NULL, NULL, { 0 } },
   { "show-log", show_log_action, NULL, NULL, NULL, { 0 } },

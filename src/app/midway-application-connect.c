@@ -58,9 +58,11 @@ describe_refusal (const GError *error)
 static void
 refuse (MidwayApplication *self,
         const char        *profile_id,
+        gboolean           system,
         const char        *words)
 {
-  MidwayConnection *connection = midway_connection_list_find (self->connections, profile_id);
+  MidwayConnection *connection = system ? midway_connection_list_find_system (self->connections, profile_id)
+                                        : midway_connection_list_find (self->connections, profile_id);
   g_autofree char *summary = NULL;
 
   if (connection == NULL)
@@ -74,6 +76,7 @@ refuse (MidwayApplication *self,
 typedef struct {
   MidwayApplication *self;
   char              *profile_id;
+  gboolean           system;  /* a system profile's id */
 } ConnectRequest;
 
 static void
@@ -108,7 +111,7 @@ connect_cb (GObject      *source,
     }
   g_message ("Connect of profile %s refused: %s", profile_id, error->message);
   words = describe_refusal (error);
-  refuse (self, profile_id, words);
+  refuse (self, profile_id, request->system, words);
 }
 
 
@@ -135,7 +138,7 @@ trust_cb (GObject      *source,
     return;
   if (error != NULL)
     {
-      refuse (self, request->profile_id, error->message);
+      refuse (self, request->profile_id, FALSE, error->message);
       return;
     }
   /* Not trusted: the switch turned on for this goes back off. */
@@ -203,7 +206,7 @@ sign_in_cb (GObject      *source,
         midway_connection_set_refusal (connection, NULL);
       return;
     }
-  refuse (self, request->profile_id, error->message);
+  refuse (self, request->profile_id, FALSE, error->message);
 }
 
 void
@@ -240,4 +243,25 @@ midway_application_connect_profile (MidwayApplication *self,
     }
   /* A password or a passphrase, asked for when the keyring has none. */
   midway_sign_in_async (self->secrets, profile, find_window (self), NULL, sign_in_cb, request);
+}
+
+void
+midway_application_connect_system_profile (MidwayApplication *self,
+                                           const char        *profile_id)
+{
+  MidwayConnection *connection = midway_connection_list_find_system (self->connections, profile_id);
+  ConnectRequest *request;
+
+  if (connection == NULL)
+    {
+      midway_application_show_error (self, _("This profile no longer exists"));
+      return;
+    }
+  /* No host key to trust and nothing to sign in with: the administrator
+   * pinned the one and deployed the other. */
+  request = g_new0 (ConnectRequest, 1);
+  request->self = g_object_ref (self);
+  request->profile_id = g_strdup (profile_id);
+  request->system = TRUE;
+  midway_connection_list_connect_system_async (self->connections, connection, NULL, connect_cb, request);
 }

@@ -39,6 +39,10 @@ void midway_application_show_error        (MidwayApplication *self,
 /* midway-application-connect.c: host key, sign-in, then the helper. */
 void midway_application_connect_profile   (MidwayApplication *self,
                                            const char        *profile_id);
+/* A system profile (by its id): straight to the helper, which signs in
+ * as the machine. */
+void midway_application_connect_system_profile (MidwayApplication *self,
+                                                const char        *profile_id);
 
 /* midway-application-actions.c */
 void midway_application_add_actions       (MidwayApplication *self);

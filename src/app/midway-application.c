@@ -53,7 +53,8 @@ midway_application_get_window (MidwayApplication *self)
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (MIDWAY_IS_WINDOW (l->data))
       return MIDWAY_WINDOW (l->data);
-  return midway_window_new (ADW_APPLICATION (self), G_LIST_MODEL (self->connections));
+  return midway_window_new_with_system (ADW_APPLICATION (self), G_LIST_MODEL (self->connections),
+                                        midway_connection_list_get_system (self->connections));
 }
 
 void

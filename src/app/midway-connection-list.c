@@ -12,24 +12,11 @@
 
 #include <glib/gi18n.h>
 
-#include "midway-connection-list.h"
+#include "midway-connection-list-private.h"
 #include "midway-error.h"
 #include "midway-host-key.h"
 #include "midway-reason.h"
 
-#define PROFILE_SUFFIX ".midway"
-
-struct _MidwayConnectionList
-{
-  GObject             parent_instance;
-
-  GPtrArray          *connections;  /* MidwayConnection, sorted by name */
-  GHashTable         *announced;    /* object path -> the MidwayTunnel1 told of in ::tunnel-added */
-  GDBusObjectManager *manager;
-  GCancellable       *cancellable;
-  GFileMonitor       *monitor;       /* the profiles directory */
-  guint               reload_source; /* a burst of file events, read once */
-};
 
 enum {
   SIGNAL_TUNNEL_ADDED,
@@ -95,10 +82,10 @@ midway_connection_list_find (MidwayConnectionList *self,
   return NULL;
 }
 
-static gboolean
-tunnel_is_ours (MidwayTunnel1 *tunnel)
+gboolean
+midway_connection_list_tunnel_is_ours (MidwayTunnel1 *tunnel)
 {
-  return midway_tunnel1_get_owner (tunnel) == (guint) getuid ();
+  return !midway_tunnel1_get_system (tunnel) && midway_tunnel1_get_owner (tunnel) == (guint) getuid ();
 }
 
 static void
@@ -108,7 +95,12 @@ attach_tunnel (MidwayConnectionList *self,
   MidwayConnection *connection;
   MidwayTunnel1 *current;
 
-  connection = midway_connection_list_find (self, midway_tunnel1_get_profile_id (tunnel));
+  /* A system profile's tunnel never stands for a profile of the user's,
+   * nor the other way round, whatever ids they carry. */
+  if (midway_tunnel1_get_system (tunnel))
+    connection = midway_connection_list_find_system (self, midway_tunnel1_get_profile_id (tunnel));
+  else
+    connection = midway_connection_list_find (self, midway_tunnel1_get_profile_id (tunnel));
   if (connection == NULL)
     return;
 
@@ -123,9 +115,18 @@ static void
 detach_tunnel (MidwayConnectionList *self,
                MidwayTunnel1        *tunnel)
 {
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->system));
+
   for (guint i = 0; i < self->connections->len; i++)
     {
       MidwayConnection *connection = g_ptr_array_index (self->connections, i);
+
+      if (midway_connection_get_tunnel (connection) == tunnel)
+        midway_connection_set_tunnel (connection, NULL);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->system), i);
 
       if (midway_connection_get_tunnel (connection) == tunnel)
         midway_connection_set_tunnel (connection, NULL);
@@ -144,7 +145,8 @@ forget_tunnel (MidwayConnectionList *self,
                                     (gpointer *) &announced))
     return;
   detach_tunnel (self, announced);
-  g_signal_emit (self, signals[SIGNAL_TUNNEL_REMOVED], 0, announced);
+  if (midway_connection_list_tunnel_is_ours (announced))
+    g_signal_emit (self, signals[SIGNAL_TUNNEL_REMOVED], 0, announced);
 }
 
 static void
@@ -154,7 +156,10 @@ announce_tunnel (MidwayConnectionList *self,
   const char *path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel));
   MidwayTunnel1 *announced = g_hash_table_lookup (self->announced, path);
 
-  if (announced == tunnel || !tunnel_is_ours (tunnel))
+  /* The user's own tunnels, and the machine's for its system profiles;
+   * other users' are theirs. */
+  if (announced == tunnel ||
+      !(midway_connection_list_tunnel_is_ours (tunnel) || midway_tunnel1_get_system (tunnel)))
     return;
   /* A new proxy for a path already told of: the old one is dead (see
    * on_interface_added), so everyone lets go of it first. */
@@ -162,7 +167,9 @@ announce_tunnel (MidwayConnectionList *self,
     forget_tunnel (self, path);
   g_hash_table_insert (self->announced, g_strdup (path), g_object_ref (tunnel));
   attach_tunnel (self, tunnel);
-  g_signal_emit (self, signals[SIGNAL_TUNNEL_ADDED], 0, tunnel);
+  /* The notifier's business is the user's own tunnels. */
+  if (midway_connection_list_tunnel_is_ours (tunnel))
+    g_signal_emit (self, signals[SIGNAL_TUNNEL_ADDED], 0, tunnel);
 }
 
 static void
@@ -214,8 +221,8 @@ on_interface_removed (GDBusObjectManager *manager,
     forget_tunnel (self, path);
 }
 
-static void
-attach_all_tunnels (MidwayConnectionList *self)
+void
+midway_connection_list_attach_all_tunnels (MidwayConnectionList *self)
 {
   g_autolist(GDBusObject) objects = NULL;
 
@@ -227,7 +234,7 @@ attach_all_tunnels (MidwayConnectionList *self)
     {
       g_autoptr(MidwayTunnel1) tunnel = midway_object_get_tunnel1 (MIDWAY_OBJECT (l->data));
 
-      if (tunnel != NULL && tunnel_is_ours (tunnel))
+      if (tunnel != NULL && (midway_connection_list_tunnel_is_ours (tunnel) || midway_tunnel1_get_system (tunnel)))
         attach_tunnel (self, tunnel);
     }
 }
@@ -259,6 +266,7 @@ manager_ready_cb (GObject      *source,
   objects = g_dbus_object_manager_get_objects (self->manager);
   for (GList *l = objects; l != NULL; l = l->next)
     on_object_added (self->manager, l->data, self);
+  midway_connection_list_watch_system (self);
 }
 
 void
@@ -340,7 +348,7 @@ midway_connection_list_load (MidwayConnectionList  *self,
   removed = self->connections->len;
   g_clear_pointer (&self->connections, g_ptr_array_unref);
   self->connections = g_steal_pointer (&loaded);
-  attach_all_tunnels (self);
+  midway_connection_list_attach_all_tunnels (self);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->connections->len);
   return TRUE;
 }
@@ -421,8 +429,8 @@ connect_data_free (ConnectData *data)
   g_free (data);
 }
 
-static void
-connect_call_cb (GObject      *source,
+void
+midway_connection_list_connect_call_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
@@ -466,7 +474,7 @@ connect_bus_cb (GObject      *source,
                           g_variant_new ("(@a{sv}@a{sv})", data->profile, credentials),
                           G_VARIANT_TYPE ("(o)"),
                           G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                          -1, g_task_get_cancellable (task), connect_call_cb, task);
+                          -1, g_task_get_cancellable (task), midway_connection_list_connect_call_cb, task);
 }
 
 static void
@@ -651,9 +659,15 @@ midway_connection_list_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->manager);
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->system_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
+  if (self->system_monitor != NULL)
+    g_file_monitor_cancel (self->system_monitor);
+  g_clear_object (&self->system_monitor);
+  if (self->system != NULL)
+    g_list_store_remove_all (self->system);
   if (self->connections != NULL)
     g_ptr_array_set_size (self->connections, 0);
 
@@ -667,6 +681,7 @@ midway_connection_list_finalize (GObject *object)
 
   g_clear_pointer (&self->connections, g_ptr_array_unref);
   g_clear_pointer (&self->announced, g_hash_table_unref);
+  g_clear_object (&self->system);
 
   G_OBJECT_CLASS (midway_connection_list_parent_class)->finalize (object);
 }
@@ -692,6 +707,7 @@ static void
 midway_connection_list_init (MidwayConnectionList *self)
 {
   self->connections = g_ptr_array_new_with_free_func (g_object_unref);
+  self->system = g_list_store_new (MIDWAY_TYPE_CONNECTION);
   self->announced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->cancellable = g_cancellable_new ();
 }

@@ -38,6 +38,15 @@ gboolean              midway_connection_list_watch_directory (MidwayConnectionLi
 MidwayConnection     *midway_connection_list_find          (MidwayConnectionList  *self,
                                                             const char            *profile_id);
 
+/* The administrator's system profiles (Helper1.ListSystemProfiles), as a
+ * GListModel of MidwayConnection of their own, each with the machine's
+ * tunnel for it: read-only, never among the user's.  Asked of the helper
+ * once midway_connection_list_watch_helper() follows it, whenever the
+ * helper appears and when files change under $sysconfdir/midway/profiles. */
+GListModel           *midway_connection_list_get_system    (MidwayConnectionList  *self);
+MidwayConnection     *midway_connection_list_find_system   (MidwayConnectionList  *self,
+                                                            const char            *profile_id);
+
 /* Helper1.Connect with the profile and what the keyring (and, for agent
  * sign-in, $SSH_AUTH_SOCK) lends it.  Finishes with the tunnel's path. */
 void                  midway_connection_list_connect_async  (MidwayConnectionList *self,
@@ -57,6 +66,13 @@ void                  midway_connection_list_connect_with_async (MidwayConnectio
                                                                   GCancellable         *cancellable,
                                                                   GAsyncReadyCallback   callback,
                                                                   gpointer              user_data);
+/* Helper1.ConnectSystemProfile with @connection's name: nothing is lent,
+ * the machine signs in.  Finishes with midway_connection_list_connect_finish(). */
+void                  midway_connection_list_connect_system_async (MidwayConnectionList *self,
+                                                                   MidwayConnection     *connection,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
 char                 *midway_connection_list_connect_finish (MidwayConnectionList *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);

@@ -18,6 +18,7 @@ struct _MidwayConnectionRow
   MidwayConnection *connection;
   GtkSwitch        *toggle;
   GtkWidget        *details_arrow;
+  gboolean          system;
 };
 
 enum {
@@ -59,7 +60,10 @@ on_toggle_state_set (GtkSwitch           *toggle,
   if (state == midway_connection_get_active (self->connection))
     return FALSE;
 
-  gtk_widget_activate_action (GTK_WIDGET (self), state ? "app.connect" : "app.disconnect", "s", id);
+  if (self->system)
+    gtk_widget_activate_action (GTK_WIDGET (self), state ? "app.connect-system" : "app.disconnect-system", "s", id);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), state ? "app.connect" : "app.disconnect", "s", id);
   /* TRUE: the switch's state waits for the tunnel's. */
   return TRUE;
 }
@@ -175,4 +179,15 @@ midway_connection_row_set_opens_details (MidwayConnectionRow *self,
   g_return_if_fail (MIDWAY_IS_CONNECTION_ROW (self));
 
   gtk_widget_set_visible (self->details_arrow, opens_details);
+}
+
+void
+midway_connection_row_set_system (MidwayConnectionRow *self)
+{
+  g_return_if_fail (MIDWAY_IS_CONNECTION_ROW (self));
+
+  /* The administrator's: a switch, and nothing to open or edit. */
+  self->system = TRUE;
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), FALSE);
+  gtk_widget_set_visible (self->details_arrow, FALSE);
 }

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (MidwayConnectionRow, midway_connection_row, MIDWAY, CONNEC
 
 GtkWidget        *midway_connection_row_new            (MidwayConnection    *connection);
 MidwayConnection *midway_connection_row_get_connection (MidwayConnectionRow *self);
+/* A system profile's row: its switch connects and disconnects through
+ * app.connect-system and app.disconnect-system, and it opens nothing. */
+void              midway_connection_row_set_system    (MidwayConnectionRow *self);
 /* The arrow that says activating the row opens the tunnel's details (the
  * window's list); in the profiles dialog activating selects instead. */
 void              midway_connection_row_set_opens_details (MidwayConnectionRow *self,

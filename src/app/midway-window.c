@@ -16,10 +16,13 @@ struct _MidwayWindow
   AdwApplicationWindow  parent_instance;
 
   GListModel           *connections;
+  GListModel           *system_connections;  /* or NULL */
 
   AdwToastOverlay      *toasts;
   GtkStack             *stack;
   GtkListBox           *list;
+  GtkWidget            *system_heading;
+  GtkListBox           *system_list;
   AdwWindowTitle       *window_title;
   GtkButton            *back_button;
   GtkButton            *edit_button;
@@ -36,6 +39,7 @@ struct _MidwayWindow
 enum {
   PROP_0,
   PROP_CONNECTIONS,
+  PROP_SYSTEM_CONNECTIONS,
   N_PROPS
 };
 
@@ -48,6 +52,22 @@ create_row (gpointer item,
             gpointer user_data)
 {
   return midway_connection_row_new (MIDWAY_CONNECTION (item));
+}
+
+static GtkWidget *
+create_system_row (gpointer item,
+                   gpointer user_data)
+{
+  GtkWidget *row = midway_connection_row_new (MIDWAY_CONNECTION (item));
+
+  midway_connection_row_set_system (MIDWAY_CONNECTION_ROW (row));
+  return row;
+}
+
+static guint
+n_system_connections (MidwayWindow *self)
+{
+  return self->system_connections != NULL ? g_list_model_get_n_items (self->system_connections) : 0;
 }
 
 static gboolean
@@ -87,7 +107,13 @@ set_back_enabled (MidwayWindow *self,
 static void
 update_page (MidwayWindow *self)
 {
-  gboolean empty = g_list_model_get_n_items (self->connections) == 0;
+  gboolean empty = g_list_model_get_n_items (self->connections) == 0 && n_system_connections (self) == 0;
+  gboolean system = n_system_connections (self) > 0;
+
+  gtk_widget_set_visible (self->system_heading, system);
+  gtk_widget_set_visible (GTK_WIDGET (self->system_list), system);
+  /* Only the group of the user's own profiles goes when it is empty. */
+  gtk_widget_set_visible (GTK_WIDGET (self->list), g_list_model_get_n_items (self->connections) > 0);
 
   /* A reload makes new connection objects: the details follow the same
    * profile, or go when it went. */
@@ -257,6 +283,11 @@ midway_window_constructed (GObject *object)
   gtk_list_box_bind_model (self->list, self->connections, create_row, NULL, NULL);
   g_signal_connect_object (self->connections, "items-changed", G_CALLBACK (on_items_changed), self, 0);
   g_signal_connect_object (self->list, "row-activated", G_CALLBACK (on_row_activated), self, 0);
+  if (self->system_connections != NULL)
+    {
+      gtk_list_box_bind_model (self->system_list, self->system_connections, create_system_row, NULL, NULL);
+      g_signal_connect_object (self->system_connections, "items-changed", G_CALLBACK (on_items_changed), self, 0);
+    }
   update_page (self);
 }
 
@@ -267,6 +298,7 @@ midway_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), MIDWAY_TYPE_WINDOW);
   g_clear_object (&self->connections);
+  g_clear_object (&self->system_connections);
   g_clear_object (&self->autostart);
   g_clear_weak_pointer (&self->toast);
 
@@ -286,6 +318,9 @@ midway_window_get_property (GObject    *object,
     case PROP_CONNECTIONS:
       g_value_set_object (value, self->connections);
       break;
+    case PROP_SYSTEM_CONNECTIONS:
+      g_value_set_object (value, self->system_connections);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -303,6 +338,9 @@ midway_window_set_property (GObject      *object,
     {
     case PROP_CONNECTIONS:
       self->connections = g_value_dup_object (value);
+      break;
+    case PROP_SYSTEM_CONNECTIONS:
+      self->system_connections = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -323,12 +361,18 @@ midway_window_class_init (MidwayWindowClass *klass)
   properties[PROP_CONNECTIONS] =
     g_param_spec_object ("connections", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The system profiles, in a group of their own below; NULL: none. */
+  properties[PROP_SYSTEM_CONNECTIONS] =
+    g_param_spec_object ("system-connections", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/midway_vpn/Midway/midway-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, list);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, system_heading);
+  gtk_widget_class_bind_template_child (widget_class, MidwayWindow, system_list);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, MidwayWindow, edit_button);
@@ -360,8 +404,17 @@ MidwayWindow *
 midway_window_new (AdwApplication *application,
                    GListModel     *connections)
 {
+  return midway_window_new_with_system (application, connections, NULL);
+}
+
+MidwayWindow *
+midway_window_new_with_system (AdwApplication *application,
+                               GListModel     *connections,
+                               GListModel     *system_connections)
+{
   return g_object_new (MIDWAY_TYPE_WINDOW,
                        "application", application,
                        "connections", connections,
+                       "system-connections", system_connections,
                        NULL);
 }

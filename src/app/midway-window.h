@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE (MidwayWindow, midway_window, MIDWAY, WINDOW, AdwApplicatio
 /* @connections: a GListModel of MidwayConnection. */
 MidwayWindow *midway_window_new        (AdwApplication *application,
                                         GListModel     *connections);
+/* The same with the system profiles (a GListModel of MidwayConnection,
+ * or NULL) in a group of their own, read-only. */
+MidwayWindow *midway_window_new_with_system (AdwApplication *application,
+                                             GListModel     *connections,
+                                             GListModel     *system_connections);
 GtkListBox   *midway_window_get_list   (MidwayWindow   *self);
 /* A short-lived message over the list, for errors a person must see. */
 void          midway_window_show_error (MidwayWindow   *self,

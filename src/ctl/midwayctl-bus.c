@@ -163,7 +163,8 @@ find_own_tunnel (GDBusObjectManager *manager,
       const char *tunnel_id = midwayctl_nonnull (midway_tunnel1_get_profile_id (tunnel));
       gboolean match;
 
-      if (midway_tunnel1_get_owner (tunnel) != uid)
+      /* root's own tunnels are root's; a system profile's are nobody's */
+      if (midway_tunnel1_get_owner (tunnel) != uid || midway_tunnel1_get_system (tunnel))
         continue;
 
       if (profile_id != NULL)
@@ -180,6 +181,79 @@ find_own_tunnel (GDBusObjectManager *manager,
     }
 
   return best != NULL ? g_object_ref (best) : NULL;
+}
+
+/* The system profile NAME's tunnel, by the name it carries (compared as
+ * profile names are); a live one wins over a failed one. */
+gboolean
+midwayctl_open_system_tunnel (const char          *arg,
+                              GDBusObjectManager **manager_out,
+                              MidwayTunnel1      **tunnel_out,
+                              char               **display_name_out,
+                              GError             **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusObjectManager) manager = NULL;
+  g_autoptr(GPtrArray) tunnels = NULL;
+  MidwayTunnel1 *best = NULL;
+
+  name = midwayctl_arg_to_utf8 (arg, error);
+  if (name == NULL)
+    return FALSE;
+  bus = midwayctl_open_system_bus (error);
+  if (bus == NULL)
+    return FALSE;
+  manager = midwayctl_open_manager (bus, FALSE, error);
+  if (manager == NULL)
+    return FALSE;
+
+  tunnels = midwayctl_list_tunnels (manager);
+  for (guint i = 0; i < tunnels->len; i++)
+    {
+      MidwayTunnel1 *tunnel = g_ptr_array_index (tunnels, i);
+
+      if (!midway_tunnel1_get_system (tunnel) ||
+          !midway_profile_names_equal (midwayctl_nonnull (midway_tunnel1_get_profile_name (tunnel)), name))
+        continue;
+      if (best == NULL || g_strcmp0 (midway_tunnel1_get_state (best), MIDWAY_STATE_FAILED) == 0)
+        best = tunnel;
+    }
+  if (best == NULL)
+    {
+      g_autofree char *shown = midwayctl_sanitize (name);
+
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_NOT_CONNECTED,
+                   _("The system profile “%s” is not connected"), shown);
+      return FALSE;
+    }
+
+  *display_name_out = midwayctl_sanitize (midway_tunnel1_get_profile_name (best));
+  *tunnel_out = g_object_ref (best);
+  *manager_out = g_steal_pointer (&manager);
+  return TRUE;
+}
+
+/* The system profiles the helper lists (aa{sv}), or NULL with @error. */
+GVariant *
+midwayctl_list_system_profiles (GError **error)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  bus = midwayctl_open_system_bus (error);
+  if (bus == NULL)
+    return NULL;
+  reply = g_dbus_connection_call_sync (bus, MIDWAY_HELPER_BUS_NAME, MIDWAY_HELPER_OBJECT_PATH,
+                                       midway_helper1_interface_info ()->name, "ListSystemProfiles",
+                                       NULL, G_VARIANT_TYPE ("(aa{sv})"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, error);
+  if (reply == NULL)
+    {
+      midwayctl_tidy_dbus_error (error);
+      return NULL;
+    }
+  return g_variant_get_child_value (reply, 0);
 }
 
 /* The caller's tunnel for NAME, for down and log.  NAME is looked up in the

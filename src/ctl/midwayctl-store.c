@@ -341,6 +341,58 @@ list_json (GPtrArray  *profiles,
   return midwayctl_write_stdout (out->str, out->len, error);
 }
 
+/* The administrator's profiles, after the user's and apart from them:
+ * they are connected with --system, by name, and are nobody's to edit.
+ * With no helper to ask, there is no such section. */
+static void
+print_system_profiles (GVariant *profiles,
+                       gboolean  after_table)
+{
+  GVariantIter iter;
+  GVariant *asv;
+  gsize name_width;
+
+  if (profiles == NULL || g_variant_n_children (profiles) == 0)
+    return;
+
+  /* TRANSLATORS: column heading of "midwayctl list" */
+  name_width = midwayctl_text_width (_("NAME"));
+  g_variant_iter_init (&iter, profiles);
+  while ((asv = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      const char *name = "";
+      g_autofree char *shown = NULL;
+
+      g_variant_lookup (asv, "name", "&s", &name);
+      shown = midwayctl_sanitize (name);
+      name_width = MAX (name_width, midwayctl_text_width (shown));
+      g_variant_unref (asv);
+    }
+
+  if (after_table)
+    g_print ("\n");
+  g_print ("%s\n", _("System profiles (midwayctl up --system NAME):"));
+  g_variant_iter_init (&iter, profiles);
+  while ((asv = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      const char *name = "", *host = "";
+      g_autofree char *shown_name = NULL;
+      g_autofree char *shown_host = NULL;
+      g_autoptr(GString) line = g_string_new ("[system] ");
+
+      g_variant_lookup (asv, "name", "&s", &name);
+      g_variant_lookup (asv, "host", "&s", &host);
+      shown_name = midwayctl_sanitize (name);
+      shown_host = midwayctl_sanitize (host);
+      g_string_append (line, shown_name);
+      for (gsize w = midwayctl_text_width (shown_name); w < name_width + 2; w++)
+        g_string_append_c (line, ' ');
+      g_string_append (line, shown_host);
+      g_print ("%s\n", line->str);
+      g_variant_unref (asv);
+    }
+}
+
 gboolean
 midwayctl_cmd_list (int argc, char **argv, GError **error)
 {
@@ -351,6 +403,8 @@ midwayctl_cmd_list (int argc, char **argv, GError **error)
   };
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GVariant) system_profiles = NULL;
+  g_autoptr(GError) system_error = NULL;
   const char *header[4];
   gsize widths[3] = { 0, 0, 0 };
 
@@ -364,11 +418,16 @@ midwayctl_cmd_list (int argc, char **argv, GError **error)
   if (json)
     return list_json (profiles, error);
 
+  system_profiles = midwayctl_list_system_profiles (&system_error);
+  if (system_profiles == NULL)
+    g_debug ("No system profiles: %s", system_error->message);
+
   if (profiles->len == 0)
     {
       /* Nothing on stdout, so "midwayctl list | wc -l" stays honest. */
       if (isatty (STDOUT_FILENO))
         g_printerr ("%s\n", _("No profiles. Add one with “midwayctl import FILE”."));
+      print_system_profiles (system_profiles, FALSE);
       return TRUE;
     }
 
@@ -413,6 +472,7 @@ midwayctl_cmd_list (int argc, char **argv, GError **error)
       g_print ("%s\n", line->str);
     }
 
+  print_system_profiles (system_profiles, TRUE);
   return TRUE;
 }
 

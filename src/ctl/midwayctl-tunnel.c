@@ -63,10 +63,13 @@ gboolean
 midwayctl_cmd_down (int argc, char **argv, GError **error)
 {
   gboolean no_wait = FALSE;
+  gboolean system = FALSE;
   int timeout = MIDWAYCTL_DEFAULT_TIMEOUT_S;
   const GOptionEntry entries[] = {
     { "no-wait", 'n', 0, G_OPTION_ARG_NONE, &no_wait,
       N_("Return once the helper has been asked to stop the tunnel"), NULL },
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system,
+      N_("NAME is a system profile (under /etc/midway/profiles)"), NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("Give up waiting after SECS seconds (default 60, 0 waits for ever)"), N_("SECS") },
     G_OPTION_ENTRY_NULL
@@ -93,7 +96,8 @@ midwayctl_cmd_down (int argc, char **argv, GError **error)
       return FALSE;
     }
 
-  if (!midwayctl_open_own_tunnel (args[0], &manager, &tunnel, &display_name, error))
+  if (system ? !midwayctl_open_system_tunnel (args[0], &manager, &tunnel, &display_name, error)
+             : !midwayctl_open_own_tunnel (args[0], &manager, &tunnel, &display_name, error))
     return FALSE;
   path = g_strdup (g_dbus_proxy_get_object_path (G_DBUS_PROXY (tunnel)));
 
@@ -152,6 +156,12 @@ midwayctl_cmd_down (int argc, char **argv, GError **error)
 gboolean
 midwayctl_cmd_log (int argc, char **argv, GError **error)
 {
+  gboolean system = FALSE;
+  const GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system,
+      N_("NAME is a system profile (under /etc/midway/profiles)"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
   g_auto(GStrv) args = NULL;
   g_autofree char *display_name = NULL;
   g_autoptr(GDBusObjectManager) manager = NULL;
@@ -159,10 +169,11 @@ midwayctl_cmd_log (int argc, char **argv, GError **error)
   g_autoptr(GVariant) reply = NULL;
   g_autofree const char **lines = NULL;
 
-  if (!midwayctl_parse_options (argc, argv, "NAME", NULL, 1, 1, &args, error))
+  if (!midwayctl_parse_options (argc, argv, "NAME", entries, 1, 1, &args, error))
     return FALSE;
 
-  if (!midwayctl_open_own_tunnel (args[0], &manager, &tunnel, &display_name, error))
+  if (system ? !midwayctl_open_system_tunnel (args[0], &manager, &tunnel, &display_name, error)
+             : !midwayctl_open_own_tunnel (args[0], &manager, &tunnel, &display_name, error))
     return FALSE;
 
   reply = g_dbus_proxy_call_sync (G_DBUS_PROXY (tunnel), "GetLog", NULL,

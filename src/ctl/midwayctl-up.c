@@ -486,8 +486,11 @@ midwayctl_cmd_up (int argc, char **argv, GError **error)
 {
   gboolean no_wait = FALSE;
   gboolean secret_stdin = FALSE;
+  gboolean system = FALSE;
   int timeout = MIDWAYCTL_DEFAULT_TIMEOUT_S;
   const GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system,
+      N_("NAME is a system profile (under /etc/midway/profiles)"), NULL },
     { "no-wait", 'n', 0, G_OPTION_ARG_NONE, &no_wait,
       N_("Return once the helper has started the tunnel"), NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
@@ -524,15 +527,26 @@ midwayctl_cmd_up (int argc, char **argv, GError **error)
   name = midwayctl_arg_to_utf8 (args[0], error);
   if (name == NULL)
     return FALSE;
-  profile = midwayctl_store_lookup (name, error);
-  if (profile == NULL)
-    return FALSE;
-  display_name = midwayctl_sanitize (midway_profile_get_name (profile));
-
-  credentials = build_credentials (profile, secret_stdin, error);
-  if (credentials == NULL)
-    return FALSE;
-  profile_variant = g_variant_take_ref (midway_profile_to_variant (profile));
+  if (system && secret_stdin)
+    {
+      g_set_error (error, MIDWAYCTL_ERROR, MIDWAYCTL_ERROR_USAGE,
+                   _("--secret-stdin does not go with --system: a system profile signs in with "
+                     "the administrator’s key"));
+      return FALSE;
+    }
+  if (!system)
+    {
+      profile = midwayctl_store_lookup (name, error);
+      if (profile == NULL)
+        return FALSE;
+      display_name = midwayctl_sanitize (midway_profile_get_name (profile));
+      credentials = build_credentials (profile, secret_stdin, error);
+      if (credentials == NULL)
+        return FALSE;
+      profile_variant = g_variant_take_ref (midway_profile_to_variant (profile));
+    }
+  else
+    display_name = midwayctl_sanitize (name);
 
   bus = midwayctl_open_system_bus (error);
   if (bus == NULL)
@@ -545,8 +559,10 @@ midwayctl_cmd_up (int argc, char **argv, GError **error)
     return FALSE;
 
   reply = g_dbus_connection_call_sync (bus, MIDWAY_HELPER_BUS_NAME, MIDWAY_HELPER_OBJECT_PATH,
-                                       midway_helper1_interface_info ()->name, "Connect",
-                                       g_variant_new ("(@a{sv}@a{sv})", profile_variant, credentials),
+                                       midway_helper1_interface_info ()->name,
+                                       system ? "ConnectSystemProfile" : "Connect",
+                                       system ? g_variant_new ("(s)", name)
+                                              : g_variant_new ("(@a{sv}@a{sv})", profile_variant, credentials),
                                        G_VARIANT_TYPE ("(o)"),
                                        G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
                                        MIDWAYCTL_INTERACTIVE_CALL_TIMEOUT_MS, NULL, error);
@@ -571,7 +587,9 @@ midwayctl_cmd_up (int argc, char **argv, GError **error)
   wait.path = path;
   wait.display_name = display_name;
   wait.verbose = isatty (STDERR_FILENO);
-  wait.reconnect = midway_profile_get_reconnect (profile);
+  /* A system profile's reconnect is the administrator's; the message on
+   * a timeout then says what most profiles do. */
+  wait.reconnect = profile != NULL ? midway_profile_get_reconnect (profile) : TRUE;
 
   added_id = g_signal_connect (manager, "object-added", G_CALLBACK (on_up_object_added), &wait);
   removed_id = g_signal_connect (manager, "object-removed", G_CALLBACK (on_up_object_removed), &wait);

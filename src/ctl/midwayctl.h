@@ -137,6 +137,14 @@ gboolean            midwayctl_open_own_tunnel       (const char          *arg,
                                                      MidwayTunnel1      **tunnel_out,
                                                      char               **display_name_out,
                                                      GError             **error);
+/* The tunnel of the system profile NAME (midwayctl down/log --system). */
+gboolean            midwayctl_open_system_tunnel    (const char          *arg,
+                                                     GDBusObjectManager **manager_out,
+                                                     MidwayTunnel1      **tunnel_out,
+                                                     char               **display_name_out,
+                                                     GError             **error);
+/* ListSystemProfiles' answer, aa{sv}. */
+GVariant           *midwayctl_list_system_profiles  (GError             **error);
 /* "The server could not be reached (ssh: connect to host …)". */
 char               *midwayctl_describe_reason       (const char          *reason,
                                                      const char          *message);

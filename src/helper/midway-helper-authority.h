@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 #define MIDWAY_ACTION_MANAGE_OWN_TUNNEL    "io.github.midway_vpn.Midway.manage-own-tunnel"
 #define MIDWAY_ACTION_MANAGE_OTHER_TUNNELS "io.github.midway_vpn.Midway.manage-other-tunnels"
 #define MIDWAY_ACTION_CHANGE_SYSTEM_NETWORK "io.github.midway_vpn.Midway.change-system-network"
+#define MIDWAY_ACTION_CONNECT_SYSTEM_PROFILE "io.github.midway_vpn.Midway.connect-system-profile"
 
 #define MIDWAY_TYPE_HELPER_AUTHORITY (midway_helper_authority_get_type ())
 G_DECLARE_FINAL_TYPE (MidwayHelperAuthority, midway_helper_authority, MIDWAY, HELPER_AUTHORITY, GObject)

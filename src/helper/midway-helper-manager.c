@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "midway-dbus-generated.h"
 #include "midway-error.h"
@@ -26,6 +27,7 @@
 #include "midway-helper-firewall.h"
 #include "midway-helper-sessions.h"
 #include "midway-helper-system-network.h"
+#include "midway-helper-system-profiles.h"
 #include "midway-helper-netlink.h"
 #include "midway-helper-tunnel.h"
 #include "midway-text.h"
@@ -42,6 +44,16 @@
 #define MAX_CONNECT_SIZE (128 * 1024)
 /* The largest credential, a lent private key, and a little. */
 #define MAX_CREDENTIAL_SIZE (64 * 1024 + 64)
+/* A profile name is at most 64 characters of up to 4 bytes. */
+#define MAX_NAME_SIZE (64 * 4)
+
+typedef enum {
+  CONNECT_NONE         = 0,
+  /* change-system-network was granted: a fail-closed block is every user's */
+  CONNECT_MACHINE_WIDE = 1 << 0,
+  /* a system profile: the system's tunnel, ssh as root */
+  CONNECT_SYSTEM       = 1 << 1,
+} ConnectFlags;
 
 struct _MidwayHelperManager
 {
@@ -52,6 +64,8 @@ struct _MidwayHelperManager
   MidwayHelper1            *iface;
   MidwayHelperAuthority    *authority;
   char                     *runtime_dir;
+  char                     *system_profiles_dir;
+  char                     *system_key_dir;
   GPtrArray                *tunnels;     /* MidwayHelperTunnel */
   guint                     next_serial;
   MidwayHelperNetmon       *netmon;      /* one watch for every tunnel */
@@ -86,8 +100,13 @@ sync_session_users (MidwayHelperManager *self)
     return;
   for (guint i = 0; i < self->tunnels->len; i++)
     {
-      guint uid = midway_helper_tunnel_get_owner (g_ptr_array_index (self->tunnels, i));
+      MidwayHelperTunnel *tunnel = g_ptr_array_index (self->tunnels, i);
+      guint uid = midway_helper_tunnel_get_owner (tunnel);
       gboolean seen = FALSE;
+
+      /* A system profile's tunnel is nobody's: no session's end stops it. */
+      if (midway_helper_tunnel_get_system (tunnel))
+        continue;
 
       for (guint j = 0; j < uids->len && !seen; j++)
         seen = g_array_index (uids, guint, j) == uid;
@@ -109,7 +128,8 @@ on_user_left (MidwayHelperSessions *sessions,
     {
       MidwayHelperTunnel *tunnel = g_ptr_array_index (self->tunnels, i);
 
-      if (midway_helper_tunnel_get_owner (tunnel) == (uid_t) uid)
+      if (midway_helper_tunnel_get_owner (tunnel) == (uid_t) uid &&
+          !midway_helper_tunnel_get_system (tunnel))
         g_ptr_array_add (tunnels, g_object_ref (tunnel));
     }
   if (tunnels->len > 0)
@@ -157,6 +177,7 @@ on_network_changed (MidwayHelperNetmon  *netmon,
 static MidwayHelperTunnel *
 find_tunnel (MidwayHelperManager *self,
              uid_t                owner,
+             gboolean             system,
              const char          *profile_id)
 {
   for (guint i = 0; i < self->tunnels->len; i++)
@@ -164,6 +185,7 @@ find_tunnel (MidwayHelperManager *self,
       MidwayHelperTunnel *tunnel = g_ptr_array_index (self->tunnels, i);
 
       if (midway_helper_tunnel_get_owner (tunnel) == owner &&
+          midway_helper_tunnel_get_system (tunnel) == system &&
           g_str_equal (midway_helper_tunnel_get_profile_id (tunnel), profile_id))
         return tunnel;
     }
@@ -186,9 +208,10 @@ count_tunnels_of (MidwayHelperManager *self,
 static char *
 active_tunnel_path (MidwayHelperManager *self,
                     uid_t                caller,
+                    gboolean             system,
                     MidwayProfile       *profile)
 {
-  MidwayHelperTunnel *existing = find_tunnel (self, caller, midway_profile_get_id (profile));
+  MidwayHelperTunnel *existing = find_tunnel (self, caller, system, midway_profile_get_id (profile));
 
   if (existing == NULL || !midway_helper_tunnel_is_active (existing))
     return NULL;
@@ -200,21 +223,32 @@ connect_authorized (MidwayHelperManager    *self,
                     GDBusMethodInvocation  *invocation,
                     uid_t                   caller,
                     MidwayProfile          *profile,
+                    ConnectFlags            flags,
                     char                  **object_path,
                     GError                **error)
 {
-  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
-  g_autoptr(GVariant) credentials = g_variant_get_child_value (parameters, 1);
+  gboolean system = (flags & CONNECT_SYSTEM) != 0;
+  g_autoptr(GVariant) credentials = NULL;
   g_autoptr(MidwayHelperSecrets) secrets = NULL;
   g_autoptr(MidwayHelperUser) user = NULL;
   g_autoptr(MidwayHelperTunnel) tunnel = NULL;
   g_autofree char *path = NULL;
   MidwayHelperTunnel *existing;
 
-  *object_path = active_tunnel_path (self, caller, profile);
+  /* A system profile's key is root's own file, read by ssh as root: the
+   * caller lends nothing, and whoever starts it, it is the system's. */
+  if (system)
+    {
+      caller = 0;
+      credentials = g_variant_ref_sink (g_variant_new ("a{sv}", NULL));
+    }
+  else
+    credentials = g_variant_get_child_value (g_dbus_method_invocation_get_parameters (invocation), 1);
+
+  *object_path = active_tunnel_path (self, caller, system, profile);
   if (*object_path != NULL)
     return TRUE;
-  existing = find_tunnel (self, caller, midway_profile_get_id (profile));
+  existing = find_tunnel (self, caller, system, midway_profile_get_id (profile));
 
   secrets = midway_helper_secrets_new_from_variant (credentials, profile, caller, error);
   if (secrets == NULL)
@@ -239,6 +273,10 @@ connect_authorized (MidwayHelperManager    *self,
   tunnel = midway_helper_tunnel_new (self->next_serial, path, self->runtime_dir, profile,
                                      g_steal_pointer (&user), g_steal_pointer (&secrets),
                                      self->authority);
+  if (system)
+    midway_helper_tunnel_set_system (tunnel);
+  else if ((flags & CONNECT_MACHINE_WIDE) != 0)
+    midway_helper_tunnel_set_machine_wide (tunnel, TRUE);
   g_signal_connect (tunnel, "finished", G_CALLBACK (on_tunnel_finished), self);
   g_signal_connect (tunnel, "activity-changed", G_CALLBACK (on_tunnel_activity_changed), self);
   g_ptr_array_add (self->tunnels, g_object_ref (tunnel));
@@ -255,8 +293,11 @@ connect_authorized (MidwayHelperManager    *self,
       return FALSE;
     }
 
-  g_message ("uid %u started tunnel %s for profile %s", (guint) caller, path,
-             midway_profile_get_id (profile));
+  if (system)
+    g_message ("system profile \"%s\" started as tunnel %s", midway_profile_get_name (profile), path);
+  else
+    g_message ("uid %u started tunnel %s for profile %s", (guint) caller, path,
+               midway_profile_get_id (profile));
   *object_path = g_steal_pointer (&path);
   return TRUE;
 }
@@ -265,13 +306,16 @@ static void
 finish_connect (MidwayHelperManager   *self,
                 GDBusMethodInvocation *invocation,
                 uid_t                  caller,
-                MidwayProfile         *profile)
+                MidwayProfile         *profile,
+                ConnectFlags           flags)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  if (!connect_authorized (self, invocation, caller, profile, &path, &error))
+  if (!connect_authorized (self, invocation, caller, profile, flags, &path, &error))
     g_dbus_method_invocation_return_gerror (invocation, error);
+  else if ((flags & CONNECT_SYSTEM) != 0)
+    midway_helper1_complete_connect_system_profile (self->iface, invocation, path);
   else
     midway_helper1_complete_connect (self->iface, invocation, path);
   maybe_emit_idle (self);
@@ -328,8 +372,11 @@ on_system_network_authorized (GObject      *source,
       return;
     }
 
+  /* What was granted changes every user's network, and so may its
+   * fail-closed block: a per-user block would let the others' traffic
+   * out in the clear over the routes the tunnel took from them. */
   g_message ("uid %u may change the network of the machine: %s", (guint) caller, why);
-  finish_connect (self, invocation, caller, profile);
+  finish_connect (self, invocation, caller, profile, CONNECT_MACHINE_WIDE);
 }
 
 static void
@@ -358,7 +405,7 @@ on_connect_authorized (GObject      *source,
 
   /* The caller's running tunnel is returned as it is, without asking
    * again for what it was already granted. */
-  path = active_tunnel_path (self, caller, profile);
+  path = active_tunnel_path (self, caller, FALSE, profile);
   if (path != NULL)
     {
       midway_helper1_complete_connect (self->iface, invocation, path);
@@ -375,7 +422,7 @@ on_connect_authorized (GObject      *source,
     }
   if (field == NULL)
     {
-      finish_connect (self, invocation, caller, profile);
+      finish_connect (self, invocation, caller, profile, CONNECT_NONE);
       return;
     }
 
@@ -460,6 +507,92 @@ on_handle_connect (MidwayHelper1         *iface,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* Re-read at each call: what configuration management put there or took
+ * away counts at once.  No polkit: which profiles the machine has is no
+ * secret from its users, and nothing secret is in the answer. */
+static gboolean
+on_handle_list_system_profiles (MidwayHelper1         *iface,
+                                GDBusMethodInvocation *invocation,
+                                MidwayHelperManager   *self)
+{
+  g_autoptr(GPtrArray) profiles = NULL;
+  GVariantBuilder builder;
+
+  profiles = midway_helper_system_profiles_list (self->system_profiles_dir, self->system_key_dir, 0);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      g_autoptr(GVariant) asv = g_variant_ref_sink (midway_profile_to_variant (g_ptr_array_index (profiles, i)));
+      GVariantIter iter;
+      const char *key;
+      GVariant *value;
+
+      g_variant_builder_open (&builder, G_VARIANT_TYPE ("a{sv}"));
+      g_variant_iter_init (&iter, asv);
+      while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+        {
+          /* where root keeps the machine's key is nobody else's business */
+          if (!g_str_equal (key, "key-file"))
+            g_variant_builder_add (&builder, "{sv}", key, value);
+          g_variant_unref (value);
+        }
+      g_variant_builder_close (&builder);
+    }
+  midway_helper1_complete_list_system_profiles (iface, invocation, g_variant_builder_end (&builder));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_connect_system_profile_authorized (GObject      *source,
+                                      GAsyncResult *result,
+                                      gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  MidwayHelperManager *self = g_object_get_data (G_OBJECT (invocation), "midway-manager");
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr(MidwayProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL;
+  uid_t caller;
+
+  g_variant_get (parameters, "(&s)", &name);
+  if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error) ||
+      (profile = midway_helper_system_profiles_find (self->system_profiles_dir, self->system_key_dir,
+                                                      0, name, &error)) == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      maybe_emit_idle (self);
+      return;
+    }
+
+  /* The administrator deployed it: what change-system-network guards is
+   * granted by the file, not asked of the caller. */
+  g_message ("uid %u connects system profile \"%s\"", (guint) caller, midway_profile_get_name (profile));
+  finish_connect (self, invocation, caller, profile, CONNECT_SYSTEM | CONNECT_MACHINE_WIDE);
+}
+
+static gboolean
+on_handle_connect_system_profile (MidwayHelper1         *iface,
+                                  GDBusMethodInvocation *invocation,
+                                  const char            *name,
+                                  MidwayHelperManager   *self)
+{
+  if (strlen (name) > MAX_NAME_SIZE)
+    {
+      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_INVALID_ARGUMENT,
+                                             _("name: is too long"));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  g_object_set_data_full (G_OBJECT (invocation), "midway-manager",
+                          g_object_ref (self), g_object_unref);
+  midway_helper_authority_authorize_async (self->authority, invocation,
+                                           MIDWAY_ACTION_CONNECT_SYSTEM_PROFILE,
+                                           NULL, (uid_t) -1, on_connect_system_profile_authorized,
+                                           g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static void
 midway_helper_manager_dispose (GObject *object)
 {
@@ -491,6 +624,8 @@ midway_helper_manager_finalize (GObject *object)
 
   g_clear_pointer (&self->tunnels, g_ptr_array_unref);
   g_free (self->runtime_dir);
+  g_free (self->system_profiles_dir);
+  g_free (self->system_key_dir);
 
   G_OBJECT_CLASS (midway_helper_manager_parent_class)->finalize (object);
 }
@@ -610,6 +745,8 @@ midway_helper_manager_new (GDBusConnection  *connection,
   self = g_object_new (MIDWAY_TYPE_HELPER_MANAGER, NULL);
   self->connection = g_object_ref (connection);
   self->runtime_dir = g_strdup (runtime_dir);
+  self->system_profiles_dir = g_strdup (MIDWAY_HELPER_SYSTEM_PROFILES_DIR);
+  self->system_key_dir = g_strdup (MIDWAY_HELPER_SYSTEM_DIR);
   self->authority = midway_helper_authority_new (error);
   if (self->authority == NULL)
     return NULL;
@@ -617,6 +754,10 @@ midway_helper_manager_new (GDBusConnection  *connection,
   self->iface = midway_helper1_skeleton_new ();
   midway_helper1_set_version (self->iface, PACKAGE_VERSION);
   g_signal_connect (self->iface, "handle-connect", G_CALLBACK (on_handle_connect), self);
+  g_signal_connect (self->iface, "handle-list-system-profiles",
+                    G_CALLBACK (on_handle_list_system_profiles), self);
+  g_signal_connect (self->iface, "handle-connect-system-profile",
+                    G_CALLBACK (on_handle_connect_system_profile), self);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->iface), connection,
                                          MIDWAY_HELPER_OBJECT_PATH, error))
     return NULL;

@@ -98,6 +98,8 @@ struct _MidwayHelperTunnel
   MidwayHelperDns           *dns;        /* the link's resolvers */
   MidwayHelperServerPath    *server_path; /* the path ssh's connection takes */
   MidwayHelperBlock         *block;      /* fail-closed, from start to a deliberate disconnect */
+  gboolean                   system;     /* a system profile's: Disconnect and GetLog by its own action */
+  gboolean                   machine_wide; /* its block is every user's */
 
   gboolean                   ever_up;
   guint                      failures;   /* attempts in a row that did not come up */
@@ -523,6 +525,16 @@ authorize_for_tunnel (MidwayHelperTunnel    *self,
   /* The tunnel outlives the check even if it finishes meanwhile. */
   g_object_set_data_full (G_OBJECT (invocation), "midway-tunnel",
                           g_object_ref (self), g_object_unref);
+  /* Nobody owns a system profile's tunnel: whoever may start it may also
+   * stop it and read why it failed, as NetworkManager's network-control. */
+  if (self->system)
+    {
+      midway_helper_authority_authorize_async (self->authority, invocation,
+                                               MIDWAY_ACTION_CONNECT_SYSTEM_PROFILE,
+                                               NULL, (uid_t) -1,
+                                               callback, g_object_ref (invocation));
+      return;
+    }
   midway_helper_authority_authorize_async (self->authority, invocation,
                                            MIDWAY_ACTION_MANAGE_OWN_TUNNEL,
                                            MIDWAY_ACTION_MANAGE_OTHER_TUNNELS,
@@ -641,6 +653,7 @@ midway_helper_tunnel_new (guint                  serial,
   midway_tunnel1_set_profile_id (self->iface, midway_profile_get_id (profile));
   midway_tunnel1_set_profile_name (self->iface, midway_profile_get_name (profile));
   midway_tunnel1_set_owner (self->iface, user->credentials.uid);
+  midway_tunnel1_set_system (self->iface, FALSE);
   midway_tunnel1_set_state (self->iface, MIDWAY_STATE_STARTING_SSH);
   midway_tunnel1_set_interface (self->iface, "");
   midway_tunnel1_set_local_address (self->iface, "");
@@ -676,6 +689,31 @@ midway_helper_tunnel_get_profile_id (MidwayHelperTunnel *self)
   return midway_profile_get_id (self->profile);
 }
 
+void
+midway_helper_tunnel_set_system (MidwayHelperTunnel *self)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_TUNNEL (self));
+  self->system = TRUE;
+  self->machine_wide = TRUE;
+  midway_tunnel1_set_system (self->iface, TRUE);
+}
+
+gboolean
+midway_helper_tunnel_get_system (MidwayHelperTunnel *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_HELPER_TUNNEL (self), FALSE);
+  return self->system;
+}
+
+void
+midway_helper_tunnel_set_machine_wide (MidwayHelperTunnel *self,
+                                       gboolean            machine_wide)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_TUNNEL (self));
+  g_return_if_fail (self->block == NULL);
+  self->machine_wide = machine_wide;
+}
+
 gboolean
 midway_helper_tunnel_is_active (MidwayHelperTunnel *self)
 {
@@ -694,7 +732,10 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
 
   /* blocked from now on; the first attempt puts it in place. */
   if (midway_profile_get_fail_closed (self->profile))
-    self->block = midway_helper_block_new (self->profile, self->user->credentials.uid, self->log);
+    {
+      self->block = midway_helper_block_new (self->profile, self->user->credentials.uid, self->log);
+      midway_helper_block_set_machine_wide (self->block, self->machine_wide);
+    }
   if (!start_attempt (self, error))
     {
       midway_helper_runtime_dir_remove (self->dir);

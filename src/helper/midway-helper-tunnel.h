@@ -31,6 +31,14 @@ MidwayHelperTunnel  *midway_helper_tunnel_new              (guint               
 GDBusObjectSkeleton *midway_helper_tunnel_get_object       (MidwayHelperTunnel    *self);
 uid_t                midway_helper_tunnel_get_owner        (MidwayHelperTunnel    *self);
 const char          *midway_helper_tunnel_get_profile_id   (MidwayHelperTunnel    *self);
+/* Before start: a system profile's tunnel (owned by the system, its
+ * block machine-wide, managed by connect-system-profile). */
+void                 midway_helper_tunnel_set_system       (MidwayHelperTunnel    *self);
+gboolean             midway_helper_tunnel_get_system       (MidwayHelperTunnel    *self);
+/* Before start: a fail-closed block for every user, not the owner's
+ * alone (change-system-network was granted). */
+void                 midway_helper_tunnel_set_machine_wide (MidwayHelperTunnel    *self,
+                                                            gboolean               machine_wide);
 gboolean             midway_helper_tunnel_is_active        (MidwayHelperTunnel    *self);
 gboolean             midway_helper_tunnel_start            (MidwayHelperTunnel    *self,
                                                             GError               **error);

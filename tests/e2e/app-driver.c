@@ -2,6 +2,7 @@
  * without a window in the UML guest (tests/e2e/scenario-app-notify.sh).
  *
  *   app-driver [--stop-file PATH] [--timeout SECS] PROFILE
+ *   app-driver --system [--stop-file PATH] [--timeout SECS] NAME
  *
  * Loads the caller's profiles as the app does, follows the helper's tunnels
  * with MidwayConnectionList, hands each of the caller's tunnels to a
@@ -10,6 +11,12 @@
  * with a MidwaySecretStore, so the keyring lookup, the Connect call and the
  * notifications are the app's very code paths.  Every state the tunnel
  * reports is printed, for the scenario's log.
+ *
+ * With --system, NAME is a system profile: the driver prints the system
+ * profiles the list gets from the helper each time it changes, connects
+ * NAME through midway_connection_list_connect_system_async once it is
+ * listed, and prints each state of NAME's entry, the one the window's
+ * "System" row shows (tests/security/scenario-system-profiles.sh).
  *
  * Runs until PATH exists, SIGTERM or SIGINT (exit 0), the connect fails
  * (exit 1), or SECS (default 240) pass (exit 3).  Usage errors exit 2.
@@ -34,6 +41,12 @@ typedef struct {
   int                   status;
   const char           *stop_file;
   MidwayNotifier       *notifier;
+  /* --system */
+  MidwayConnectionList *list;
+  const char           *system_name;
+  gboolean              system_connecting;
+  MidwayConnection     *system_entry;  /* weak: the list keeps it */
+  char                 *system_state;
 } Driver;
 
 static void
@@ -120,6 +133,59 @@ connect_cb (GObject      *source,
   say ("connect returned %s", path);
 }
 
+static void
+on_system_entry_notify (GObject    *object,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  Driver *driver = user_data;
+  const char *state = midway_connection_get_state (MIDWAY_CONNECTION (object));
+
+  if (g_strcmp0 (state, driver->system_state) == 0)
+    return;
+  g_free (driver->system_state);
+  driver->system_state = g_strdup (state);
+  say ("system profile %s: %s", driver->system_name, state);
+}
+
+/* Each reload makes new entries: the one for NAME is followed anew. */
+static void
+on_system_changed (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   gpointer    user_data)
+{
+  Driver *driver = user_data;
+  g_autoptr(GString) names = g_string_new ("");
+  guint n = g_list_model_get_n_items (model);
+  MidwayConnection *wanted = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MidwayConnection) connection = g_list_model_get_item (model, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", midway_connection_get_name (connection));
+      if (g_strcmp0 (midway_connection_get_name (connection), driver->system_name) == 0)
+        wanted = connection;  /* the list keeps its reference */
+    }
+  say ("system profiles: %s", names->str);
+  if (wanted == NULL || wanted == driver->system_entry)
+    return;
+
+  if (driver->system_entry != NULL)
+    g_signal_handlers_disconnect_by_data (driver->system_entry, driver);
+  g_set_weak_pointer (&driver->system_entry, wanted);
+  g_signal_connect (wanted, "notify::status", G_CALLBACK (on_system_entry_notify), driver);
+  on_system_entry_notify (G_OBJECT (wanted), NULL, driver);
+  if (!driver->system_connecting)
+    {
+      driver->system_connecting = TRUE;
+      say ("connecting system profile %s (%s)", driver->system_name, midway_connection_get_id (wanted));
+      midway_connection_list_connect_system_async (driver->list, wanted, NULL, connect_cb, driver);
+    }
+}
+
 static gboolean
 stop_file_cb (gpointer user_data)
 {
@@ -152,6 +218,27 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Until the stop file, a signal, a failed connect or the timeout. */
+static int
+run (Driver *driver,
+     int     timeout_s)
+{
+  if (driver->stop_file != NULL)
+    g_timeout_add (100, stop_file_cb, driver);
+  g_unix_signal_add (SIGTERM, signal_cb, driver);
+  g_unix_signal_add (SIGINT, signal_cb, driver);
+  g_timeout_add_seconds (timeout_s, timeout_cb, driver);
+
+  g_main_loop_run (driver->loop);
+  say ("exiting with status %d", driver->status);
+  g_signal_handlers_disconnect_by_data (midway_connection_list_get_system (driver->list), driver);
+  if (driver->system_entry != NULL)
+    g_signal_handlers_disconnect_by_data (driver->system_entry, driver);
+  g_clear_weak_pointer (&driver->system_entry);
+  g_free (driver->system_state);
+  return driver->status;
+}
+
 static MidwayConnection *
 find_profile (MidwayConnectionList *list,
               const char           *wanted)
@@ -176,7 +263,9 @@ main (int   argc,
 {
   g_autofree char *stop_file = NULL;
   int timeout_s = 240;
+  gboolean system = FALSE;
   const GOptionEntry entries[] = {
+    { "system", 0, 0, G_OPTION_ARG_NONE, &system, "Connect the system profile NAME", NULL },
     { "stop-file", 0, 0, G_OPTION_ARG_FILENAME, &stop_file, "Stop once PATH exists", "PATH" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Give up after SECS (exit 3)", "SECS" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -205,12 +294,10 @@ main (int   argc,
     }
 
   loop = g_main_loop_new (NULL, FALSE);
-  secrets = midway_secret_store_new ();
-  notifier = midway_notifier_new ();
   list = midway_connection_list_new ();
   driver.loop = loop;
   driver.stop_file = stop_file;
-  driver.notifier = notifier;
+  driver.list = list;
 
   g_signal_connect (list, "tunnel-added", G_CALLBACK (on_tunnel_added), &driver);
   g_signal_connect (list, "tunnel-removed", G_CALLBACK (on_tunnel_removed), &driver);
@@ -219,6 +306,20 @@ main (int   argc,
       g_printerr ("app-driver: cannot read the profiles: %s\n", error->message);
       return 1;
     }
+  if (system)
+    {
+      /* Nothing is lent and nothing told: the keyring and the notifier
+       * (and so a session bus) play no part. */
+      driver.system_name = argv[1];
+      g_signal_connect (midway_connection_list_get_system (list), "items-changed",
+                        G_CALLBACK (on_system_changed), &driver);
+      midway_connection_list_watch_helper (list);
+      return run (&driver, timeout_s);
+    }
+
+  secrets = midway_secret_store_new ();
+  notifier = midway_notifier_new ();
+  driver.notifier = notifier;
   midway_connection_list_watch_helper (list);
 
   connection = find_profile (list, argv[1]);
@@ -232,14 +333,5 @@ main (int   argc,
 
   say ("connecting %s (%s)", midway_connection_get_name (connection), midway_connection_get_id (connection));
   midway_connection_list_connect_async (list, connection, secrets, NULL, connect_cb, &driver);
-
-  if (stop_file != NULL)
-    g_timeout_add (100, stop_file_cb, &driver);
-  g_unix_signal_add (SIGTERM, signal_cb, &driver);
-  g_unix_signal_add (SIGINT, signal_cb, &driver);
-  g_timeout_add_seconds (timeout_s, timeout_cb, &driver);
-
-  g_main_loop_run (loop);
-  say ("exiting with status %d", driver.status);
-  return driver.status;
+  return run (&driver, timeout_s);
 }

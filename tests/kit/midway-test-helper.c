@@ -36,6 +36,15 @@ struct _MidwayTestHelper
   GVariant                 *connect_credentials;
   GPtrArray                *failing;        /* MidwayTunnel1, to fail */
   guint                     fail_source;
+
+  /* System profiles, once a test has said. */
+  GVariant                 *system_profiles; /* aa{sv} */
+  gulong                    system_handler;
+  char                     *system_path;     /* NULL: refused */
+  int                       system_refuse_code;
+  char                     *system_refuse_message;
+  guint                     n_system_connects;
+  char                     *system_connect_name;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayTestHelper, midway_test_helper, G_TYPE_OBJECT)
@@ -59,6 +68,7 @@ midway_test_helper_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->connect_profile, g_variant_unref);
   g_clear_pointer (&self->connect_credentials, g_variant_unref);
+  g_clear_pointer (&self->system_profiles, g_variant_unref);
 
   G_OBJECT_CLASS (midway_test_helper_parent_class)->dispose (object);
 }
@@ -72,6 +82,9 @@ midway_test_helper_finalize (GObject *object)
   g_free (self->fail_reason);
   g_free (self->fail_message);
   g_free (self->refuse_message);
+  g_free (self->system_path);
+  g_free (self->system_refuse_message);
+  g_free (self->system_connect_name);
 
   G_OBJECT_CLASS (midway_test_helper_parent_class)->finalize (object);
 }
@@ -305,4 +318,169 @@ midway_test_helper_reset_connects (MidwayTestHelper *self)
   self->n_connects = 0;
   g_clear_pointer (&self->connect_profile, g_variant_unref);
   g_clear_pointer (&self->connect_credentials, g_variant_unref);
+}
+
+/* ---- System profiles ---------------------------------------------------- */
+
+static gboolean
+on_handle_list_system_profiles (MidwayHelper1         *helper1,
+                                GDBusMethodInvocation *invocation,
+                                MidwayTestHelper      *self)
+{
+  midway_helper1_complete_list_system_profiles (helper1, invocation, self->system_profiles);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+void
+midway_test_helper_serve_system_profiles (MidwayTestHelper *self,
+                                          GVariant         *profiles)
+{
+  MidwayHelper1 *helper1;
+
+  g_return_if_fail (MIDWAY_IS_TEST_HELPER (self));
+  g_return_if_fail (g_variant_is_of_type (profiles, G_VARIANT_TYPE ("aa{sv}")));
+
+  helper1 = midway_test_helper_get_helper1 (self);
+  if (self->system_profiles == NULL)
+    g_signal_connect (helper1, "handle-list-system-profiles", G_CALLBACK (on_handle_list_system_profiles), self);
+  g_clear_pointer (&self->system_profiles, g_variant_unref);
+  self->system_profiles = g_variant_ref_sink (profiles);
+}
+
+/* The served profile called @name, as the helper compares names. */
+static GVariant *
+find_system_profile (MidwayTestHelper *self,
+                     const char       *name)
+{
+  g_autofree char *wanted = g_utf8_casefold (name, -1);
+  GVariantIter iter;
+  GVariant *profile;
+
+  if (self->system_profiles == NULL)
+    return NULL;
+  g_variant_iter_init (&iter, self->system_profiles);
+  while ((profile = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      const char *profile_name = "";
+      g_autofree char *folded = NULL;
+
+      g_variant_lookup (profile, MIDWAY_FIELD_NAME, "&s", &profile_name);
+      folded = g_utf8_casefold (profile_name, -1);
+      if (g_strcmp0 (folded, wanted) == 0)
+        return profile;
+      g_variant_unref (profile);
+    }
+  return NULL;
+}
+
+static gboolean
+on_handle_system_disconnect (MidwayTunnel1         *tunnel,
+                             GDBusMethodInvocation *invocation,
+                             MidwayTestHelper      *self)
+{
+  g_autofree char *path = g_strdup (g_dbus_interface_skeleton_get_object_path (G_DBUS_INTERFACE_SKELETON (tunnel)));
+
+  midway_tunnel1_complete_disconnect (tunnel, invocation);
+  midway_test_helper_unexport_tunnel (self, path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_connect_system_profile (MidwayHelper1         *helper1,
+                                  GDBusMethodInvocation *invocation,
+                                  const char            *name,
+                                  MidwayTestHelper      *self)
+{
+  g_autoptr(GVariant) profile = NULL;
+  g_autoptr(MidwayTunnel1) tunnel = NULL;
+  const char *id = "";
+  const char *profile_name = "";
+
+  self->n_system_connects++;
+  g_free (self->system_connect_name);
+  self->system_connect_name = g_strdup (name);
+
+  if (self->system_path == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, MIDWAY_ERROR, self->system_refuse_code,
+                                                     self->system_refuse_message);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  profile = find_system_profile (self, name);
+  if (profile == NULL)
+    {
+      g_dbus_method_invocation_return_error (invocation, MIDWAY_ERROR, MIDWAY_ERROR_NOT_FOUND,
+                                             "No system profile is called %s", name);
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+
+  g_variant_lookup (profile, MIDWAY_FIELD_ID, "&s", &id);
+  g_variant_lookup (profile, MIDWAY_FIELD_NAME, "&s", &profile_name);
+  tunnel = midway_tunnel1_skeleton_new ();
+  midway_tunnel1_set_profile_id (tunnel, id);
+  midway_tunnel1_set_profile_name (tunnel, profile_name);
+  midway_tunnel1_set_owner (tunnel, 0);
+  midway_tunnel1_set_system (tunnel, TRUE);
+  midway_tunnel1_set_state (tunnel, MIDWAY_STATE_UP);
+  midway_tunnel1_set_interface (tunnel, "ppp0");
+  midway_tunnel1_set_local_address (tunnel, "10.66.0.1");
+  midway_tunnel1_set_remote_address (tunnel, "10.66.0.2");
+  midway_tunnel1_set_connected_since (tunnel, g_get_real_time ());
+  g_signal_connect (tunnel, "handle-disconnect", G_CALLBACK (on_handle_system_disconnect), self);
+  midway_test_helper_export_tunnel (self, self->system_path, tunnel);
+  midway_helper1_complete_connect_system_profile (helper1, invocation, self->system_path);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+handle_connect_system (MidwayTestHelper *self)
+{
+  MidwayHelper1 *helper1 = midway_test_helper_get_helper1 (self);
+
+  if (self->system_handler == 0)
+    self->system_handler = g_signal_connect (helper1, "handle-connect-system-profile",
+                                             G_CALLBACK (on_handle_connect_system_profile), self);
+}
+
+void
+midway_test_helper_answer_connect_system (MidwayTestHelper *self,
+                                          const char       *tunnel_path)
+{
+  g_return_if_fail (MIDWAY_IS_TEST_HELPER (self));
+  g_return_if_fail (tunnel_path != NULL);
+
+  g_free (self->system_path);
+  self->system_path = g_strdup (tunnel_path);
+  handle_connect_system (self);
+}
+
+void
+midway_test_helper_refuse_connect_system (MidwayTestHelper *self,
+                                          int               code,
+                                          const char       *message)
+{
+  g_return_if_fail (MIDWAY_IS_TEST_HELPER (self));
+  g_return_if_fail (message != NULL);
+
+  g_clear_pointer (&self->system_path, g_free);
+  self->system_refuse_code = code;
+  g_free (self->system_refuse_message);
+  self->system_refuse_message = g_strdup (message);
+  handle_connect_system (self);
+}
+
+guint
+midway_test_helper_get_n_system_connects (MidwayTestHelper *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TEST_HELPER (self), 0);
+
+  return self->n_system_connects;
+}
+
+const char *
+midway_test_helper_get_system_connect_name (MidwayTestHelper *self)
+{
+  g_return_val_if_fail (MIDWAY_IS_TEST_HELPER (self), NULL);
+
+  return self->system_connect_name;
 }

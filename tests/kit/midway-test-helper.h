@@ -60,4 +60,23 @@ GVariant         *midway_test_helper_get_connect_profile     (MidwayTestHelper *
 GVariant         *midway_test_helper_get_connect_credentials (MidwayTestHelper *self);
 void              midway_test_helper_reset_connects   (MidwayTestHelper *self);
 
+/* Answers ListSystemProfiles with @profiles (aa{sv}, floating or not)
+ * from here on; until then the method is not handled, as an older
+ * helper's would not be. */
+void              midway_test_helper_serve_system_profiles (MidwayTestHelper *self,
+                                                            GVariant         *profiles);
+/* Answers every ConnectSystemProfile from here on: a name among the
+ * served profiles (compared without regard to case) gets a tunnel at
+ * @tunnel_path, exported up, Owner 0 and System true, whose Disconnect
+ * unexports it; another name is NotFound.  refuse_connect_system refuses
+ * every call with @code and @message instead. */
+void              midway_test_helper_answer_connect_system (MidwayTestHelper *self,
+                                                            const char       *tunnel_path);
+void              midway_test_helper_refuse_connect_system (MidwayTestHelper *self,
+                                                            int               code,
+                                                            const char       *message);
+/* ConnectSystemProfile calls answered or refused, and the last name. */
+guint             midway_test_helper_get_n_system_connects (MidwayTestHelper *self);
+const char       *midway_test_helper_get_system_connect_name (MidwayTestHelper *self);
+
 G_END_DECLS
