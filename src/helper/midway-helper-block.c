@@ -141,13 +141,24 @@ canonical_networks (MidwayProfile *profile)
   return g_strv_builder_end (builder);
 }
 
+static void
+on_block_set (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(MidwayHelperLog) log = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!midway_helper_firewall_finish (result, &error))
+    midway_helper_log_appendf (log, "helper", "fail-closed: block not in place: %s", error->message);
+}
+
 /* Written whole each time: the first, and whenever the server's addresses
  * may have changed. */
 static void
 block_user (MidwayHelperBlock *self)
 {
   g_auto(GStrv) networks = canonical_networks (self->profile);
-  g_autoptr(GError) error = NULL;
 
   if (networks[0] == NULL)
     {
@@ -166,10 +177,8 @@ block_user (MidwayHelperBlock *self)
                                  list, (guint) self->uid);
     }
   self->blocking = TRUE;
-  if (!midway_helper_firewall_set (self->name, self->uid, (const char * const *) networks,
-                                   self->addresses, &error))
-    midway_helper_log_appendf (self->log, "helper", "fail-closed: block not in place: %s",
-                               error->message);
+  midway_helper_firewall_set_async (self->name, self->uid, (const char * const *) networks,
+                                    self->addresses, on_block_set, g_object_ref (self->log));
 }
 
 static void
@@ -241,28 +250,82 @@ midway_helper_block_apply (MidwayHelperBlock *self)
   g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, g_object_ref (self));
 }
 
-void
-midway_helper_block_remove (MidwayHelperBlock *self)
+typedef struct {
+  MidwayHelperLog *log;
+  GTask           *task;   /* NULL: nobody waits */
+} Lift;
+
+static void
+on_block_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_return_if_fail (MIDWAY_IS_HELPER_BLOCK (self));
+  Lift *lift = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!midway_helper_firewall_finish (result, &error))
+    midway_helper_log_appendf (lift->log, "helper", "fail-closed: block not removed: %s",
+                               error->message);
+  if (lift->task != NULL)
+    {
+      g_task_return_boolean (lift->task, TRUE);
+      g_object_unref (lift->task);
+    }
+  g_object_unref (lift->log);
+  g_free (lift);
+}
+
+/* TASK (owned, may be NULL) returns once nothing of the block is left. */
+static void
+lift (MidwayHelperBlock *self,
+      GTask             *task)
+{
+  gboolean per_user = self->blocking && !self->machine_wide;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   if (self->blocking)
-    {
-      g_autoptr(GError) error = NULL;
-
-      midway_helper_log_append (self->log, "helper", "fail-closed: block lifted");
-      if (!self->machine_wide && !midway_helper_firewall_clear (self->name, &error))
-        midway_helper_log_appendf (self->log, "helper", "fail-closed: block not removed: %s",
-                                   error->message);
-    }
+    midway_helper_log_append (self->log, "helper", "fail-closed: block lifted");
   self->blocking = FALSE;
   /* The server's pins last: until the block is gone, they are what keeps
    * it reachable. */
   remove_routes (self, self->blocks);
   remove_routes (self, self->pins);
+  if (per_user)
+    {
+      Lift *data = g_new0 (Lift, 1);
+
+      data->log = g_object_ref (self->log);
+      data->task = task;
+      midway_helper_firewall_clear_async (self->name, on_block_cleared, data);
+      return;
+    }
+  if (task != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+void
+midway_helper_block_remove_async (MidwayHelperBlock   *self,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_BLOCK (self));
+
+  lift (self, g_task_new (self, NULL, callback, user_data));
+}
+
+void
+midway_helper_block_remove_finish (MidwayHelperBlock *self,
+                                   GAsyncResult      *result)
+{
+  g_return_if_fail (g_task_is_valid (result, self));
+
+  /* What failed is in the tunnel's log; the block is as gone as it gets. */
+  g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
 static void
@@ -271,7 +334,7 @@ midway_helper_block_dispose (GObject *object)
   MidwayHelperBlock *self = MIDWAY_HELPER_BLOCK (object);
 
   if (self->blocks != NULL)
-    midway_helper_block_remove (self);
+    lift (self, NULL);
   G_OBJECT_CLASS (midway_helper_block_parent_class)->dispose (object);
 }
 

@@ -41,7 +41,13 @@ gboolean           midway_helper_block_get_machine_wide (MidwayHelperBlock *self
  * (a full tunnel: both halves of IPv4 and of IPv6) unreachable.  After
  * that: pins the server again, through whatever path it takes now. */
 void               midway_helper_block_apply  (MidwayHelperBlock *self);
-/* Lifts the block, then the pins.  Also done by dispose. */
-void               midway_helper_block_remove (MidwayHelperBlock *self);
+/* Lifts the block, then the pins; CALLBACK runs once nothing of it is
+ * left (a per-user block's firewall rules go in the firewall's worker).
+ * Also done by dispose, with nobody waiting. */
+void               midway_helper_block_remove_async  (MidwayHelperBlock   *self,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+void               midway_helper_block_remove_finish (MidwayHelperBlock   *self,
+                                                      GAsyncResult        *result);
 
 G_END_DECLS

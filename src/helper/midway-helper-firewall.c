@@ -25,7 +25,10 @@
  * it, and replacing it (a server's new address) leaves no gap.
  *
  * The programs are root's own, with an argument vector and the rules on
- * stdin; nothing any user controls runs or is read.
+ * stdin; nothing any user controls runs or is read.  The helper runs them
+ * through the _async() calls, in a worker thread of their own: its main
+ * loop never waits for a child, whoever's it is.  One thread, so that the
+ * order in which blocks are set and cleared is the order asked for.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -419,4 +422,123 @@ midway_helper_firewall_remove_stale (GError **error)
   removed = ipt_remove_matching (FALSE, NULL, error);
   removed += ipt_remove_matching (TRUE, NULL, &v6_error);
   return removed;
+}
+
+/* The worker ----------------------------------------------------------------- */
+
+typedef struct {
+  char   *name;
+  uid_t   uid;
+  GStrv   networks;  /* NULL: a clear */
+  GList  *servers;   /* of GInetAddress */
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->name);
+  g_strfreev (job->networks);
+  g_list_free_full (job->servers, g_object_unref);
+  g_free (job);
+}
+
+static GMutex worker_lock;
+static GThreadPool *worker;
+
+/* In the worker thread. */
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  gboolean done;
+
+  if (job->networks != NULL)
+    done = midway_helper_firewall_set (job->name, job->uid, (const char * const *) job->networks,
+                                       job->servers, &error);
+  else
+    done = midway_helper_firewall_clear (job->name, &error);
+  if (done)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+push (Job                 *job,
+      GAsyncReadyCallback  callback,
+      gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, push);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_mutex_lock (&worker_lock);
+  if (worker == NULL)
+    /* exclusive, one thread: jobs run in the order pushed. */
+    worker = g_thread_pool_new (run_job, NULL, 1, TRUE, NULL);
+  g_thread_pool_push (worker, task, NULL);
+  g_mutex_unlock (&worker_lock);
+}
+
+void
+midway_helper_firewall_set_async (const char          *name,
+                                  uid_t                uid,
+                                  const char * const  *networks,
+                                  GList               *servers,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (name != NULL && networks != NULL);
+
+  job = g_new0 (Job, 1);
+  job->name = g_strdup (name);
+  job->uid = uid;
+  job->networks = g_strdupv ((char **) networks);
+  for (GList *l = servers; l != NULL; l = l->next)
+    job->servers = g_list_prepend (job->servers, g_object_ref (l->data));
+  job->servers = g_list_reverse (job->servers);
+  push (job, callback, user_data);
+}
+
+void
+midway_helper_firewall_clear_async (const char          *name,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  Job *job;
+
+  g_return_if_fail (name != NULL);
+
+  job = g_new0 (Job, 1);
+  job->name = g_strdup (name);
+  push (job, callback, user_data);
+}
+
+gboolean
+midway_helper_firewall_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == push, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+midway_helper_firewall_drain (void)
+{
+  GThreadPool *pool;
+
+  g_mutex_lock (&worker_lock);
+  pool = g_steal_pointer (&worker);
+  g_mutex_unlock (&worker_lock);
+  /* Runs what is queued and waits for it; the callbacks, left to a main
+   * loop that no longer runs, are not called. */
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);
 }

@@ -41,4 +41,23 @@ gboolean midway_helper_firewall_clear  (const char          *name,
  * chains went. */
 guint    midway_helper_firewall_remove_stale (GError       **error);
 
+/* The same as _set() and _clear(), without waiting: the programs run in
+ * one worker thread, one after the other in the order asked for, so a
+ * clear asked for after a set always comes after it.  The callback runs
+ * in the thread-default main context of the call. */
+void     midway_helper_firewall_set_async    (const char          *name,
+                                              uid_t                uid,
+                                              const char * const  *networks,
+                                              GList               *servers,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+void     midway_helper_firewall_clear_async  (const char          *name,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean midway_helper_firewall_finish       (GAsyncResult        *result,
+                                              GError             **error);
+/* Waits until everything asked for has run: at the helper's exit, when
+ * no main loop is left to call back. */
+void     midway_helper_firewall_drain        (void);
+
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "midway-error.h"
+#include "midway-helper-firewall.h"
 #include "midway-helper-manager.h"
 
 #define RUNTIME_DIR "/run/midway"
@@ -166,6 +167,8 @@ main (int    argc,
   if (helper.manager != NULL)
     midway_helper_manager_shutdown (helper.manager);
   g_clear_object (&helper.manager);
+  /* The blocks the tunnels just lifted: their rules go before we do. */
+  midway_helper_firewall_drain ();
   g_main_loop_unref (helper.loop);
 
   return helper.exit_status;

@@ -41,7 +41,8 @@
  *   (to a phase without   if still running, link properties cleared,
  *   one)                  secret files removed), routes and DNS removed
  *   entering GONE         runtime directory removed, block lifted,
- *                         "finished" emitted
+ *                         "finished" emitted (once a per-user block's
+ *                         rules are gone: the firewall's worker)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -151,14 +152,20 @@ phase_to_state (Phase phase)
 
 /* only a deliberate end (stop, kill, dispose) lifts the block; a
  * failed tunnel keeps it until then, or MIDWAY_HELPER_BLOCK_FAILED_HOLD_S
- * after it failed (see on_block_hold_over()). */
-static void
-lift_block (MidwayHelperTunnel *self)
+ * after it failed (see on_block_hold_over()).  With CALLBACK (given a
+ * reference to the tunnel), returns whether there was a block: CALLBACK
+ * runs once it is gone. */
+static gboolean
+lift_block (MidwayHelperTunnel  *self,
+            GAsyncReadyCallback  callback)
 {
+  g_autoptr(MidwayHelperBlock) block = g_steal_pointer (&self->block);
+
   g_clear_handle_id (&self->block_hold_source, g_source_remove);
-  if (self->block != NULL)
-    midway_helper_block_remove (self->block);
-  g_clear_object (&self->block);
+  if (block == NULL)
+    return FALSE;
+  midway_helper_block_remove_async (block, callback, callback != NULL ? g_object_ref (self) : NULL);
+  return callback != NULL;
 }
 
 /* A tunnel that gave up does not keep its block for as long as the helper
@@ -172,7 +179,7 @@ on_block_hold_over (gpointer user_data)
   self->block_hold_source = 0;
   midway_helper_log_appendf (self->log, "helper", "fail-closed: failed %u s ago, block lifted",
                              MIDWAY_HELPER_BLOCK_FAILED_HOLD_S);
-  lift_block (self);
+  lift_block (self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -208,6 +215,17 @@ publish_state (MidwayHelperTunnel *self,
 /* @reason and @message: why, for LastReason and StateChanged ("" or NULL
  * leaves LastReason as it was). */
 static void
+on_gone_block_lifted (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(MidwayHelperTunnel) self = user_data;
+
+  midway_helper_block_remove_finish (MIDWAY_HELPER_BLOCK (source), result);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+}
+
+static void
 set_phase (MidwayHelperTunnel *self,
            Phase               phase,
            const char         *reason,
@@ -215,6 +233,7 @@ set_phase (MidwayHelperTunnel *self,
 {
   Phase old = self->phase;
   const char *state = phase_to_state (phase);
+  gboolean lifting = FALSE;
 
   /* GONE is the end: a killed attempt's late exit changes nothing. */
   g_return_if_fail (old != PHASE_GONE);
@@ -266,7 +285,8 @@ set_phase (MidwayHelperTunnel *self,
       /* Not left to dispose: a reference held elsewhere (a call still in
        * polkit) must not keep the directory around. */
       midway_helper_runtime_dir_remove (self->dir);
-      lift_block (self);   /* after the routes through ppp are gone */
+      /* after the routes through ppp are gone; "finished" once it is */
+      lifting = lift_block (self, on_gone_block_lifted);
       break;
 
     case PHASE_NEW:
@@ -281,7 +301,9 @@ set_phase (MidwayHelperTunnel *self,
   if (state != NULL && !(phases[old].waits && phases[phase].waits))
     publish_state (self, state, reason, message);
 
-  if (phase == PHASE_GONE)
+  /* Finished is when nothing of it is left: whoever waits for the
+   * object to go (midwayctl down) finds the user's traffic let out. */
+  if (phase == PHASE_GONE && !lifting)
     g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
   else if (phases[old].active != phases[phase].active)
     g_signal_emit (self, signals[SIGNAL_ACTIVITY_CHANGED], 0);
@@ -571,7 +593,7 @@ midway_helper_tunnel_dispose (GObject *object)
   g_clear_pointer (&self->attempt, midway_helper_tunnel_attempt_free);
   midway_helper_runtime_dir_remove (self->dir);
   g_clear_object (&self->routes);   /* removes what is left */
-  lift_block (self);
+  lift_block (self, NULL);
   if (self->dns != NULL)            /* pending replies hold references */
     midway_helper_dns_remove (self->dns);
   g_clear_object (&self->dns);
@@ -739,7 +761,7 @@ midway_helper_tunnel_start (MidwayHelperTunnel *self,
   if (!start_attempt (self, error))
     {
       midway_helper_runtime_dir_remove (self->dir);
-      lift_block (self);
+      lift_block (self, NULL);
       return FALSE;
     }
   return TRUE;

@@ -5,7 +5,8 @@
  * iptables of that namespace, and real sockets of two uids send through
  * a veth pair: the blocked uid's packets are refused, the other's
  * go, and after the block is lifted (or a new helper removes a killed
- * one's) nothing of Midway's is left.
+ * one's) nothing of Midway's is left; the helper's calls run in
+ * the order asked for, never in the caller's frame.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -207,6 +208,78 @@ test_remove_stale (gconstpointer data)
   g_assert_null (strstr (after, "midway"));
 }
 
+typedef struct {
+  GPtrArray *done;   /* the callbacks' names, in the order they ran */
+} Order;
+
+static void
+record (GAsyncResult *result,
+        Order        *order,
+        const char   *what)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (midway_helper_firewall_finish (result, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (order->done, g_strdup (what));
+}
+
+static void
+on_set2 (GObject *source, GAsyncResult *result, gpointer order)
+{
+  record (result, order, "set block-2");
+}
+
+static void
+on_clear2 (GObject *source, GAsyncResult *result, gpointer order)
+{
+  record (result, order, "clear block-2");
+}
+
+static void
+on_set3 (GObject *source, GAsyncResult *result, gpointer order)
+{
+  record (result, order, "set block-3");
+}
+
+/* The helper's calls: none waits in the caller, they run in the order
+ * asked for, and drain() runs what is left with no main loop. */
+static void
+test_async (gconstpointer data)
+{
+  const char * const networks[] = { "10.99.0.0/16", NULL };
+  Order order = { g_ptr_array_new_with_free_func (g_free) };
+  g_autofree char *rules = NULL;
+  g_autofree char *after = NULL;
+  const char *expected[] = { "set block-2", "clear block-2", "set block-3" };
+
+  midway_helper_firewall_set_backend (GPOINTER_TO_INT (data));
+
+  midway_helper_firewall_set_async ("block-2", ALICE, networks, NULL, on_set2, &order);
+  midway_helper_firewall_clear_async ("block-2", on_clear2, &order);
+  midway_helper_firewall_set_async ("block-3", ALICE, networks, NULL, on_set3, &order);
+  /* Nothing was done in the caller's frame: results come from the loop. */
+  g_assert_cmpuint (order.done->len, ==, 0);
+  while (order.done->len < 3)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (g_ptr_array_index (order.done, i), ==, expected[i]);
+
+  rules = listing ();
+  g_assert_null (strstr (rules, "block-2"));
+  g_assert_nonnull (strstr (rules, "block-3"));
+  g_assert_cmpint (send_as (ALICE, "10.99.1.1"), ==, EPERM);
+
+  /* At the helper's exit: asked for, never called back, done all the same. */
+  midway_helper_firewall_clear_async ("block-3", NULL, NULL);
+  midway_helper_firewall_drain ();
+  after = listing ();
+  g_assert_null (strstr (after, "block-3"));
+  g_assert_cmpint (send_as (ALICE, "10.99.1.1"), ==, 0);
+
+  g_ptr_array_unref (order.done);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -238,5 +311,9 @@ main (int argc, char **argv)
                         test_block);
   g_test_add_data_func ("/firewall/iptables/remove-stale",
                         GINT_TO_POINTER (MIDWAY_HELPER_FIREWALL_IPTABLES), test_remove_stale);
+  g_test_add_data_func ("/firewall/nftables/async", GINT_TO_POINTER (MIDWAY_HELPER_FIREWALL_NFTABLES),
+                        test_async);
+  g_test_add_data_func ("/firewall/iptables/async", GINT_TO_POINTER (MIDWAY_HELPER_FIREWALL_IPTABLES),
+                        test_async);
   return g_test_run ();
 }
