@@ -297,6 +297,9 @@ midway_helper_process_spawn (const char                  *tag,
   g_return_val_if_fail (spec != NULL && spec->argv != NULL && spec->argv[0] != NULL, NULL);
   g_return_val_if_fail (g_path_is_absolute (spec->argv[0]), NULL);
   g_return_val_if_fail (spec->envp != NULL, NULL);
+  /* only the launcher can wait */
+  g_return_val_if_fail (!spec->held || (spec->credentials != NULL && spec->credentials->drop_privileges),
+                        NULL);
 
   if (spec->stdout_fd < 0)
     flags |= G_SUBPROCESS_FLAGS_STDOUT_PIPE;
@@ -362,7 +365,8 @@ midway_helper_process_spawn (const char                  *tag,
   self->pid = pid_string != NULL ? (GPid) g_ascii_strtoll (pid_string, NULL, 10) : 0;
   if (release[1] >= 0 && self->pid > 0)
     {
-      self->scope = midway_helper_scope_new (self->pid, spec->credentials->uid, release[1]);
+      self->scope = midway_helper_scope_new (self->pid, spec->credentials->uid, release[1],
+                                             spec->held);
       midway_helper_scope_start (self->scope);
     }
   else if (release[1] >= 0)
@@ -373,6 +377,15 @@ midway_helper_process_spawn (const char                  *tag,
   g_subprocess_wait_async (self->subprocess, self->cancellable, on_wait, g_object_ref (self));
 
   return g_steal_pointer (&self);
+}
+
+void
+midway_helper_process_release (MidwayHelperProcess *self)
+{
+  g_return_if_fail (MIDWAY_IS_HELPER_PROCESS (self));
+
+  if (self->scope != NULL)
+    midway_helper_scope_release (self->scope);
 }
 
 const char *

@@ -31,6 +31,9 @@ typedef struct {
    * as the caller before the program runs (NULL: none). */
   const char                    *check_key_file;
   const char                    *check_agent_socket;
+  /* With credentials: the program does not start before
+   * midway_helper_process_release() (the launcher waits). */
+  gboolean                       held;
 } MidwayHelperSpawnSpec;
 
 #define MIDWAY_TYPE_HELPER_PROCESS (midway_helper_process_get_type ())
@@ -52,6 +55,7 @@ void                 midway_helper_process_terminate     (MidwayHelperProcess   
                                                           guint                        grace_ms);
 /* Immediate SIGKILL to the process group; for helper shutdown paths. */
 void                 midway_helper_process_kill          (MidwayHelperProcess         *self);
+void                 midway_helper_process_release       (MidwayHelperProcess         *self);
 
 /* Looks up a user's ids and groups; the result's arrays are owned by it. */
 typedef struct {

@@ -15,6 +15,10 @@
  * group kill of midway-helper-process is what ends it.
  *
  * Every step is asynchronous: the launcher waits, the helper never does.
+ * A scope made "held" lets the launcher go only once it is in place and
+ * midway_helper_scope_release() was called, whichever comes last: the
+ * helper starts the bus calls for ssh's scope, then forks pppd while they
+ * travel, and lets ssh start once pppd runs.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -39,6 +43,8 @@ struct _MidwayHelperScope
   GPid             pid;
   uid_t            uid;
   int              release_fd;
+  gboolean         held;       /* until midway_helper_scope_release() */
+  gboolean         in_place;   /* the scope's part is done */
   char            *unit;       /* set once systemd accepted it */
   GDBusConnection *bus;
   guint            job_signal;
@@ -50,20 +56,30 @@ G_DEFINE_FINAL_TYPE (MidwayHelperScope, midway_helper_scope, G_TYPE_OBJECT)
 
 /* The launcher goes on; a closed descriptor with no byte makes it give up. */
 static void
-release (MidwayHelperScope *self)
+let_go (MidwayHelperScope *self)
 {
   static const char go = '\n';
   int fd = g_steal_fd (&self->release_fd);
 
-  if (self->job_signal != 0)
-    g_dbus_connection_signal_unsubscribe (self->bus, self->job_signal);
-  self->job_signal = 0;
-  g_clear_handle_id (&self->job_timeout, g_source_remove);
   if (fd < 0)
     return;
   while (write (fd, &go, 1) < 0 && errno == EINTR)
     ;
   close (fd);
+}
+
+/* Whatever systemd did or did not do, the launcher need not wait for it
+ * any more. */
+static void
+release (MidwayHelperScope *self)
+{
+  if (self->job_signal != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->job_signal);
+  self->job_signal = 0;
+  g_clear_handle_id (&self->job_timeout, g_source_remove);
+  self->in_place = TRUE;
+  if (!self->held)
+    let_go (self);
 }
 
 static void
@@ -122,7 +138,7 @@ on_started (GObject      *source,
     }
   /* Released by the job's end (JobRemoved, subscribed to before the call)
    * or, failing that, by the time-out. */
-  if (self->release_fd >= 0 && self->job_timeout == 0)
+  if (!self->in_place && self->job_timeout == 0)
     self->job_timeout = g_timeout_add_seconds (JOB_TIMEOUT_S, on_job_timeout, self);
 }
 
@@ -176,17 +192,17 @@ on_name_has_owner (GObject      *source,
     release (self);
 }
 
-static void
-on_bus (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
+void
+midway_helper_scope_start (MidwayHelperScope *self)
 {
-  g_autoptr(MidwayHelperScope) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = g_bus_get_finish (result, &error);
+  g_autoptr(GDBusConnection) bus = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  g_return_if_fail (MIDWAY_IS_HELPER_SCOPE (self));
+
+  /* The helper is on the system bus already (a call on it started the
+   * tunnel), so this is its connection, at once: the first call goes out
+   * now, and travels while the caller forks pppd, instead of after. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
   if (bus == NULL)
     {
       release (self);
@@ -201,11 +217,13 @@ on_bus (GObject      *source,
 }
 
 void
-midway_helper_scope_start (MidwayHelperScope *self)
+midway_helper_scope_release (MidwayHelperScope *self)
 {
   g_return_if_fail (MIDWAY_IS_HELPER_SCOPE (self));
 
-  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_bus, g_object_ref (self));
+  self->held = FALSE;
+  if (self->in_place)
+    let_go (self);
 }
 
 void
@@ -280,9 +298,10 @@ midway_helper_scope_init (MidwayHelperScope *self)
 }
 
 MidwayHelperScope *
-midway_helper_scope_new (GPid  pid,
-                         uid_t uid,
-                         int   release_fd)
+midway_helper_scope_new (GPid     pid,
+                         uid_t    uid,
+                         int      release_fd,
+                         gboolean held)
 {
   MidwayHelperScope *self;
 
@@ -292,5 +311,6 @@ midway_helper_scope_new (GPid  pid,
   self->pid = pid;
   self->uid = uid;
   self->release_fd = release_fd;
+  self->held = held;
   return self;
 }

@@ -618,8 +618,28 @@ midway_helper_tunnel_attempt_spawn (const MidwayHelperTunnelAttemptSpec *spec,
     }
   report_stream = g_unix_input_stream_new (pair[0], TRUE);
 
-  /* pppd first: with "silent" it waits for the remote pppd's first packet,
-   * so it must be listening before ssh can deliver one. */
+  /* ssh's launcher is forked first but held: its fork and its scope's
+   * bus calls then overlap pppd's fork instead of following it.  ssh
+   * itself starts only after pppd: with "silent" pppd waits for the
+   * remote pppd's first packet, so it must be listening before ssh can
+   * deliver one. */
+  process_spec.argv = (const char * const *) ssh_argv;
+  process_spec.envp = (const char * const *) ssh_env;
+  process_spec.credentials = &spec->user->credentials;
+  process_spec.stdin_fd = self->pty_master;
+  process_spec.stdout_fd = self->pty_master;
+  if (midway_profile_get_auth (spec->profile) == MIDWAY_AUTH_KEY_FILE)
+    process_spec.check_key_file = midway_profile_get_key_file (spec->profile);
+  process_spec.check_agent_socket = spec->secrets->ssh_auth_sock;
+  process_spec.held = TRUE;
+  self->ssh = midway_helper_process_spawn ("ssh", &process_spec, error);
+  if (self->ssh == NULL)
+    {
+      close (pair[1]);
+      return NULL;   /* free() removes the secret files */
+    }
+
+  memset (&process_spec, 0, sizeof process_spec);
   process_spec.argv = (const char * const *) pppd_argv;
   process_spec.envp = pppd_env;
   process_spec.credentials = NULL;
@@ -631,20 +651,8 @@ midway_helper_tunnel_attempt_spawn (const MidwayHelperTunnelAttemptSpec *spec,
   self->pppd = midway_helper_process_spawn ("pppd", &process_spec, error);
   close (pair[1]);
   if (self->pppd == NULL)
-    return NULL;   /* free() removes the secret files */
-
-  memset (&process_spec, 0, sizeof process_spec);
-  process_spec.argv = (const char * const *) ssh_argv;
-  process_spec.envp = (const char * const *) ssh_env;
-  process_spec.credentials = &spec->user->credentials;
-  process_spec.stdin_fd = self->pty_master;
-  process_spec.stdout_fd = self->pty_master;
-  if (midway_profile_get_auth (spec->profile) == MIDWAY_AUTH_KEY_FILE)
-    process_spec.check_key_file = midway_profile_get_key_file (spec->profile);
-  process_spec.check_agent_socket = spec->secrets->ssh_auth_sock;
-  self->ssh = midway_helper_process_spawn ("ssh", &process_spec, error);
-  if (self->ssh == NULL)
-    return NULL;   /* free() kills the pppd that did start */
+    return NULL;   /* free() kills the launcher, which never ran ssh */
+  midway_helper_process_release (self->ssh);
 
   midway_helper_log_appendf (spec->log, "helper", "started pppd (pid %d) on %s and ssh (pid %d) as %s",
                              midway_helper_process_get_pid (self->pppd), tty_path,

@@ -11,6 +11,7 @@ import re
 import sys
 
 MILESTONES = [
+    "midwayctl exec",
     "midwayctl on the bus",
     "Connect called",
     "polkit asked",
@@ -23,6 +24,8 @@ MILESTONES = [
     "client ip-pre-up started",
     "client ip-pre-up finished",
     "last state signal (up)",
+    "State property (up)",
+    "midwayctl exited",
     "midwayctl returned",
 ]
 
@@ -50,6 +53,7 @@ def milestones(r):
     polkit = None        # (destination, serial) of the CheckAuthorization call
     acks = 0
     last_state = None
+    last_props = None    # the tunnel's first PropertiesChanged after it
 
     def at(name, t):
         seen.setdefault(name, t)
@@ -58,6 +62,10 @@ def milestones(r):
         if source == "MARK" and text.startswith("returned"):
             at("midwayctl returned", t)
             break
+        if source == "MARK" and text == "exec":
+            at("midwayctl exec", t)
+        elif source == "MARK" and text == "exited":
+            at("midwayctl exited", t)
         if source == "DBUS":
             f = text.split("\t")
             kind = f[0].split()[-1]
@@ -74,6 +82,10 @@ def milestones(r):
                 # --profile prints no arguments: the last change before
                 # midwayctl returns is the one to "up".
                 last_state = t
+                last_props = None
+            elif (kind == "sig" and f[-1] == "PropertiesChanged" and "/Tunnel/" in text
+                  and last_state is not None and last_props is None):
+                last_props = t
             continue
         if source != "SYSLOG":
             continue
@@ -98,6 +110,8 @@ def milestones(r):
             at("server sudo runs pppd", t)
     if last_state is not None:
         at("last state signal (up)", last_state)
+    if last_props is not None:
+        at("State property (up)", last_props)
     return seen
 
 

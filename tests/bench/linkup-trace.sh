@@ -47,6 +47,16 @@ dbus-monitor --system --profile >/tmp/dbus.log 2>&1 &
 check "dbus-monitor is on the bus" wait_for 10 grep -q NameAcquired /tmp/dbus.log
 
 mark() { echo "${EPOCHREALTIME/,/.} MARK $*" >>/tmp/trace.log; }
+# alice's own marks, just before midwayctl starts and just after it
+# exits: what runuser costs on either side is then apart from midwayctl.
+install -m 0666 /dev/null /tmp/trace-user.log
+# shellcheck disable=SC2016
+user_up='echo "${EPOCHREALTIME/,/.} MARK exec" >>/tmp/trace-user.log
+midwayctl up trace --timeout 60
+rc=$?
+echo "${EPOCHREALTIME/,/.} MARK exited" >>/tmp/trace-user.log
+exit $rc'
+
 for i in $(seq 1 "$N"); do
     t0=$EPOCHREALTIME
     as_user alice ssh -o BatchMode=yes -o StrictHostKeyChecking=yes \
@@ -54,12 +64,12 @@ for i in $(seq 1 "$N"); do
     t1=$EPOCHREALTIME
     echo "MIDWAY-TRACE: handshake $i $(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.3f", b - a }')"
     mark start "$i"
-    check "round $i: midwayctl up succeeds" as_user alice midwayctl up trace --timeout 60
+    check "round $i: midwayctl up succeeds" as_user alice bash -c "$user_up"
     mark returned "$i"
     check "round $i: midwayctl down succeeds" as_user alice midwayctl down trace
     check "round $i: no pppd or ssh left" wait_for 60 no_tunnel_processes
 done
 kill %dbus-monitor 2>/dev/null
 awk 'NF >= 6 && $2 ~ /^[0-9.]+$/ { print $2, "DBUS", $0 }' /tmp/dbus.log >>/tmp/trace.log
-sort -n /tmp/trace.log | python3 "$MIDWAY_SOURCE_ROOT/tests/bench/linkup-trace.py"
+sort -n /tmp/trace.log /tmp/trace-user.log | python3 "$MIDWAY_SOURCE_ROOT/tests/bench/linkup-trace.py"
 finish

@@ -51,7 +51,7 @@ expected=$(printf '%s\n' /usr/sbin/pppd "$tty" nodetach noauth \
     noccp nodefaultroute noreplacedefaultroute noproxyarp hide-password \
     mtu 1400 mru 1400 lcp-echo-interval 2 lcp-echo-adaptive lcp-echo-failure 1 \
     ipparam "midway-$serial" linkname "midway-$serial" plugin "$plugin" \
-    midway-report-fd 3 10.66.0.1:10.66.0.2)
+    midway-report-fd 3 10.66.0.1:10.66.0.2 noipv6)
 same "pppd's argv is exactly the fixed vector" "$expected" "$pppd_argv"
 check "pppd's argv has no option file (file, call)" bash -c "! grep -qxE 'file|call|init|connect|pty' <<<'$pppd_argv'"
 check "pppd's ipparam is generated from the tunnel's number" grep -qx "midway-$serial" <<<"$pppd_argv"
