@@ -73,7 +73,8 @@ refuse (MidwayApplication *self,
   midway_notifier_show_refusal (self->notifier, profile_id, summary, words);
 }
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *self;
   char              *profile_id;
   gboolean           system;  /* a system profile's id */

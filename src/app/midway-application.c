@@ -295,4 +295,3 @@ midway_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        NULL);
 }
-

@@ -15,9 +15,9 @@
 
 struct _MidwayAutostart
 {
-  GObject  parent_instance;
+  GObject parent_instance;
 
-  char    *path;
+  char   *path;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayAutostart, midway_autostart, G_TYPE_OBJECT)
@@ -60,8 +60,8 @@ build_entry (void)
 }
 
 static gboolean
-write_entry (MidwayAutostart  *self,
-             GError          **error)
+write_entry (MidwayAutostart *self,
+             GError         **error)
 {
   g_autofree char *directory = g_path_get_dirname (self->path);
   g_autofree char *contents = build_entry ();
@@ -89,8 +89,8 @@ write_entry (MidwayAutostart  *self,
 }
 
 static gboolean
-remove_entry (MidwayAutostart  *self,
-              GError          **error)
+remove_entry (MidwayAutostart *self,
+              GError         **error)
 {
   /* ENOTDIR: "autostart" is no directory, so the entry is not there. */
   if (g_unlink (self->path) != 0 && errno != ENOENT && errno != ENOTDIR)
@@ -107,9 +107,9 @@ remove_entry (MidwayAutostart  *self,
 }
 
 gboolean
-midway_autostart_set_enabled (MidwayAutostart  *self,
-                              gboolean          enabled,
-                              GError          **error)
+midway_autostart_set_enabled (MidwayAutostart *self,
+                              gboolean         enabled,
+                              GError         **error)
 {
   g_return_val_if_fail (MIDWAY_IS_AUTOSTART (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);

@@ -134,11 +134,11 @@ schedule_system_reload (MidwayConnectionList *self)
 }
 
 static void
-on_system_directory_changed (GFileMonitor      *monitor,
-                             GFile             *file,
-                             GFile             *other_file,
-                             GFileMonitorEvent  event,
-                             gpointer           user_data)
+on_system_directory_changed (GFileMonitor     *monitor,
+                             GFile            *file,
+                             GFile            *other_file,
+                             GFileMonitorEvent event,
+                             gpointer          user_data)
 {
   schedule_system_reload (MIDWAY_CONNECTION_LIST (user_data));
 }

@@ -18,7 +18,8 @@
 #include "midway-reason.h"
 
 
-enum {
+enum
+{
   SIGNAL_TUNNEL_ADDED,
   SIGNAL_TUNNEL_REMOVED,
   N_SIGNALS
@@ -307,8 +308,8 @@ compare_connections (gconstpointer a,
 }
 
 gboolean
-midway_connection_list_load (MidwayConnectionList  *self,
-                             GError               **error)
+midway_connection_list_load (MidwayConnectionList *self,
+                             GError              **error)
 {
   g_autofree char *directory = midway_connection_list_dup_directory ();
   g_autoptr(GPtrArray) loaded = g_ptr_array_new_with_free_func (g_object_unref);
@@ -368,11 +369,11 @@ reload_cb (gpointer user_data)
 }
 
 static void
-on_directory_changed (GFileMonitor      *monitor,
-                      GFile             *file,
-                      GFile             *other_file,
-                      GFileMonitorEvent  event,
-                      gpointer           user_data)
+on_directory_changed (GFileMonitor     *monitor,
+                      GFile            *file,
+                      GFile            *other_file,
+                      GFileMonitorEvent event,
+                      gpointer          user_data)
 {
   MidwayConnectionList *self = MIDWAY_CONNECTION_LIST (user_data);
 
@@ -385,8 +386,8 @@ on_directory_changed (GFileMonitor      *monitor,
 }
 
 gboolean
-midway_connection_list_watch_directory (MidwayConnectionList  *self,
-                                        GError               **error)
+midway_connection_list_watch_directory (MidwayConnectionList *self,
+                                        GError              **error)
 {
   g_autofree char *path = midway_connection_list_dup_directory ();
   g_autoptr(GFile) directory = g_file_new_for_path (path);
@@ -413,12 +414,13 @@ midway_connection_list_watch_directory (MidwayConnectionList  *self,
 
 /* ---- Connect ------------------------------------------------------------ */
 
-typedef struct {
-  GVariant         *profile;
-  MidwayAuthMethod  auth;
-  gboolean          agent;
-  gboolean          needs_keyring;  /* the key or password lives only there */
-  GVariant         *given;          /* a{sv} the person typed in, or NULL */
+typedef struct
+{
+  GVariant        *profile;
+  MidwayAuthMethod auth;
+  gboolean         agent;
+  gboolean         needs_keyring;   /* the key or password lives only there */
+  GVariant        *given;           /* a{sv} the person typed in, or NULL */
 } ConnectData;
 
 static void
@@ -431,8 +433,8 @@ connect_data_free (ConnectData *data)
 
 void
 midway_connection_list_connect_call_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+                                        GAsyncResult *result,
+                                        gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GVariant) reply = NULL;
@@ -582,9 +584,9 @@ midway_connection_list_connect_with_async (MidwayConnectionList *self,
 }
 
 char *
-midway_connection_list_connect_finish (MidwayConnectionList  *self,
-                                       GAsyncResult          *result,
-                                       GError               **error)
+midway_connection_list_connect_finish (MidwayConnectionList *self,
+                                       GAsyncResult         *result,
+                                       GError              **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -594,10 +596,10 @@ midway_connection_list_connect_finish (MidwayConnectionList  *self,
 /* ---- Host key ---------------------------------------------------------- */
 
 gboolean
-midway_connection_list_pin_host_key (MidwayConnectionList  *self,
-                                     const char            *profile_id,
-                                     const char            *host_key,
-                                     GError               **error)
+midway_connection_list_pin_host_key (MidwayConnectionList *self,
+                                     const char           *profile_id,
+                                     const char           *host_key,
+                                     GError              **error)
 {
   MidwayConnection *connection;
   g_autoptr(MidwayProfile) pinned = NULL;

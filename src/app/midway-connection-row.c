@@ -21,7 +21,8 @@ struct _MidwayConnectionRow
   gboolean          system;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_CONNECTION,
   N_PROPS

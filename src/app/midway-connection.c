@@ -19,7 +19,8 @@ struct _MidwayConnection
   char          *refusal;  /* why the last Connect was refused, in words */
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_PROFILE,
   PROP_TUNNEL,
@@ -53,7 +54,8 @@ notify_state (MidwayConnection *self)
 }
 
 /* Tunnel1's properties that have one of ours. */
-static const struct {
+static const struct
+{
   const char *dbus_name;
   guint       prop_id;
 } tunnel_properties[] = {
@@ -360,10 +362,10 @@ get_log_cb (GObject      *source,
 }
 
 void
-midway_connection_get_log_async (MidwayConnection    *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+midway_connection_get_log_async (MidwayConnection   *self,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -386,9 +388,9 @@ midway_connection_get_log_async (MidwayConnection    *self,
 }
 
 GStrv
-midway_connection_get_log_finish (MidwayConnection  *self,
-                                  GAsyncResult      *result,
-                                  GError           **error)
+midway_connection_get_log_finish (MidwayConnection *self,
+                                  GAsyncResult     *result,
+                                  GError          **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

@@ -16,18 +16,18 @@
 
 struct _MidwayHostKeyDialog
 {
-  AdwMessageDialog  parent_instance;
+  AdwMessageDialog parent_instance;
 
-  GtkLabel         *host_label;
-  GtkLabel         *port_label;
-  GtkLabel         *type_label;
-  GtkLabel         *pinned_title;
-  GtkLabel         *pinned_label;
-  GtkLabel         *fingerprint_title;
-  GtkLabel         *fingerprint_label;
+  GtkLabel        *host_label;
+  GtkLabel        *port_label;
+  GtkLabel        *type_label;
+  GtkLabel        *pinned_title;
+  GtkLabel        *pinned_label;
+  GtkLabel        *fingerprint_title;
+  GtkLabel        *fingerprint_label;
 
-  char             *host_key;
-  char             *fingerprint;
+  char            *host_key;
+  char            *fingerprint;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHostKeyDialog, midway_host_key_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -64,11 +64,11 @@ dialog_new (GtkWindow  *parent,
 }
 
 MidwayHostKeyDialog *
-midway_host_key_dialog_new_confirm (GtkWindow   *parent,
-                                    const char  *host,
-                                    guint        port,
-                                    const char  *host_key,
-                                    GError     **error)
+midway_host_key_dialog_new_confirm (GtkWindow  *parent,
+                                    const char *host,
+                                    guint       port,
+                                    const char *host_key,
+                                    GError    **error)
 {
   MidwayHostKeyDialog *self;
   g_autofree char *fingerprint = NULL;

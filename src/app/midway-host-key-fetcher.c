@@ -31,7 +31,8 @@ struct _MidwayHostKeyFetcher
   guint   timeout_s;
 };
 
-typedef struct {
+typedef struct
+{
   GSubprocess *process;
   char        *host;
   char        *known_hosts_name;
@@ -197,9 +198,9 @@ communicate_cb (GObject      *source,
 }
 
 static gboolean
-check_field (MidwayProfile  *profile,
-             const char     *key,
-             GError        **error)
+check_field (MidwayProfile *profile,
+             const char    *key,
+             GError       **error)
 {
   g_autoptr(GVariant) value = midway_profile_get_value (profile, key);
 
@@ -270,9 +271,9 @@ midway_host_key_fetcher_fetch_async (MidwayHostKeyFetcher *self,
 }
 
 char *
-midway_host_key_fetcher_fetch_finish (MidwayHostKeyFetcher  *self,
-                                      GAsyncResult          *result,
-                                      GError               **error)
+midway_host_key_fetcher_fetch_finish (MidwayHostKeyFetcher *self,
+                                      GAsyncResult         *result,
+                                      GError              **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 

@@ -40,7 +40,8 @@ G_DEFINE_FINAL_TYPE (MidwayHostKeyFlow, midway_host_key_flow, G_TYPE_OBJECT)
 
 /* ---- Trust before the first connection ---------------------------------- */
 
-typedef struct {
+typedef struct
+{
   char                *profile_id;
   char                *host;
   guint                port;
@@ -58,9 +59,9 @@ trust_job_free (TrustJob *job)
 
 /* Takes @error (NULL: declined). */
 static void
-trust_return (GTask    *task,
-              gboolean  pinned,
-              GError   *error)
+trust_return (GTask   *task,
+              gboolean pinned,
+              GError  *error)
 {
   MidwayHostKeyFlow *self = g_task_get_source_object (task);
   TrustJob *job = g_task_get_task_data (task);
@@ -140,15 +141,15 @@ on_trust_fetched (GObject      *source,
    * the dialog's handler holds the task. */
   g_object_ref (job->dialog);
   g_signal_connect_data (job->dialog, "response", G_CALLBACK (on_trust_response),
-                         g_steal_pointer (&task), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+                         g_steal_pointer (&task), (GClosureNotify) (void (*)(void))g_object_unref, 0);
   gtk_window_present (GTK_WINDOW (job->dialog));
 }
 
 void
-midway_host_key_flow_trust_async (MidwayHostKeyFlow   *self,
-                                  MidwayProfile       *profile,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+midway_host_key_flow_trust_async (MidwayHostKeyFlow  *self,
+                                  MidwayProfile      *profile,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(MidwayHostKeyFetcher) fetcher = NULL;
@@ -183,9 +184,9 @@ midway_host_key_flow_trust_async (MidwayHostKeyFlow   *self,
 }
 
 gboolean
-midway_host_key_flow_trust_finish (MidwayHostKeyFlow  *self,
-                                   GAsyncResult       *result,
-                                   GError            **error)
+midway_host_key_flow_trust_finish (MidwayHostKeyFlow *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == midway_host_key_flow_trust_async, FALSE);
@@ -195,7 +196,8 @@ midway_host_key_flow_trust_finish (MidwayHostKeyFlow  *self,
 
 /* ---- Naming both keys after a mismatch ---------------------------------- */
 
-typedef struct {
+typedef struct
+{
   MidwayHostKeyFlow *self;
   MidwayTunnel1     *tunnel;
   char              *pinned;

@@ -45,7 +45,8 @@ struct _MidwayKeyPanel
 G_DEFINE_FINAL_TYPE (MidwayKeyPanel, midway_key_panel, ADW_TYPE_BIN)
 
 /* One round trip's state, for one profile. */
-typedef struct {
+typedef struct
+{
   MidwayKeyPanel *self;
   GCancellable   *cancellable;
   GBytes         *data;         /* the private key, as imported */
@@ -260,10 +261,10 @@ use_keyring_key (MidwayKeyPanel *self)
 
 /* The end of a generate or an import that got as far as storing. */
 static void
-finish_store (Op            *op,
-              MidwaySshKey  *key,
-              MidwayKeyStep  failed_step,
-              const GError  *error)
+finish_store (Op           *op,
+              MidwaySshKey *key,
+              MidwayKeyStep failed_step,
+              const GError *error)
 {
   MidwayKeyPanel *self = op->self;
 

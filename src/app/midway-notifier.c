@@ -48,13 +48,15 @@ typedef struct
   char               *failure_detail; /* the app's, instead of ssh's line */
 } Watch;
 
-enum {
+enum
+{
   PROP_0,
   PROP_FOLD_WINDOW,
   N_PROPS
 };
 
-enum {
+enum
+{
   SIGNAL_SHOW_LOG,
   SIGNAL_RETRY,
   SIGNAL_SHOW_PROFILE,
@@ -134,13 +136,13 @@ on_action (NotifyNotification *notification,
 }
 
 static void
-show (Watch           *watch,
-      const char      *summary,
-      const char      *body,
-      const char      *icon_name,
-      const char      *category,
-      NotifyUrgency    urgency,
-      gboolean         offer_actions)
+show (Watch        *watch,
+      const char   *summary,
+      const char   *body,
+      const char   *icon_name,
+      const char   *category,
+      NotifyUrgency urgency,
+      gboolean      offer_actions)
 {
   g_autoptr(GError) error = NULL;
 

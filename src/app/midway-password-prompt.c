@@ -13,10 +13,10 @@
 
 struct _MidwayPasswordPrompt
 {
-  AdwMessageDialog  parent_instance;
+  AdwMessageDialog parent_instance;
 
-  GtkWidget        *entry;
-  GtkWidget        *remember;
+  GtkWidget       *entry;
+  GtkWidget       *remember;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayPasswordPrompt, midway_password_prompt, ADW_TYPE_MESSAGE_DIALOG)

@@ -28,7 +28,8 @@
 #define PROFILE_SUFFIX ".midway"
 
 /* What the unsaved-changes question was asked for. */
-typedef enum {
+typedef enum
+{
   GUARD_SELECT,
   GUARD_NEW,
   GUARD_CLOSE,
@@ -105,9 +106,9 @@ name_taken (MidwayProfileDialog *self,
 }
 
 static gboolean
-store_profile (MidwayProfileDialog  *self,
-               MidwayProfile        *profile,
-               GError              **error)
+store_profile (MidwayProfileDialog *self,
+               MidwayProfile       *profile,
+               GError             **error)
 {
   g_autofree char *directory = midway_connection_list_dup_directory ();
   g_autofree char *path = profile_path (profile);
@@ -132,9 +133,9 @@ store_profile (MidwayProfileDialog  *self,
 
 /* Written, then shown: moving away from unsaved edits still asks first. */
 static gboolean
-write_profile (MidwayProfileDialog  *self,
-               MidwayProfile        *profile,
-               GError              **error)
+write_profile (MidwayProfileDialog *self,
+               MidwayProfile       *profile,
+               GError             **error)
 {
   if (!store_profile (self, profile, error))
     return FALSE;
@@ -642,9 +643,9 @@ undo_delete_action (GtkWidget  *widget,
 }
 
 gboolean
-midway_profile_dialog_import_file (MidwayProfileDialog  *self,
-                                   GFile                *file,
-                                   GError              **error)
+midway_profile_dialog_import_file (MidwayProfileDialog *self,
+                                   GFile               *file,
+                                   GError             **error)
 {
   g_autofree char *path = NULL;
   g_autoptr(MidwayProfile) profile = NULL;
@@ -664,9 +665,9 @@ midway_profile_dialog_import_file (MidwayProfileDialog  *self,
 }
 
 gboolean
-midway_profile_dialog_export_file (MidwayProfileDialog  *self,
-                                   GFile                *file,
-                                   GError              **error)
+midway_profile_dialog_export_file (MidwayProfileDialog *self,
+                                   GFile               *file,
+                                   GError             **error)
 {
   g_autofree char *path = NULL;
   g_autoptr(MidwayProfile) profile = NULL;

@@ -21,7 +21,8 @@
 #include "midway-profile-editor.h"
 
 /* The sections, in order, and the fields each holds. */
-static const struct {
+static const struct
+{
   const char *title;
   const char *keys[8];
 } sections[] = {
@@ -36,7 +37,8 @@ static const struct {
 #define ADVANCED_SECTION (G_N_ELEMENTS (sections) - 1)
 
 /* The sign-in methods by what a person calls them. */
-static const struct {
+static const struct
+{
   MidwayAuthMethod method;
   const char      *label;
 } auth_choices[] = {
@@ -46,7 +48,8 @@ static const struct {
   { MIDWAY_AUTH_PASSWORD, N_("Password") },
 };
 
-typedef struct {
+typedef struct
+{
   MidwayProfileEditor   *editor;
   const MidwayFieldSpec *spec;
   GtkWidget             *row;
@@ -61,17 +64,17 @@ typedef struct {
 
 struct _MidwayProfileEditor
 {
-  AdwBin         parent_instance;
+  AdwBin               parent_instance;
 
-  GtkBox        *sections_box;
+  GtkBox              *sections_box;
   AdwPreferencesGroup *groups[G_N_ELEMENTS (sections)];
-  GPtrArray     *fields;   /* Field, in the table's order */
-  MidwayProfile *profile;
-  MidwayProfile *baseline;  /* as last loaded or saved: what "modified" compares with */
-  gboolean       loading;
+  GPtrArray           *fields; /* Field, in the table's order */
+  MidwayProfile       *profile;
+  MidwayProfile       *baseline; /* as last loaded or saved: what "modified" compares with */
+  gboolean             loading;
 
-  GtkWidget     *fetch_button;      /* on the host-key row */
-  GCancellable  *fetch_cancellable; /* the fetch under way, if any */
+  GtkWidget           *fetch_button; /* on the host-key row */
+  GCancellable        *fetch_cancellable; /* the fetch under way, if any */
 };
 
 G_DEFINE_FINAL_TYPE (MidwayProfileEditor, midway_profile_editor, ADW_TYPE_BIN)
@@ -639,8 +642,8 @@ midway_profile_editor_mark_saved (MidwayProfileEditor *self)
 }
 
 MidwayProfile *
-midway_profile_editor_check (MidwayProfileEditor  *self,
-                             GError              **error)
+midway_profile_editor_check (MidwayProfileEditor *self,
+                             GError             **error)
 {
   g_autoptr(GError) local_error = NULL;
   Field *field;

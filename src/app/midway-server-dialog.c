@@ -20,21 +20,21 @@
 
 struct _MidwayServerDialog
 {
-  AdwWindow           parent_instance;
+  AdwWindow            parent_instance;
 
-  GtkLabel           *intro;
-  AdwEntryRow        *lan_row;
-  GtkSwitch          *gateway_switch;
+  GtkLabel            *intro;
+  AdwEntryRow         *lan_row;
+  GtkSwitch           *gateway_switch;
   AdwPasswordEntryRow *password_row;
-  AdwEntryRow        *identity_row;
-  GtkSpinner         *spinner;
-  GtkLabel           *status;
-  GtkListBox         *steps;
+  AdwEntryRow         *identity_row;
+  GtkSpinner          *spinner;
+  GtkLabel            *status;
+  GtkListBox          *steps;
 
-  MidwayProfile      *profile;
-  MidwaySecretStore  *store;
-  GCancellable       *cancellable;
-  gboolean            busy;
+  MidwayProfile       *profile;
+  MidwaySecretStore   *store;
+  GCancellable        *cancellable;
+  gboolean             busy;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayServerDialog, midway_server_dialog, ADW_TYPE_WINDOW)
@@ -42,7 +42,8 @@ G_DEFINE_FINAL_TYPE (MidwayServerDialog, midway_server_dialog, ADW_TYPE_WINDOW)
 enum { SIGNAL_PROFILE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-typedef struct {
+typedef struct
+{
   MidwayServerDialog *self;
   MidwayServerAction  action;
   GBytes             *password;
@@ -113,7 +114,7 @@ make_setup (MidwayServerDialog *self,
     {
       g_auto(GStrv) lans = parse_lans (self);
 
-      midway_server_setup_set_lans (setup, (const char *const *) lans);
+      midway_server_setup_set_lans (setup, (const char * const *) lans);
       midway_server_setup_set_gateway (setup, gtk_switch_get_active (self->gateway_switch));
     }
   /* For remove too: the key names the client's pair and files. */
@@ -233,7 +234,8 @@ start_run (MidwayServerDialog *self,
   midway_server_setup_run_async (setup, self->cancellable, run_done, run);
 }
 
-typedef struct {
+typedef struct
+{
   MidwayServerDialog *self;
   MidwayServerAction  action;
   GBytes             *password;

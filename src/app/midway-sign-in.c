@@ -17,7 +17,8 @@
 #include "midway-sign-in.h"
 #include "midway-ssh-key.h"
 
-typedef struct {
+typedef struct
+{
   MidwaySecretStore *secrets;
   MidwayProfile     *profile;
   GtkWindow         *parent;  /* weak */
@@ -145,12 +146,12 @@ lookup_cb (GObject      *source,
 }
 
 void
-midway_sign_in_async (MidwaySecretStore   *secrets,
-                      MidwayProfile       *profile,
-                      GtkWindow           *parent,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+midway_sign_in_async (MidwaySecretStore  *secrets,
+                      MidwayProfile      *profile,
+                      GtkWindow          *parent,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   SignIn *sign_in;
@@ -182,9 +183,9 @@ midway_sign_in_async (MidwaySecretStore   *secrets,
 }
 
 gboolean
-midway_sign_in_finish (GAsyncResult  *result,
-                       GVariant     **given,
-                       GError       **error)
+midway_sign_in_finish (GAsyncResult *result,
+                       GVariant    **given,
+                       GError      **error)
 {
   SignIn *sign_in;
 

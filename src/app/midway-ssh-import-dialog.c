@@ -15,7 +15,8 @@
 #include "midway-connection.h"
 #include "midway-ssh-import-dialog.h"
 
-typedef struct {
+typedef struct
+{
   char           *alias;
   MidwayProfile  *profile;     /* NULL: not a valid profile */
   AdwActionRow   *row;
@@ -34,7 +35,8 @@ struct _MidwaySshImportDialog
   GPtrArray  *entries;         /* Host */
 };
 
-enum {
+enum
+{
   SIGNAL_IMPORT,
   N_SIGNALS
 };

@@ -50,8 +50,8 @@ midway_state_load_last_used (void)
 }
 
 static gboolean
-save (GKeyFile  *file,
-      GError   **error)
+save (GKeyFile *file,
+      GError  **error)
 {
   g_autofree char *path = midway_state_dup_path ();
   g_autofree char *directory = g_path_get_dirname (path);
@@ -80,9 +80,9 @@ midway_state_load_autoconnect (void)
 }
 
 gboolean
-midway_state_set_autoconnect (const char  *profile_id,
-                              gboolean     autoconnect,
-                              GError     **error)
+midway_state_set_autoconnect (const char *profile_id,
+                              gboolean    autoconnect,
+                              GError    **error)
 {
   g_autoptr(GKeyFile) file = load ();
   g_auto(GStrv) ids = g_key_file_get_string_list (file, GROUP, KEY_AUTOCONNECT, NULL, NULL);
@@ -100,8 +100,8 @@ midway_state_set_autoconnect (const char  *profile_id,
 }
 
 gboolean
-midway_state_save_last_used (const char  *profile_id,
-                             GError     **error)
+midway_state_save_last_used (const char *profile_id,
+                             GError    **error)
 {
   g_autoptr(GKeyFile) file = load ();
   g_autofree char *path = midway_state_dup_path ();

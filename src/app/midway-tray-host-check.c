@@ -20,7 +20,8 @@ static const char * const relay_watchers[] = {
   "org.ayatana.indicator.application",
 };
 
-typedef struct {
+typedef struct
+{
   GDBusConnection *bus;
   char            *watcher_owner;
   gboolean         host_named;   /* an org.kde or org.freedesktop StatusNotifierHost-* name */
@@ -145,11 +146,11 @@ list_names_cb (GObject      *source,
  * nothing and no host's name is on the bus.
  */
 void
-midway_tray_host_check_async (GDBusConnection     *bus,
-                              const char          *watcher_owner,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+midway_tray_host_check_async (GDBusConnection    *bus,
+                              const char         *watcher_owner,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   Check *check;
@@ -171,8 +172,8 @@ midway_tray_host_check_async (GDBusConnection     *bus,
 }
 
 gboolean
-midway_tray_host_check_finish (GAsyncResult  *result,
-                               GError       **error)
+midway_tray_host_check_finish (GAsyncResult *result,
+                               GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 

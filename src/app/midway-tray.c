@@ -59,30 +59,31 @@ static const char item_xml[] =
 
 struct _MidwayTray
 {
-  GObject           parent_instance;
+  GObject          parent_instance;
 
-  GListModel       *connections;
-  GActionGroup     *actions;
-  GPtrArray        *watched;  /* MidwayConnection whose notify:: we follow */
+  GListModel      *connections;
+  GActionGroup    *actions;
+  GPtrArray       *watched;   /* MidwayConnection whose notify:: we follow */
 
-  GDBusConnection  *bus;
-  GDBusNodeInfo    *node_info;
-  char             *bus_name;
-  guint             registration_id;
-  guint             owner_id;
-  guint             watcher_id;
-  GCancellable     *cancellable;
-  gboolean          has_host;
-  guint             host_signal_id;    /* the watcher's Host(Un)Registered */
-  guint             grace_source;      /* the watcher went, while it had a host */
-  char             *watcher_owner;     /* its unique name */
-  char             *activation_token;  /* from the host, for the next window */
+  GDBusConnection *bus;
+  GDBusNodeInfo   *node_info;
+  char            *bus_name;
+  guint            registration_id;
+  guint            owner_id;
+  guint            watcher_id;
+  GCancellable    *cancellable;
+  gboolean         has_host;
+  guint            host_signal_id;     /* the watcher's Host(Un)Registered */
+  guint            grace_source;       /* the watcher went, while it had a host */
+  char            *watcher_owner;      /* its unique name */
+  char            *activation_token;   /* from the host, for the next window */
 
-  DbusmenuServer   *menu_server;
-  char             *icon_name;
+  DbusmenuServer  *menu_server;
+  char            *icon_name;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_CONNECTIONS,
   PROP_ACTIONS,
@@ -90,7 +91,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   SIGNAL_ACTIVATE,
   N_SIGNALS
 };
@@ -336,13 +338,13 @@ item_method_call (GDBusConnection       *connection,
 }
 
 static GVariant *
-item_get_property (GDBusConnection  *connection,
-                   const char       *sender,
-                   const char       *object_path,
-                   const char       *interface_name,
-                   const char       *property_name,
-                   GError          **error,
-                   gpointer          user_data)
+item_get_property (GDBusConnection *connection,
+                   const char      *sender,
+                   const char      *object_path,
+                   const char      *interface_name,
+                   const char      *property_name,
+                   GError         **error,
+                   gpointer         user_data)
 {
   MidwayTray *self = user_data;
 

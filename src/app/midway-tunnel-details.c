@@ -50,7 +50,8 @@ struct _MidwayTunnelDetails
   gboolean          syncing_autoconnect;
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_CONNECTION,
   PROP_TICKING,

@@ -13,30 +13,31 @@
 
 struct _MidwayWindow
 {
-  AdwApplicationWindow  parent_instance;
+  AdwApplicationWindow parent_instance;
 
-  GListModel           *connections;
-  GListModel           *system_connections;  /* or NULL */
+  GListModel          *connections;
+  GListModel          *system_connections;   /* or NULL */
 
-  AdwToastOverlay      *toasts;
-  GtkStack             *stack;
-  GtkListBox           *list;
-  GtkWidget            *system_heading;
-  GtkListBox           *system_list;
-  AdwWindowTitle       *window_title;
-  GtkButton            *back_button;
-  GtkButton            *edit_button;
-  GtkButton            *add_button;
-  GtkButton            *empty_add_button;
-  GtkButton            *empty_import_button;
-  GtkMenuButton        *menu_button;
-  MidwayTunnelDetails  *details;
+  AdwToastOverlay     *toasts;
+  GtkStack            *stack;
+  GtkListBox          *list;
+  GtkWidget           *system_heading;
+  GtkListBox          *system_list;
+  AdwWindowTitle      *window_title;
+  GtkButton           *back_button;
+  GtkButton           *edit_button;
+  GtkButton           *add_button;
+  GtkButton           *empty_add_button;
+  GtkButton           *empty_import_button;
+  GtkMenuButton       *menu_button;
+  MidwayTunnelDetails *details;
 
-  MidwayAutostart      *autostart;
-  AdwToast             *toast;  /* weak: the message shown */
+  MidwayAutostart     *autostart;
+  AdwToast            *toast;   /* weak: the message shown */
 };
 
-enum {
+enum
+{
   PROP_0,
   PROP_CONNECTIONS,
   PROP_SYSTEM_CONNECTIONS,

@@ -34,7 +34,8 @@ fail (const char *what)
 }
 
 static int
-fail_errno (const char *what, int err)
+fail_errno (const char *what,
+            int         err)
 {
   explicit_bzero (secret, sizeof secret);
   fprintf (stderr, "midway-askpass: %s: %s\n", what, strerror (err));
@@ -44,7 +45,8 @@ fail_errno (const char *what, int err)
 /* The helper writes the file for this user only; anything else (a path
  * someone else controls, a symlink, a file others can read) is not its. */
 static int
-open_secret (const char *path, int *fd_out)
+open_secret (const char *path,
+             int        *fd_out)
 {
   struct stat st;
   int fd = -1;
@@ -75,7 +77,8 @@ open_secret (const char *path, int *fd_out)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   const char *prompt_kind = getenv ("SSH_ASKPASS_PROMPT");
   size_t len = 0;

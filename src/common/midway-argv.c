@@ -28,13 +28,13 @@
 #define MAX_PATH_LENGTH 4096
 #define MAX_IPPARAM_LENGTH 32
 
-static gboolean argument_error (GError     **error,
-                                const char  *format,
+static gboolean argument_error (GError    **error,
+                                const char *format,
                                 ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
-argument_error (GError     **error,
-                const char  *format,
+argument_error (GError    **error,
+                const char *format,
                 ...)
 {
   g_autofree char *message = NULL;
@@ -52,9 +52,9 @@ argument_error (GError     **error,
  * code, but a mistake there would put them on root's pppd command line, so
  * they get the same suspicion as profile data. */
 static gboolean
-check_absolute_path (const char  *path,
-                     const char  *what,
-                     GError     **error)
+check_absolute_path (const char *path,
+                     const char *what,
+                     GError    **error)
 {
   if (path == NULL || path[0] != '/' || strnlen (path, MAX_PATH_LENGTH + 1) > MAX_PATH_LENGTH)
     return argument_error (error, _("%s: must be an absolute path"), what);
@@ -67,9 +67,9 @@ check_absolute_path (const char  *path,
 }
 
 static gboolean
-check_fd (int          fd,
-          const char  *what,
-          GError     **error)
+check_fd (int         fd,
+          const char *what,
+          GError    **error)
 {
   if (fd < MIN_CHILD_FD || fd > MAX_CHILD_FD)
     return argument_error (error, _("%s: must be between %d and %d"),
@@ -81,9 +81,9 @@ check_fd (int          fd,
  * ssh splits option values at whitespace and quotes, and expands "~", "%"
  * tokens and "${VAR}" in both, so only a plain alphabet is let through. */
 static gboolean
-check_ssh_file_path (const char  *path,
-                     const char  *what,
-                     GError     **error)
+check_ssh_file_path (const char *path,
+                     const char *what,
+                     GError    **error)
 {
   static const char allowed[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-";
@@ -103,8 +103,8 @@ check_ssh_file_path (const char  *path,
 /* ^/dev/pts/[0-9]+$, canonical: pppd opens it as root, so nothing but a
  * pty slave may get through. */
 static gboolean
-check_tty_path (const char  *path,
-                GError     **error)
+check_tty_path (const char *path,
+                GError    **error)
 {
   const char *number;
   gsize n_digits;
@@ -124,8 +124,8 @@ check_tty_path (const char  *path,
 /* [a-z0-9-]{1,32}, and not starting with '-' either: it also becomes the
  * linkname, and with it a file name under /run. */
 static gboolean
-check_ipparam (const char  *ipparam,
-               GError     **error)
+check_ipparam (const char *ipparam,
+               GError    **error)
 {
   gsize length;
 
@@ -146,10 +146,10 @@ check_ipparam (const char  *ipparam,
  * exclude a leading '-'; checking again here keeps this file safe on its
  * own, should a rule ever be relaxed. */
 static gboolean
-add_data (GStrvBuilder  *argv,
-          const char    *key,
-          const char    *value,
-          GError       **error)
+add_data (GStrvBuilder *argv,
+          const char   *key,
+          const char   *value,
+          GError      **error)
 {
   if (value[0] == '\0' || value[0] == '-')
     {
@@ -210,9 +210,9 @@ midway_argv_known_hosts_line (MidwayProfile *profile)
 }
 
 GStrv
-midway_argv_build_ssh (MidwayProfile        *profile,
-                       const MidwaySshArgs  *args,
-                       GError              **error)
+midway_argv_build_ssh (MidwayProfile       *profile,
+                       const MidwaySshArgs *args,
+                       GError             **error)
 {
   g_autoptr(GStrvBuilder) argv = NULL;
   g_auto(GStrv) words = NULL;
@@ -395,9 +395,9 @@ midway_argv_build_ssh (MidwayProfile        *profile,
 }
 
 GStrv
-midway_argv_build_pppd (MidwayProfile         *profile,
-                        const MidwayPppdArgs  *args,
-                        GError               **error)
+midway_argv_build_pppd (MidwayProfile        *profile,
+                        const MidwayPppdArgs *args,
+                        GError              **error)
 {
   g_autoptr(GStrvBuilder) argv = NULL;
   const char *local_address;

@@ -25,8 +25,8 @@
 #define EXCERPT_MAX_CHARS 40
 
 gboolean
-midway_host_key_validate (const char  *host_key,
-                          GError     **error)
+midway_host_key_validate (const char *host_key,
+                          GError    **error)
 {
   const MidwayFieldSpec *spec = midway_profile_lookup_field (MIDWAY_FIELD_HOST_KEY);
   g_autoptr(GVariant) value = NULL;
@@ -53,8 +53,8 @@ midway_host_key_validate (const char  *host_key,
 }
 
 char *
-midway_host_key_dup_fingerprint (const char  *host_key,
-                                 GError     **error)
+midway_host_key_dup_fingerprint (const char *host_key,
+                                 GError    **error)
 {
   g_autoptr(GChecksum) checksum = NULL;
   g_autofree guchar *blob = NULL;
@@ -143,10 +143,10 @@ escape_excerpt (const char *data,
 }
 
 static gboolean
-line_error (GError     **error,
-            const char  *line,
-            gsize        length,
-            const char  *why)
+line_error (GError    **error,
+            const char *line,
+            gsize       length,
+            const char *why)
 {
   g_autofree char *excerpt = escape_excerpt (line, length);
 
@@ -158,11 +158,11 @@ line_error (GError     **error,
 }
 
 gboolean
-midway_host_key_parse_keyscan_line (const char  *line,
-                                    gsize        length,
-                                    char       **name,
-                                    char       **host_key,
-                                    GError     **error)
+midway_host_key_parse_keyscan_line (const char *line,
+                                    gsize       length,
+                                    char      **name,
+                                    char      **host_key,
+                                    GError    **error)
 {
   const char *first_space;
   g_autofree char *key = NULL;

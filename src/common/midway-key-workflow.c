@@ -15,13 +15,14 @@
 #include "midway-key-workflow.h"
 #include "midway-openssh-format.h"
 
-typedef struct {
-  char          *profile_id;
-  char          *profile_name;
-  GBytes        *data;        /* the private key */
-  char          *passphrase;  /* wiped when freed */
-  MidwaySshKey  *key;
-  MidwayKeyStep  step;        /* the one running, or the one that failed */
+typedef struct
+{
+  char         *profile_id;
+  char         *profile_name;
+  GBytes       *data;         /* the private key */
+  char         *passphrase;   /* wiped when freed */
+  MidwaySshKey *key;
+  MidwayKeyStep step;         /* the one running, or the one that failed */
 } KeyJob;
 
 static void
@@ -44,13 +45,13 @@ key_job_free (KeyJob *job)
 }
 
 static GTask *
-key_task_new (MidwaySecretStore   *store,
-              const char          *profile_id,
-              const char          *profile_name,
-              gpointer             source_tag,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
+key_task_new (MidwaySecretStore  *store,
+              const char         *profile_id,
+              const char         *profile_name,
+              gpointer            source_tag,
+              GCancellable       *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer            user_data)
 {
   GTask *task = g_task_new (store, cancellable, callback, user_data);
   KeyJob *job = g_new0 (KeyJob, 1);
@@ -63,9 +64,9 @@ key_task_new (MidwaySecretStore   *store,
 }
 
 static void
-fail (GTask         *task,
-      MidwayKeyStep  step,
-      GError        *error)
+fail (GTask        *task,
+      MidwayKeyStep step,
+      GError       *error)
 {
   KeyJob *job = g_task_get_task_data (task);
 
@@ -86,10 +87,10 @@ succeed (GTask *task)
 }
 
 static MidwaySshKey *
-key_finish (GAsyncResult   *result,
-            gpointer        source_tag,
-            MidwayKeyStep  *failed_step,
-            GError        **error)
+key_finish (GAsyncResult  *result,
+            gpointer       source_tag,
+            MidwayKeyStep *failed_step,
+            GError       **error)
 {
   GTask *task;
   KeyJob *job;
@@ -248,11 +249,11 @@ on_load_key (GObject      *source,
 }
 
 void
-midway_key_load_async (MidwaySecretStore   *store,
-                       const char          *profile_id,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+midway_key_load_async (MidwaySecretStore  *store,
+                       const char         *profile_id,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   GTask *task;
 
@@ -267,9 +268,9 @@ midway_key_load_async (MidwaySecretStore   *store,
 }
 
 MidwaySshKey *
-midway_key_load_finish (GAsyncResult   *result,
-                        MidwayKeyStep  *failed_step,
-                        GError        **error)
+midway_key_load_finish (GAsyncResult  *result,
+                        MidwayKeyStep *failed_step,
+                        GError       **error)
 {
   return key_finish (result, midway_key_load_async, failed_step, error);
 }
@@ -277,11 +278,11 @@ midway_key_load_finish (GAsyncResult   *result,
 /* ---- Generating --------------------------------------------------------- */
 
 void
-midway_key_generate_async (MidwaySecretStore   *store,
-                           MidwayProfile       *profile,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+midway_key_generate_async (MidwaySecretStore  *store,
+                           MidwayProfile      *profile,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autofree char *comment = NULL;
@@ -306,9 +307,9 @@ midway_key_generate_async (MidwaySecretStore   *store,
 }
 
 MidwaySshKey *
-midway_key_generate_finish (GAsyncResult   *result,
-                            MidwayKeyStep  *failed_step,
-                            GError        **error)
+midway_key_generate_finish (GAsyncResult  *result,
+                            MidwayKeyStep *failed_step,
+                            GError       **error)
 {
   return key_finish (result, midway_key_generate_async, failed_step, error);
 }
@@ -337,13 +338,13 @@ on_import_checked (GObject      *source,
 }
 
 void
-midway_key_import_async (MidwaySecretStore   *store,
-                         MidwayProfile       *profile,
-                         GBytes              *data,
-                         const char          *passphrase,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+midway_key_import_async (MidwaySecretStore  *store,
+                         MidwayProfile      *profile,
+                         GBytes             *data,
+                         const char         *passphrase,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   GTask *task;
   KeyJob *job;
@@ -363,9 +364,9 @@ midway_key_import_async (MidwaySecretStore   *store,
 }
 
 MidwaySshKey *
-midway_key_import_finish (GAsyncResult   *result,
-                          MidwayKeyStep  *failed_step,
-                          GError        **error)
+midway_key_import_finish (GAsyncResult  *result,
+                          MidwayKeyStep *failed_step,
+                          GError       **error)
 {
   return key_finish (result, midway_key_import_async, failed_step, error);
 }

@@ -32,8 +32,9 @@
 
 /* ---- Secret memory ------------------------------------------------------ */
 
-typedef struct {
-  gsize length;
+typedef struct
+{
+  gsize  length;
   guint8 data[];
 } SecretBuffer;
 
@@ -58,7 +59,6 @@ midway_secret_bytes_new (gsize    length,
 }
 
 
-
 GBytes *
 midway_secret_bytes_new_copy (const void *data,
                               gsize       length)
@@ -73,9 +73,10 @@ midway_secret_bytes_new_copy (const void *data,
 
 /* ---- The binary format -------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   const guint8 *p;
-  gsize left;
+  gsize         left;
 } Reader;
 
 static gboolean
@@ -115,14 +116,15 @@ string_equal (const guint8 *data,
   return length == strlen (text) && memcmp (data, text, length) == 0;
 }
 
-typedef struct {
+typedef struct
+{
   guint8 *p;
-  gsize left;
+  gsize   left;
 } Writer;
 
 static void
-write_u32 (Writer  *writer,
-           guint32  value)
+write_u32 (Writer *writer,
+           guint32 value)
 {
   g_assert (writer->left >= 4);
   writer->p[0] = value >> 24;
@@ -155,9 +157,9 @@ write_string (Writer     *writer,
 }
 
 gboolean
-midway_openssh_check_key_type (const guint8  *data,
-                               gsize          length,
-                               GError       **error)
+midway_openssh_check_key_type (const guint8 *data,
+                               gsize         length,
+                               GError      **error)
 {
   if (length == 0 || length > 64)
     goto invalid;
@@ -174,9 +176,9 @@ invalid:
 }
 
 gboolean
-midway_openssh_check_comment (const char  *comment,
-                              gsize        length,
-                              GError     **error)
+midway_openssh_check_comment (const char *comment,
+                              gsize       length,
+                              GError    **error)
 {
   if (length > MAX_COMMENT_LENGTH || !g_utf8_validate (comment, length, NULL))
     goto invalid;
@@ -204,10 +206,10 @@ midway_openssh_ed25519_blob (const guint8 public_key[MIDWAY_ED25519_KEY_SIZE])
 }
 
 GBytes *
-midway_openssh_write_ed25519 (const guint8  public_key[MIDWAY_ED25519_KEY_SIZE],
-                              const guint8  seed[MIDWAY_ED25519_KEY_SIZE],
-                              const char   *comment,
-                              guint32       check)
+midway_openssh_write_ed25519 (const guint8 public_key[MIDWAY_ED25519_KEY_SIZE],
+                              const guint8 seed[MIDWAY_ED25519_KEY_SIZE],
+                              const char  *comment,
+                              guint32      check)
 {
   g_autoptr(GBytes) blob = midway_openssh_ed25519_blob (public_key);
   g_autoptr(GBytes) binary = NULL;
@@ -277,9 +279,9 @@ midway_openssh_write_ed25519 (const guint8  public_key[MIDWAY_ED25519_KEY_SIZE],
 
 /* The base64 between the armor lines, decoded into wiped memory. */
 static GBytes *
-decode_armor (const char  *text,
-              gsize        length,
-              GError     **error)
+decode_armor (const char *text,
+              gsize       length,
+              GError    **error)
 {
   const char *end = text + length;
   const char *body, *body_end, *after;
@@ -606,4 +608,3 @@ midway_openssh_info_clear (MidwayOpensshInfo *info)
   g_clear_pointer (&info->comment, g_free);
   info->encrypted = FALSE;
 }
-

@@ -45,9 +45,9 @@ static const char * const host_key_types[] = {
 /* Errors */
 
 gboolean
-midway_profile_field_error (GError                **error,
-                            const MidwayFieldSpec  *spec,
-                            const char             *format,
+midway_profile_field_error (GError               **error,
+                            const MidwayFieldSpec *spec,
+                            const char            *format,
                             ...)
 {
   g_autofree char *detail = NULL;
@@ -111,9 +111,9 @@ midway_profile_escape_excerpt (const char *data,
 }
 
 gboolean
-midway_profile_unknown_field_error (GError     **error,
-                                    const char  *key,
-                                    gsize        length)
+midway_profile_unknown_field_error (GError    **error,
+                                    const char *key,
+                                    gsize       length)
 {
   g_autofree char *excerpt = midway_profile_escape_excerpt (key, length);
 
@@ -127,10 +127,10 @@ midway_profile_unknown_field_error (GError     **error,
 /* Field rules */
 
 gboolean
-midway_profile_check_id (const MidwayFieldSpec  *spec,
-                         const char             *value,
-                         gsize                   length,
-                         GError                **error)
+midway_profile_check_id (const MidwayFieldSpec *spec,
+                         const char            *value,
+                         gsize                  length,
+                         GError               **error)
 {
   if (!g_uuid_string_is_valid (value))
     return midway_profile_field_error (error, spec, _("must be a UUID"));
@@ -144,10 +144,10 @@ midway_profile_check_id (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_name (const MidwayFieldSpec  *spec,
-                           const char             *value,
-                           gsize                   length,
-                           GError                **error)
+midway_profile_check_name (const MidwayFieldSpec *spec,
+                           const char            *value,
+                           gsize                  length,
+                           GError               **error)
 {
   guint n_chars = 0;
 
@@ -241,10 +241,10 @@ is_dns_name (const char *value,
 }
 
 gboolean
-midway_profile_check_host (const MidwayFieldSpec  *spec,
-                           const char             *value,
-                           gsize                   length,
-                           GError                **error)
+midway_profile_check_host (const MidwayFieldSpec *spec,
+                           const char            *value,
+                           gsize                  length,
+                           GError               **error)
 {
   guint8 octets[4];
 
@@ -278,10 +278,10 @@ midway_profile_check_host (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_user (const MidwayFieldSpec  *spec,
-                           const char             *value,
-                           gsize                   length,
-                           GError                **error)
+midway_profile_check_user (const MidwayFieldSpec *spec,
+                           const char            *value,
+                           gsize                  length,
+                           GError               **error)
 {
   /* Empty lets ssh decide (its config or the local user name). */
   if (length == 0)
@@ -301,10 +301,10 @@ midway_profile_check_user (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_key_file (const MidwayFieldSpec  *spec,
-                               const char             *value,
-                               gsize                   length,
-                               GError                **error)
+midway_profile_check_key_file (const MidwayFieldSpec *spec,
+                               const char            *value,
+                               gsize                  length,
+                               GError               **error)
 {
   if (length == 0)
     return TRUE;
@@ -359,10 +359,10 @@ is_strict_base64 (const char *value,
 }
 
 gboolean
-midway_profile_check_host_key (const MidwayFieldSpec  *spec,
-                               const char             *value,
-                               gsize                   length,
-                               GError                **error)
+midway_profile_check_host_key (const MidwayFieldSpec *spec,
+                               const char            *value,
+                               gsize                  length,
+                               GError               **error)
 {
   const char *space;
   const char *base64;
@@ -418,10 +418,10 @@ midway_profile_check_host_key (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_remote_command (const MidwayFieldSpec  *spec,
-                                     const char             *value,
-                                     gsize                   length,
-                                     GError                **error)
+midway_profile_check_remote_command (const MidwayFieldSpec *spec,
+                                     const char            *value,
+                                     gsize                  length,
+                                     GError               **error)
 {
   /* ssh joins the command words with spaces and the remote shell splits
    * them again, so only characters no shell treats specially are allowed. */
@@ -454,10 +454,10 @@ midway_profile_check_remote_command (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_ipv4_address (const MidwayFieldSpec  *spec,
-                                   const char             *value,
-                                   gsize                   length,
-                                   GError                **error)
+midway_profile_check_ipv4_address (const MidwayFieldSpec *spec,
+                                   const char            *value,
+                                   gsize                  length,
+                                   GError               **error)
 {
   guint8 octets[4];
 
@@ -535,10 +535,10 @@ midway_profile_parse_network (const char *text,
 }
 
 gboolean
-midway_profile_check_routes (const MidwayFieldSpec  *spec,
-                             const char             *value,
-                             gsize                   length,
-                             GError                **error)
+midway_profile_check_routes (const MidwayFieldSpec *spec,
+                             const char            *value,
+                             gsize                  length,
+                             GError               **error)
 {
   g_auto(GStrv) networks = NULL;
 
@@ -611,11 +611,11 @@ midway_profile_parse_dns_server (const char *text,
 /* Splits a comma-separated list that midway_profile_check_dns_*()
  * accepts, or "". */
 static gboolean
-check_list_shape (const MidwayFieldSpec  *spec,
-                  const char             *value,
-                  guint                   max_items,
-                  GStrv                  *items_out,
-                  GError                **error)
+check_list_shape (const MidwayFieldSpec *spec,
+                  const char            *value,
+                  guint                  max_items,
+                  GStrv                 *items_out,
+                  GError               **error)
 {
   g_auto(GStrv) items = g_strsplit (value, ",", -1);
 
@@ -632,10 +632,10 @@ check_list_shape (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_dns_servers (const MidwayFieldSpec  *spec,
-                                  const char             *value,
-                                  gsize                   length,
-                                  GError                **error)
+midway_profile_check_dns_servers (const MidwayFieldSpec *spec,
+                                  const char            *value,
+                                  gsize                  length,
+                                  GError               **error)
 {
   g_auto(GStrv) servers = NULL;
 
@@ -667,10 +667,10 @@ midway_profile_check_dns_servers (const MidwayFieldSpec  *spec,
 }
 
 gboolean
-midway_profile_check_dns_search (const MidwayFieldSpec  *spec,
-                                 const char             *value,
-                                 gsize                   length,
-                                 GError                **error)
+midway_profile_check_dns_search (const MidwayFieldSpec *spec,
+                                 const char            *value,
+                                 gsize                  length,
+                                 GError               **error)
 {
   g_auto(GStrv) domains = NULL;
 
@@ -701,9 +701,9 @@ midway_profile_check_dns_search (const MidwayFieldSpec  *spec,
 /* Validates one value for one field.  Cheap checks come first: a 1 MiB
  * string is refused on its size before anything reads its bytes. */
 gboolean
-midway_field_spec_validate (const MidwayFieldSpec  *spec,
-                            GVariant               *value,
-                            GError                **error)
+midway_field_spec_validate (const MidwayFieldSpec *spec,
+                            GVariant              *value,
+                            GError               **error)
 {
   const char *text;
   gsize length;

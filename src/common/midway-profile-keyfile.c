@@ -37,9 +37,9 @@
 
 /* Parses the text form used in key files and text entries. */
 GVariant *
-midway_profile_field_parse_text (const MidwayFieldSpec  *spec,
-                                 const char             *text,
-                                 GError                **error)
+midway_profile_field_parse_text (const MidwayFieldSpec *spec,
+                                 const char            *text,
+                                 GError               **error)
 {
   switch (spec->kind)
     {
@@ -80,7 +80,7 @@ midway_profile_field_parse_text (const MidwayFieldSpec  *spec,
             if (!g_ascii_isdigit (*p))
               {
                 midway_profile_field_error (error, spec,
-                                        _("must be a number written with digits only"));
+                                            _("must be a number written with digits only"));
                 return NULL;
               }
             /* Saturate rather than overflow; anything this big is out of
@@ -142,13 +142,13 @@ midway_profile_field_format_text (const MidwayFieldSpec *spec,
 /* Key file */
 
 static gboolean
-profile_error (GError     **error,
-               const char  *format,
+profile_error (GError    **error,
+               const char *format,
                ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
-profile_error (GError     **error,
-               const char  *format,
+profile_error (GError    **error,
+               const char *format,
                ...)
 {
   g_autofree char *message = NULL;
@@ -168,10 +168,10 @@ profile_error (GError     **error,
  * Once this passes, every key GKeyFile will see is a field key, at most
  * once.  Marks the keys present in @seen. */
 static gboolean
-scan_key_file (const char  *data,
-               gsize        length,
-               gboolean     seen[N_FIELDS],
-               GError     **error)
+scan_key_file (const char *data,
+               gsize       length,
+               gboolean    seen[N_FIELDS],
+               GError    **error)
 {
   const char *end = data + length;
   const char *line = data;
@@ -271,9 +271,9 @@ scan_key_file (const char  *data,
 
 /* @length may be (gsize) -1 for a NUL-terminated string, as for GKeyFile. */
 MidwayProfile *
-midway_profile_new_from_data (const char  *data,
-                              gsize        length,
-                              GError     **error)
+midway_profile_new_from_data (const char *data,
+                              gsize       length,
+                              GError    **error)
 {
   const MidwayFieldSpec *fields = midway_profile_get_fields (NULL);
   g_autoptr(GKeyFile) key_file = NULL;
@@ -356,11 +356,11 @@ midway_profile_new_from_data (const char  *data,
 /* Reads at most @limit bytes, without blocking on FIFOs or devices: the
  * path is whatever the user passed to midwayctl import. */
 static gboolean
-read_bounded (const char  *path,
-              gsize        limit,
-              char       **contents,
-              gsize       *length,
-              GError     **error)
+read_bounded (const char *path,
+              gsize       limit,
+              char      **contents,
+              gsize      *length,
+              GError    **error)
 {
   g_autofree char *display_name = g_filename_display_name (path);
   g_autofree char *buffer = NULL;
@@ -424,8 +424,8 @@ read_bounded (const char  *path,
 }
 
 MidwayProfile *
-midway_profile_new_from_file (const char  *path,
-                              GError     **error)
+midway_profile_new_from_file (const char *path,
+                              GError    **error)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
@@ -469,9 +469,9 @@ midway_profile_to_data (MidwayProfile *self,
 
 /* Refuses invalid profiles: a saved file must always load again. */
 gboolean
-midway_profile_save (MidwayProfile  *self,
-                     const char     *path,
-                     GError        **error)
+midway_profile_save (MidwayProfile *self,
+                     const char    *path,
+                     GError       **error)
 {
   g_autofree char *data = NULL;
   gsize length = 0;
@@ -499,8 +499,8 @@ midway_profile_save (MidwayProfile  *self,
  * dictionary is only checked for normal form once each entry is known to
  * be small, so a huge value costs no more than reading its size. */
 MidwayProfile *
-midway_profile_new_from_variant (GVariant  *asv,
-                                 GError   **error)
+midway_profile_new_from_variant (GVariant *asv,
+                                 GError  **error)
 {
   const MidwayFieldSpec *fields = midway_profile_get_fields (NULL);
   g_autoptr(MidwayProfile) profile = NULL;

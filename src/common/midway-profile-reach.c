@@ -24,9 +24,9 @@
 #include "midway-profile-private.h"
 
 static gboolean
-network_contains (const char   *network,
-                  guint         family,
-                  const guint8  address[16])
+network_contains (const char  *network,
+                  guint        family,
+                  const guint8 address[16])
 {
   guint8 base[16];
   guint network_family, prefix;
@@ -42,9 +42,9 @@ network_contains (const char   *network,
 }
 
 static gboolean
-same_address (const char   *text,
-              guint         family,
-              const guint8  address[16])
+same_address (const char  *text,
+              guint        family,
+              const guint8 address[16])
 {
   guint8 other[16] = { 0 };
 
@@ -102,8 +102,8 @@ midway_profile_reach_of (MidwayProfile *self,
 
 /* Before the link exists: what the profile alone decides. */
 gboolean
-midway_profile_check_dns_reach (MidwayProfile  *self,
-                                GError        **error)
+midway_profile_check_dns_reach (MidwayProfile *self,
+                                GError       **error)
 {
   g_auto(GStrv) servers = NULL;
   const char *list = midway_profile_get_dns_servers (self);

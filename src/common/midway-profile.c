@@ -174,7 +174,7 @@ static const MidwayFieldSpec fields[N_FIELDS] = {
 
 struct _MidwayProfile
 {
-  GObject   parent_instance;
+  GObject parent_instance;
 
   /* Indexed like fields[]; each holds a non-floating value of the field's
    * type that passed midway_field_spec_validate(), or the field's default
@@ -472,10 +472,10 @@ midway_profile_copy (MidwayProfile *self)
 
 /* If @value is floating, it is consumed. */
 gboolean
-midway_profile_set_value (MidwayProfile  *self,
-                          const char     *key,
-                          GVariant       *value,
-                          GError        **error)
+midway_profile_set_value (MidwayProfile *self,
+                          const char    *key,
+                          GVariant      *value,
+                          GError       **error)
 {
   g_autoptr(GVariant) owned = NULL;
   const MidwayFieldSpec *spec;
@@ -507,10 +507,10 @@ midway_profile_set_value (MidwayProfile  *self,
 }
 
 gboolean
-midway_profile_set_from_string (MidwayProfile  *self,
-                                const char     *key,
-                                const char     *text,
-                                GError        **error)
+midway_profile_set_from_string (MidwayProfile *self,
+                                const char    *key,
+                                const char    *text,
+                                GError       **error)
 {
   const MidwayFieldSpec *spec;
   GVariant *value;
@@ -574,8 +574,8 @@ midway_profile_get_as_string (MidwayProfile *self,
 /* Whole-profile checks */
 
 gboolean
-midway_profile_validate (MidwayProfile  *self,
-                         GError        **error)
+midway_profile_validate (MidwayProfile *self,
+                         GError       **error)
 {
   const char *local_address;
   const char *remote_address;

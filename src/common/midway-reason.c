@@ -12,7 +12,8 @@
 
 #include "midway-reason.h"
 
-typedef struct {
+typedef struct
+{
   const char *code;
   const char *description;  /* N_(): translated when looked up */
   gboolean    transient;
@@ -68,19 +69,20 @@ static const MidwayReasonEntry reasons[] = {
     FALSE },
 };
 
-typedef struct {
+typedef struct
+{
   const char *code;
   const char *description;
 } MidwayStateEntry;
 
 static const MidwayStateEntry states[] = {
-  { MIDWAY_STATE_STARTING_SSH,    N_("Connecting to the server") },
+  { MIDWAY_STATE_STARTING_SSH, N_("Connecting to the server") },
   { MIDWAY_STATE_NEGOTIATING_PPP, N_("Setting up the link") },
-  { MIDWAY_STATE_UP,              N_("Connected") },
-  { MIDWAY_STATE_RECONNECTING,    N_("Waiting to reconnect") },
-  { MIDWAY_STATE_STOPPING,        N_("Disconnecting") },
-  { MIDWAY_STATE_FAILED,          N_("Failed") },
-  { MIDWAY_STATE_STOPPED,         N_("Disconnected") },
+  { MIDWAY_STATE_UP, N_("Connected") },
+  { MIDWAY_STATE_RECONNECTING, N_("Waiting to reconnect") },
+  { MIDWAY_STATE_STOPPING, N_("Disconnecting") },
+  { MIDWAY_STATE_FAILED, N_("Failed") },
+  { MIDWAY_STATE_STOPPED, N_("Disconnected") },
 };
 
 static const MidwayReasonEntry *

@@ -58,8 +58,8 @@ midway_secret_kind_to_string (MidwaySecretKind kind)
 }
 
 static GHashTable *
-make_attributes (const char       *profile_id,
-                 MidwaySecretKind  kind)
+make_attributes (const char      *profile_id,
+                 MidwaySecretKind kind)
 {
   GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
@@ -138,14 +138,14 @@ store_cb (GObject      *source,
 }
 
 void
-midway_secret_store_store_async (MidwaySecretStore   *self,
-                                 const char          *profile_id,
-                                 const char          *profile_name,
-                                 MidwaySecretKind     kind,
-                                 GBytes              *secret,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+midway_secret_store_store_async (MidwaySecretStore  *self,
+                                 const char         *profile_id,
+                                 const char         *profile_name,
+                                 MidwaySecretKind    kind,
+                                 GBytes             *secret,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) attributes = NULL;
@@ -188,9 +188,9 @@ midway_secret_store_store_async (MidwaySecretStore   *self,
 }
 
 gboolean
-midway_secret_store_store_finish (MidwaySecretStore  *self,
-                                  GAsyncResult       *result,
-                                  GError            **error)
+midway_secret_store_store_finish (MidwaySecretStore *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
@@ -267,12 +267,12 @@ lookup_cb (GObject      *source,
 }
 
 void
-midway_secret_store_lookup_async (MidwaySecretStore   *self,
-                                  const char          *profile_id,
-                                  MidwaySecretKind     kind,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+midway_secret_store_lookup_async (MidwaySecretStore  *self,
+                                  const char         *profile_id,
+                                  MidwaySecretKind    kind,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) attributes = NULL;
@@ -290,9 +290,9 @@ midway_secret_store_lookup_async (MidwaySecretStore   *self,
 }
 
 GBytes *
-midway_secret_store_lookup_finish (MidwaySecretStore  *self,
-                                   GAsyncResult       *result,
-                                   GError            **error)
+midway_secret_store_lookup_finish (MidwaySecretStore *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -317,11 +317,11 @@ clear_cb (GObject      *source,
 }
 
 void
-midway_secret_store_clear_async (MidwaySecretStore   *self,
-                                 const char          *profile_id,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+midway_secret_store_clear_async (MidwaySecretStore  *self,
+                                 const char         *profile_id,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) attributes = NULL;
@@ -338,9 +338,9 @@ midway_secret_store_clear_async (MidwaySecretStore   *self,
 }
 
 gboolean
-midway_secret_store_clear_finish (MidwaySecretStore  *self,
-                                  GAsyncResult       *result,
-                                  GError            **error)
+midway_secret_store_clear_finish (MidwaySecretStore *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
@@ -349,10 +349,11 @@ midway_secret_store_clear_finish (MidwaySecretStore  *self,
 
 /* ---- Credentials for Helper1.Connect ------------------------------------ */
 
-typedef struct {
-  char             *profile_id;
-  MidwaySecretKind  next;
-  GVariantDict      dict;
+typedef struct
+{
+  char            *profile_id;
+  MidwaySecretKind next;
+  GVariantDict     dict;
 } CredentialsData;
 
 static void
@@ -423,11 +424,11 @@ credentials_lookup_next (GTask *task)
 }
 
 void
-midway_secret_store_lookup_credentials_async (MidwaySecretStore   *self,
-                                              const char          *profile_id,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data)
+midway_secret_store_lookup_credentials_async (MidwaySecretStore  *self,
+                                              const char         *profile_id,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data)
 {
   GTask *task;
   CredentialsData *data;
@@ -447,9 +448,9 @@ midway_secret_store_lookup_credentials_async (MidwaySecretStore   *self,
 }
 
 GVariant *
-midway_secret_store_lookup_credentials_finish (MidwaySecretStore  *self,
-                                               GAsyncResult       *result,
-                                               GError            **error)
+midway_secret_store_lookup_credentials_finish (MidwaySecretStore *self,
+                                               GAsyncResult      *result,
+                                               GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -457,8 +458,8 @@ midway_secret_store_lookup_credentials_finish (MidwaySecretStore  *self,
 }
 
 GVariant *
-midway_secret_store_filter_credentials (GVariant         *credentials,
-                                        MidwayAuthMethod  auth)
+midway_secret_store_filter_credentials (GVariant        *credentials,
+                                        MidwayAuthMethod auth)
 {
   g_auto(GVariantDict) kept = G_VARIANT_DICT_INIT (NULL);
   const char *wanted[3] = { NULL, NULL, NULL };

@@ -33,30 +33,31 @@
 #define MAX_STEPS 256
 #define RECORD_PREFIX "midway-server "
 
-static const struct {
+static const struct
+{
   const char *name;
   const char *description;  /* N_() */
 } step_names[] = {
-  { "parameters",         N_("the script’s parameters") },
-  { "pppd",               N_("pppd on the server") },
-  { "kernel-ppp",         N_("PPP in the server’s kernel") },
-  { "sudo",               N_("sudo and visudo on the server") },
-  { "account",            N_("the server account") },
-  { "pool",               N_("the address pool") },
-  { "address",            N_("the account’s address pair") },
-  { "peers",              N_("pppd’s peers file") },
-  { "sudoers",            N_("the sudoers drop-in") },
-  { "authorized-key",     N_("the key’s authorized_keys line") },
-  { "ssh-files",          N_("the ~/.ssh setup made for the key") },
-  { "forwarding-file",    N_("the forwarding sysctl drop-in") },
-  { "forwarding",         N_("IPv4 forwarding") },
-  { "firewall-script",    N_("the firewall script") },
-  { "firewall-boot",      N_("the firewall’s boot service") },
+  { "parameters", N_("the script’s parameters") },
+  { "pppd", N_("pppd on the server") },
+  { "kernel-ppp", N_("PPP in the server’s kernel") },
+  { "sudo", N_("sudo and visudo on the server") },
+  { "account", N_("the server account") },
+  { "pool", N_("the address pool") },
+  { "address", N_("the account’s address pair") },
+  { "peers", N_("pppd’s peers file") },
+  { "sudoers", N_("the sudoers drop-in") },
+  { "authorized-key", N_("the key’s authorized_keys line") },
+  { "ssh-files", N_("the ~/.ssh setup made for the key") },
+  { "forwarding-file", N_("the forwarding sysctl drop-in") },
+  { "forwarding", N_("IPv4 forwarding") },
+  { "firewall-script", N_("the firewall script") },
+  { "firewall-boot", N_("the firewall’s boot service") },
   { "firewall-boot-link", N_("the firewall service’s activation") },
-  { "firewall",           N_("the firewall rules") },
+  { "firewall", N_("the firewall rules") },
 };
 
-static const char *const status_names[] = {
+static const char * const status_names[] = {
   [MIDWAY_SERVER_STEP_OK] = "ok",
   [MIDWAY_SERVER_STEP_CHANGED] = "changed",
   [MIDWAY_SERVER_STEP_REMOVED] = "removed",
@@ -69,8 +70,8 @@ static const char *const status_names[] = {
 static gboolean invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static gboolean
-invalid (GError     **error,
-         const char  *format,
+invalid (GError    **error,
+         const char *format,
          ...)
 {
   g_autofree char *message = NULL;
@@ -99,8 +100,8 @@ midway_server_action_to_string (MidwayServerAction action)
  * file names under /etc and of a sudoers line, where a dot would make
  * sudo skip the drop-in. */
 static gboolean
-check_user (const char  *user,
-            GError     **error)
+check_user (const char *user,
+            GError    **error)
 {
   gsize length = user != NULL ? strlen (user) : 0;
 
@@ -137,10 +138,10 @@ is_canonical_ipv4 (const char *text)
 }
 
 static gboolean
-check_public_key (const char  *key,
-                  GError     **error)
+check_public_key (const char *key,
+                  GError    **error)
 {
-  static const char *const types[] = {
+  static const char * const types[] = {
     "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
     "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
     "sk-ecdsa-sha2-nistp256@openssh.com",
@@ -173,9 +174,9 @@ append_assignment (GString    *out,
 }
 
 static char *
-join_checked (const char *const  *items,
+join_checked (const char * const *items,
               guint               max_items,
-              gboolean          (*valid) (const char *),
+              gboolean (         *valid ) (const char *),
               const char         *what,
               GError            **error)
 {
@@ -261,8 +262,8 @@ midway_server_remote_command (const char *user,
 }
 
 char *
-midway_server_script_build (const MidwayServerParams  *params,
-                            GError                   **error)
+midway_server_script_build (const MidwayServerParams *params,
+                            GError                  **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GBytes) body = NULL;
@@ -410,8 +411,8 @@ valid_pool (const char *pool)
 }
 
 static gboolean
-bad_record (GError     **error,
-            const char  *why)
+bad_record (GError    **error,
+            const char *why)
 {
   g_set_error (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED,
                _("The server’s output is not what the setup script prints (%s); nothing of it was used"),
@@ -420,9 +421,9 @@ bad_record (GError     **error,
 }
 
 gboolean
-midway_server_report_add_line (MidwayServerReport  *report,
-                               const char          *line,
-                               GError             **error)
+midway_server_report_add_line (MidwayServerReport *report,
+                               const char         *line,
+                               GError            **error)
 {
   g_auto(GStrv) words = NULL;
   guint n;
@@ -530,10 +531,10 @@ midway_server_report_add_line (MidwayServerReport  *report,
 }
 
 gboolean
-midway_server_report_parse (MidwayServerReport  *report,
-                            const char          *data,
-                            gsize                length,
-                            GError             **error)
+midway_server_report_parse (MidwayServerReport *report,
+                            const char         *data,
+                            gsize               length,
+                            GError            **error)
 {
   g_auto(GStrv) lines = NULL;
   g_autofree char *text = NULL;

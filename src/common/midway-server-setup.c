@@ -48,17 +48,17 @@
 
 struct _MidwayServerSetup
 {
-  GObject             parent_instance;
-  MidwayProfile      *profile;
-  MidwayServerAction  action;
-  GStrv               lans;
-  GStrv               dns;
-  gboolean            gateway;
-  char               *public_key;
-  char               *identity_file;
-  GBytes             *identity_data;
-  GBytes             *sudo_password;
-  char               *server_messages;
+  GObject            parent_instance;
+  MidwayProfile     *profile;
+  MidwayServerAction action;
+  GStrv              lans;
+  GStrv              dns;
+  gboolean           gateway;
+  char              *public_key;
+  char              *identity_file;
+  GBytes            *identity_data;
+  GBytes            *sudo_password;
+  char              *server_messages;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayServerSetup, midway_server_setup, G_TYPE_OBJECT)
@@ -91,8 +91,8 @@ midway_server_setup_init (MidwayServerSetup *self)
 }
 
 MidwayServerSetup *
-midway_server_setup_new (MidwayProfile      *profile,
-                         MidwayServerAction  action)
+midway_server_setup_new (MidwayProfile     *profile,
+                         MidwayServerAction action)
 {
   MidwayServerSetup *self;
 
@@ -105,7 +105,8 @@ midway_server_setup_new (MidwayProfile      *profile,
 }
 
 void
-midway_server_setup_set_lans (MidwayServerSetup *self, const char *const *lans)
+midway_server_setup_set_lans (MidwayServerSetup  *self,
+                              const char * const *lans)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   g_strfreev (self->lans);
@@ -113,14 +114,16 @@ midway_server_setup_set_lans (MidwayServerSetup *self, const char *const *lans)
 }
 
 void
-midway_server_setup_set_gateway (MidwayServerSetup *self, gboolean gateway)
+midway_server_setup_set_gateway (MidwayServerSetup *self,
+                                 gboolean           gateway)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   self->gateway = gateway;
 }
 
 void
-midway_server_setup_set_dns (MidwayServerSetup *self, const char *const *dns)
+midway_server_setup_set_dns (MidwayServerSetup  *self,
+                             const char * const *dns)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   g_strfreev (self->dns);
@@ -128,7 +131,8 @@ midway_server_setup_set_dns (MidwayServerSetup *self, const char *const *dns)
 }
 
 void
-midway_server_setup_set_public_key (MidwayServerSetup *self, const char *public_key)
+midway_server_setup_set_public_key (MidwayServerSetup *self,
+                                    const char        *public_key)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   g_free (self->public_key);
@@ -136,7 +140,8 @@ midway_server_setup_set_public_key (MidwayServerSetup *self, const char *public_
 }
 
 void
-midway_server_setup_set_identity_file (MidwayServerSetup *self, const char *path)
+midway_server_setup_set_identity_file (MidwayServerSetup *self,
+                                       const char        *path)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   g_free (self->identity_file);
@@ -144,7 +149,8 @@ midway_server_setup_set_identity_file (MidwayServerSetup *self, const char *path
 }
 
 void
-midway_server_setup_set_identity_data (MidwayServerSetup *self, GBytes *private_key)
+midway_server_setup_set_identity_data (MidwayServerSetup *self,
+                                       GBytes            *private_key)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   g_clear_pointer (&self->identity_data, g_bytes_unref);
@@ -152,7 +158,8 @@ midway_server_setup_set_identity_data (MidwayServerSetup *self, GBytes *private_
 }
 
 void
-midway_server_setup_set_sudo_password (MidwayServerSetup *self, GBytes *password)
+midway_server_setup_set_sudo_password (MidwayServerSetup *self,
+                                       GBytes            *password)
 {
   g_return_if_fail (MIDWAY_IS_SERVER_SETUP (self));
   g_clear_pointer (&self->sudo_password, g_bytes_unref);
@@ -167,16 +174,16 @@ midway_server_setup_get_server_messages (MidwayServerSetup *self)
 }
 
 char *
-midway_server_setup_build_script (MidwayServerSetup  *self,
-                                  gboolean            via_sudo,
-                                  GError            **error)
+midway_server_setup_build_script (MidwayServerSetup *self,
+                                  gboolean           via_sudo,
+                                  GError           **error)
 {
   MidwayServerParams params = {
     .action = self->action,
     .user = midway_profile_get_user (self->profile),
-    .lans = (const char *const *) self->lans,
+    .lans = (const char * const *) self->lans,
     .gateway = self->gateway,
-    .dns = (const char *const *) self->dns,
+    .dns = (const char * const *) self->dns,
     .public_key = self->public_key,
     .ipv6 = midway_profile_get_ipv6 (self->profile),
     .via_sudo = via_sudo,
@@ -186,9 +193,10 @@ midway_server_setup_build_script (MidwayServerSetup  *self,
   return midway_server_script_build (&params, error);
 }
 
-typedef struct {
-  char  *data;
-  gsize  length;
+typedef struct
+{
+  char *data;
+  gsize length;
 } Secret;
 
 static void
@@ -258,9 +266,9 @@ midway_server_public_key_for_profile (MidwayProfile *profile,
 }
 
 gboolean
-midway_server_setup_apply_to_profile (MidwayServerSetup  *self,
-                                      MidwayProfile      *profile,
-                                      GError            **error)
+midway_server_setup_apply_to_profile (MidwayServerSetup *self,
+                                      MidwayProfile     *profile,
+                                      GError           **error)
 {
   g_autofree char *command = NULL;
 
@@ -286,10 +294,11 @@ midway_server_setup_apply_to_profile (MidwayServerSetup  *self,
 
 /* ------------------------------------------------------------ the run */
 
-typedef struct {
-  char   *dir;
-  char   *known_hosts;
-  char   *identity;
+typedef struct
+{
+  char *dir;
+  char *known_hosts;
+  char *identity;
 } TempFiles;
 
 static void
@@ -307,10 +316,10 @@ temp_files_clear (TempFiles *files)
 }
 
 static gboolean
-write_private_file (const char  *path,
-                    const void  *data,
-                    gsize        length,
-                    GError     **error)
+write_private_file (const char *path,
+                    const void *data,
+                    gsize       length,
+                    GError    **error)
 {
   int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   gsize done = 0;
@@ -342,9 +351,9 @@ write_private_file (const char  *path,
 }
 
 static GStrv
-build_ssh_argv (MidwayServerSetup  *self,
-                TempFiles          *files,
-                GError            **error)
+build_ssh_argv (MidwayServerSetup *self,
+                TempFiles         *files,
+                GError           **error)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_copy (self->profile);
   g_autofree char *template = NULL;
@@ -432,7 +441,8 @@ sanitize (const char *text)
 }
 
 static guint
-count_occurrences (const char *haystack, const char *needle)
+count_occurrences (const char *haystack,
+                   const char *needle)
 {
   guint n = 0;
 
@@ -442,7 +452,9 @@ count_occurrences (const char *haystack, const char *needle)
 }
 
 static gboolean
-write_all (int fd, const void *data, gsize length)
+write_all (int         fd,
+           const void *data,
+           gsize       length)
 {
   gsize done = 0;
 
@@ -459,7 +471,8 @@ write_all (int fd, const void *data, gsize length)
   return TRUE;
 }
 
-typedef struct {
+typedef struct
+{
   GPid     pid;
   int      in_fd, out_fd, err_fd;
   GString *out;
@@ -469,7 +482,8 @@ typedef struct {
 } Session;
 
 static void
-session_end (Session *s, gboolean kill_it)
+session_end (Session *s,
+             gboolean kill_it)
 {
   int status;
 
@@ -507,7 +521,9 @@ last_error_line (GString *err)
 }
 
 static gboolean
-session_fail (Session *s, GError **error, const char *message)
+session_fail (Session    *s,
+              GError    **error,
+              const char *message)
 {
   session_end (s, TRUE);
   g_set_error_literal (error, MIDWAY_ERROR, MIDWAY_ERROR_FAILED, message);
@@ -516,11 +532,11 @@ session_fail (Session *s, GError **error, const char *message)
 
 /* Handles what stdout has so far: the ready line, then records. */
 static gboolean
-take_lines (MidwayServerSetup   *self,
-            Session             *s,
-            const char          *script,
-            MidwayServerReport  *report,
-            GError             **error)
+take_lines (MidwayServerSetup  *self,
+            Session            *s,
+            const char         *script,
+            MidwayServerReport *report,
+            GError            **error)
 {
   char *newline;
 
@@ -570,9 +586,9 @@ take_lines (MidwayServerSetup   *self,
 }
 
 static gboolean
-take_stderr (MidwayServerSetup  *self,
-             Session            *s,
-             GError            **error)
+take_stderr (MidwayServerSetup *self,
+             Session           *s,
+             GError           **error)
 {
   guint prompts = count_occurrences (s->err->str, SUDO_PROMPT);
 
@@ -597,9 +613,9 @@ take_stderr (MidwayServerSetup  *self,
 }
 
 static MidwayServerReport *
-run_session (MidwayServerSetup  *self,
-             GCancellable       *cancellable,
-             GError            **error)
+run_session (MidwayServerSetup *self,
+             GCancellable      *cancellable,
+             GError           **error)
 {
   TempFiles files = { NULL };
   g_auto(GStrv) argv = NULL;
@@ -761,10 +777,10 @@ run_thread (GTask        *task,
 }
 
 void
-midway_server_setup_run_async (MidwayServerSetup   *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+midway_server_setup_run_async (MidwayServerSetup  *self,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
 
@@ -776,9 +792,9 @@ midway_server_setup_run_async (MidwayServerSetup   *self,
 }
 
 MidwayServerReport *
-midway_server_setup_run_finish (MidwayServerSetup  *self,
-                                GAsyncResult       *result,
-                                GError            **error)
+midway_server_setup_run_finish (MidwayServerSetup *self,
+                                GAsyncResult      *result,
+                                GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

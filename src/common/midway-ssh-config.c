@@ -45,7 +45,8 @@
 
 #define WHITESPACE " \t\r\n"
 
-typedef enum {
+typedef enum
+{
   ITEM_HOST,
   ITEM_MATCH,           /* also stands in for a Host line we could not read */
   ITEM_INCLUDE,
@@ -55,20 +56,23 @@ typedef enum {
   ITEM_IDENTITY_FILE,
 } ItemKind;
 
-typedef struct {
+typedef struct
+{
   ItemKind   kind;
   GStrv      args;      /* Host: its patterns; options: their one value */
   GPtrArray *files;     /* Include: one GPtrArray of Item per file read */
   char      *where;     /* "FILE:LINE", for Host lines */
 } Item;
 
-typedef struct {
+typedef struct
+{
   char          *alias;     /* for display */
   MidwayProfile *profile;
   GError        *error;
 } Entry;
 
-typedef struct {
+typedef struct
+{
   dev_t dev;
   ino_t ino;
 } FileId;
@@ -83,8 +87,8 @@ struct _MidwaySshConfig
   GPtrArray *warnings;    /* char *, NULL-terminated */
 
   /* While loading. */
-  GArray    *reading;     /* FileId of the files being read, outermost first */
-  guint      n_files;
+  GArray *reading;        /* FileId of the files being read, outermost first */
+  guint   n_files;
 };
 
 G_DEFINE_FINAL_TYPE (MidwaySshConfig, midway_ssh_config, G_TYPE_OBJECT)
@@ -149,12 +153,12 @@ warn (MidwaySshConfig *self,
 /* ---- Reading ------------------------------------------------------------ */
 
 static gboolean
-read_bounded (const char   *path,
-              char        **data,
-              gsize        *length,
-              FileId       *id,
-              gboolean     *writable_by_others,
-              GError      **error)
+read_bounded (const char *path,
+              char      **data,
+              gsize      *length,
+              FileId     *id,
+              gboolean   *writable_by_others,
+              GError    **error)
 {
   g_autofree char *buffer = NULL;
   g_autofree char *display_path = g_filename_display_name (path);
@@ -346,7 +350,8 @@ parse_line (MidwaySshConfig *self,
             guint            line_number,
             guint            depth)
 {
-  static const struct {
+  static const struct
+  {
     const char *keyword;
     ItemKind    kind;
   } options[] = {
@@ -518,7 +523,8 @@ is_concrete (const char *pattern)
   return strpbrk (pattern, "*?!") == NULL;
 }
 
-typedef struct {
+typedef struct
+{
   const char *alias;
   const char *hostname;
   const char *port;
@@ -634,9 +640,9 @@ collect_aliases (GPtrArray  *items,
 }
 
 static MidwayProfile *
-build_profile (MidwaySshConfig  *self,
-               Settings         *settings,
-               GError          **error)
+build_profile (MidwaySshConfig *self,
+               Settings        *settings,
+               GError         **error)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
   g_autofree char *expanded = NULL;
@@ -747,9 +753,9 @@ reset (MidwaySshConfig *self)
 }
 
 gboolean
-midway_ssh_config_load_file (MidwaySshConfig  *self,
-                             const char       *path,
-                             GError          **error)
+midway_ssh_config_load_file (MidwaySshConfig *self,
+                             const char      *path,
+                             GError         **error)
 {
   g_autofree char *data = NULL;
   gboolean writable = FALSE;
@@ -781,10 +787,10 @@ midway_ssh_config_load_file (MidwaySshConfig  *self,
 }
 
 gboolean
-midway_ssh_config_load_data (MidwaySshConfig  *self,
-                             const char       *data,
-                             gsize             length,
-                             GError          **error)
+midway_ssh_config_load_data (MidwaySshConfig *self,
+                             const char      *data,
+                             gsize            length,
+                             GError         **error)
 {
   g_return_val_if_fail (MIDWAY_IS_SSH_CONFIG (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -821,9 +827,9 @@ midway_ssh_config_get_alias (MidwaySshConfig *self,
 }
 
 MidwayProfile *
-midway_ssh_config_dup_profile (MidwaySshConfig  *self,
-                               guint             index,
-                               GError          **error)
+midway_ssh_config_dup_profile (MidwaySshConfig *self,
+                               guint            index,
+                               GError         **error)
 {
   Entry *entry;
 
@@ -840,7 +846,7 @@ midway_ssh_config_dup_profile (MidwaySshConfig  *self,
   return g_object_ref (entry->profile);
 }
 
-const char * const *
+const char *const *
 midway_ssh_config_get_warnings (MidwaySshConfig *self)
 {
   g_return_val_if_fail (MIDWAY_IS_SSH_CONFIG (self), NULL);

@@ -138,8 +138,8 @@ key_new (GBytes     *private_data,
 }
 
 MidwaySshKey *
-midway_ssh_key_generate_ed25519 (const char  *comment,
-                                 GError     **error)
+midway_ssh_key_generate_ed25519 (const char *comment,
+                                 GError    **error)
 {
   g_autoptr(MidwayGcrySexp) params = NULL;
   g_autoptr(MidwayGcrySexp) pair = NULL;
@@ -218,7 +218,8 @@ midway_ssh_key_new_from_private_data (GBytes  *data,
 
 /* ---- Checking with ssh-keygen ------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   GBytes       *data;
   MidwaySshKey *parsed;     /* NULL for formats only ssh-keygen reads */
   gboolean      had_passphrase;
@@ -367,11 +368,11 @@ write_passphrase (int         fd,
 }
 
 void
-midway_ssh_key_check_async (GBytes              *data,
-                            const char          *passphrase,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+midway_ssh_key_check_async (GBytes             *data,
+                            const char         *passphrase,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -488,8 +489,8 @@ midway_ssh_key_check_async (GBytes              *data,
 }
 
 MidwaySshKey *
-midway_ssh_key_check_finish (GAsyncResult  *result,
-                             GError       **error)
+midway_ssh_key_check_finish (GAsyncResult *result,
+                             GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == midway_ssh_key_check_async, NULL);
@@ -637,8 +638,8 @@ append_sudoers_word (GString    *line,
  * with the exact options the helper sends, as sudoers matches arguments
  * when they are given.  NOPASSWD because "sudo -n" cannot ask. */
 char *
-midway_ssh_key_dup_sudoers_line (MidwayProfile  *profile,
-                                 GError        **error)
+midway_ssh_key_dup_sudoers_line (MidwayProfile *profile,
+                                 GError       **error)
 {
   g_auto(GStrv) words = NULL;
   g_autoptr(GString) line = NULL;

@@ -131,7 +131,7 @@ midway_ssh_argv_split (const char *s)
  * must not let its options fall into the block before it. */
 gboolean
 midway_ssh_starts_block (const char *line,
-              gsize       length)
+                         gsize       length)
 {
   gsize i = 0;
 
@@ -172,7 +172,7 @@ midway_ssh_parse_port (const char *text)
  * to the last '*' keeps it linear in practice and never exponential. */
 gboolean
 midway_ssh_match_pattern (const char *s,
-               const char *pattern)
+                          const char *pattern)
 {
   const char *star = NULL;
   const char *resume = NULL;
@@ -206,7 +206,7 @@ midway_ssh_match_pattern (const char *s,
  * it is, and the profile's rules then refuse the "%". */
 char *
 midway_ssh_expand_tokens (const char         *text,
-               const char * const *tokens)
+                          const char * const *tokens)
 {
   GString *out = g_string_new (NULL);
 

@@ -76,9 +76,9 @@ midwayctl_open_system_bus (GError **error)
 }
 
 GDBusObjectManager *
-midwayctl_open_manager (GDBusConnection  *bus,
-              gboolean          auto_start,
-              GError          **error)
+midwayctl_open_manager (GDBusConnection *bus,
+                        gboolean         auto_start,
+                        GError         **error)
 {
   GDBusObjectManager *manager;
 
@@ -261,10 +261,10 @@ midwayctl_list_system_profiles (GError **error)
  * the tunnel carries. */
 gboolean
 midwayctl_open_own_tunnel (const char          *arg,
-                 GDBusObjectManager **manager_out,
-                 MidwayTunnel1      **tunnel_out,
-                 char               **display_name_out,
-                 GError             **error)
+                           GDBusObjectManager **manager_out,
+                           MidwayTunnel1      **tunnel_out,
+                           char               **display_name_out,
+                           GError             **error)
 {
   g_autofree char *name = NULL;
   g_autoptr(GError) lookup_error = NULL;
@@ -324,7 +324,7 @@ midwayctl_open_own_tunnel (const char          *arg,
 /* "The server could not be reached (ssh: connect to host …)". */
 char *
 midwayctl_describe_reason (const char *reason,
-                 const char *message)
+                           const char *message)
 {
   g_autofree char *shown_message = midwayctl_sanitize (message);
   const char *words = midway_reason_describe (reason);
@@ -333,4 +333,3 @@ midwayctl_describe_reason (const char *reason,
     return g_strdup_printf ("%s (%s)", words, shown_message);
   return g_strdup (words);
 }
-

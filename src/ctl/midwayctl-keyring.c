@@ -20,7 +20,8 @@
 /* Each keyring call of this one-shot program runs an async API to its
  * end on a private main context; a locked keyring's unlock prompt is
  * answered inside that time. */
-typedef struct {
+typedef struct
+{
   GMainContext *context;
   GAsyncResult *result;
 } KeyringWait;
@@ -67,8 +68,8 @@ keyring_wait_run (KeyringWait *wait)
 }
 
 GVariant *
-midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
-                                      GError        **error)
+midwayctl_keyring_lookup_credentials (MidwayProfile *profile,
+                                      GError       **error)
 {
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
   g_autoptr(KeyringWait) wait = keyring_wait_new ();
@@ -83,8 +84,8 @@ midwayctl_keyring_lookup_credentials (MidwayProfile  *profile,
 }
 
 gboolean
-midwayctl_keyring_clear (MidwayProfile  *profile,
-                         GError        **error)
+midwayctl_keyring_clear (MidwayProfile *profile,
+                         GError       **error)
 {
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
   g_autoptr(KeyringWait) wait = keyring_wait_new ();
@@ -94,8 +95,8 @@ midwayctl_keyring_clear (MidwayProfile  *profile,
 }
 
 GBytes *
-midwayctl_keyring_lookup_private_key (MidwayProfile  *profile,
-                                      GError        **error)
+midwayctl_keyring_lookup_private_key (MidwayProfile *profile,
+                                      GError       **error)
 {
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
   g_autoptr(KeyringWait) wait = keyring_wait_new ();
@@ -107,9 +108,9 @@ midwayctl_keyring_lookup_private_key (MidwayProfile  *profile,
 
 /* What an admin pastes on the server, as the app's key panel shows it. */
 static gboolean
-print_server_lines (MidwaySshKey   *key,
-                    MidwayProfile  *profile,
-                    GError        **error)
+print_server_lines (MidwaySshKey  *key,
+                    MidwayProfile *profile,
+                    GError       **error)
 {
   g_autofree char *authorized = midway_ssh_key_dup_authorized_keys_line (key, profile);
   g_autofree char *sudoers = NULL;
@@ -133,9 +134,9 @@ print_server_lines (MidwaySshKey   *key,
 }
 
 static gboolean
-key_generate (MidwayctlStored  *stored,
-              gboolean          replace,
-              GError          **error)
+key_generate (MidwayctlStored *stored,
+              gboolean         replace,
+              GError         **error)
 {
   MidwayProfile *profile = stored->profile;
   g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
@@ -178,8 +179,8 @@ key_generate (MidwayctlStored  *stored,
 }
 
 static gboolean
-key_show (MidwayctlStored  *stored,
-          GError          **error)
+key_show (MidwayctlStored *stored,
+          GError         **error)
 {
   MidwayProfile *profile = stored->profile;
   g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
@@ -209,7 +210,9 @@ key_show (MidwayctlStored  *stored,
 }
 
 gboolean
-midwayctl_cmd_key (int argc, char **argv, GError **error)
+midwayctl_cmd_key (int      argc,
+                   char   **argv,
+                   GError **error)
 {
   gboolean replace = FALSE;
   const GOptionEntry entries[] = {

@@ -22,9 +22,9 @@
 /* One line: from standard input with --password-stdin, else from the
  * terminal without echo.  Never from argv or the environment. */
 static GBytes *
-read_password (const char  *prompt,
-               gboolean     from_stdin,
-               GError     **error)
+read_password (const char *prompt,
+               gboolean    from_stdin,
+               GError    **error)
 {
   char buffer[MAX_PASSWORD + 2];
   FILE *in = stdin;
@@ -72,14 +72,17 @@ read_password (const char  *prompt,
   return password;
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop          *loop;
   MidwayServerReport *report;
   GError             *error;
 } RunWait;
 
 static void
-run_done (GObject *source, GAsyncResult *result, gpointer user_data)
+run_done (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   RunWait *wait = user_data;
 
@@ -123,7 +126,9 @@ print_report (MidwayServerReport *report)
 }
 
 gboolean
-midwayctl_cmd_server (int argc, char **argv, GError **error)
+midwayctl_cmd_server (int      argc,
+                      char   **argv,
+                      GError **error)
 {
   g_auto(GStrv) lans = NULL;
   g_auto(GStrv) dns = NULL;
@@ -197,9 +202,9 @@ midwayctl_cmd_server (int argc, char **argv, GError **error)
   shown = midwayctl_sanitize (midway_profile_get_name (profile));
 
   setup = midway_server_setup_new (profile, action);
-  midway_server_setup_set_lans (setup, (const char *const *) lans);
+  midway_server_setup_set_lans (setup, (const char * const *) lans);
   midway_server_setup_set_gateway (setup, gateway);
-  midway_server_setup_set_dns (setup, (const char *const *) dns);
+  midway_server_setup_set_dns (setup, (const char * const *) dns);
   if (midway_profile_get_auth (profile) == MIDWAY_AUTH_KEYRING_KEY)
     {
       keyring_key = midwayctl_keyring_lookup_private_key (profile, &local_error);

@@ -59,7 +59,8 @@ uptime_seconds (MidwayTunnel1 *tunnel)
   return (now - (gint64) since) / G_USEC_PER_SEC;
 }
 
-typedef struct {
+typedef struct
+{
   const char *label;
   char       *value;
 } StatusField;
@@ -198,7 +199,9 @@ tunnel_to_json (GString       *out,
 }
 
 gboolean
-midwayctl_cmd_status (int argc, char **argv, GError **error)
+midwayctl_cmd_status (int      argc,
+                      char   **argv,
+                      GError **error)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -260,7 +263,8 @@ midwayctl_cmd_status (int argc, char **argv, GError **error)
 
 /* ---- monitor ------------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   gboolean   json;
   gboolean   helper_running;  /* as last reported, or as found at the start */
@@ -450,7 +454,9 @@ on_monitor_quit_signal (gpointer user_data)
 }
 
 gboolean
-midwayctl_cmd_monitor (int argc, char **argv, GError **error)
+midwayctl_cmd_monitor (int      argc,
+                       char   **argv,
+                       GError **error)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {

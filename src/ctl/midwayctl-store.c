@@ -47,8 +47,8 @@ midwayctl_store_dir (void)
 }
 
 static gboolean
-ensure_store_dir (const char  *dir,
-                  GError     **error)
+ensure_store_dir (const char *dir,
+                  GError    **error)
 {
   /* Creates ~/.config/midway too, with the same private mode. */
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -64,10 +64,10 @@ ensure_store_dir (const char  *dir,
 }
 
 char *
-midwayctl_read_file (const char  *path,
-                     gsize        max_size,
-                     gsize       *length,
-                     GError     **error)
+midwayctl_read_file (const char *path,
+                     gsize       max_size,
+                     gsize      *length,
+                     GError    **error)
 {
   g_autofree char *shown = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
@@ -133,9 +133,9 @@ midwayctl_read_file (const char  *path,
  * keeps "cannot read the file" (status 1) apart from "the file is not a
  * valid profile" (status 3). */
 static char *
-read_profile_input (const char  *path,
-                    gsize       *length,
-                    GError     **error)
+read_profile_input (const char *path,
+                    gsize      *length,
+                    GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
   char *data = midwayctl_read_file (path, PROFILE_MAX_SIZE, length, &local_error);
@@ -154,10 +154,10 @@ read_profile_input (const char  *path,
 /* Parses profile data; every failure is an invalid profile (status 3),
  * whatever layer of the parser noticed it. */
 static MidwayProfile *
-parse_profile (const char  *data,
-               gsize        length,
-               const char  *shown,
-               GError     **error)
+parse_profile (const char *data,
+               gsize       length,
+               const char *shown,
+               GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
   MidwayProfile *profile;
@@ -245,9 +245,9 @@ midwayctl_store_load (GError **error)
 }
 
 MidwayctlStored *
-midwayctl_store_find (GPtrArray   *profiles,
-                      const char  *name_or_id,
-                      GError     **error)
+midwayctl_store_find (GPtrArray  *profiles,
+                      const char *name_or_id,
+                      GError    **error)
 {
   MidwayctlStored *found = NULL;
   guint n_found = 0;
@@ -289,8 +289,8 @@ midwayctl_store_find (GPtrArray   *profiles,
 }
 
 MidwayProfile *
-midwayctl_store_lookup (const char  *name_or_id,
-                        GError     **error)
+midwayctl_store_lookup (const char *name_or_id,
+                        GError    **error)
 {
   g_autoptr(GPtrArray) profiles = midwayctl_store_load (error);
   MidwayctlStored *stored;
@@ -307,9 +307,9 @@ midwayctl_store_lookup (const char  *name_or_id,
 
 /* Reads a NAME argument and finds it in the store. */
 static MidwayctlStored *
-find_arg (GPtrArray   *profiles,
-          const char  *arg,
-          GError     **error)
+find_arg (GPtrArray  *profiles,
+          const char *arg,
+          GError    **error)
 {
   g_autofree char *name = midwayctl_arg_to_utf8 (arg, error);
 
@@ -319,8 +319,8 @@ find_arg (GPtrArray   *profiles,
 }
 
 static gboolean
-list_json (GPtrArray  *profiles,
-           GError    **error)
+list_json (GPtrArray *profiles,
+           GError   **error)
 {
   g_autoptr(GString) out = g_string_new ("[");
 
@@ -394,7 +394,9 @@ print_system_profiles (GVariant *profiles,
 }
 
 gboolean
-midwayctl_cmd_list (int argc, char **argv, GError **error)
+midwayctl_cmd_list (int      argc,
+                    char   **argv,
+                    GError **error)
 {
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
@@ -478,10 +480,10 @@ midwayctl_cmd_list (int argc, char **argv, GError **error)
 
 /* Stores a parsed profile under its id; @shown names where it came from. */
 static gboolean
-store_profile (MidwayProfile  *profile,
-               const char     *shown,
-               gboolean        replace,
-               GError        **error)
+store_profile (MidwayProfile *profile,
+               const char    *shown,
+               gboolean       replace,
+               GError       **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *target = NULL;
@@ -592,9 +594,9 @@ store_profile (MidwayProfile  *profile,
  * the profiles dialog reads them.  Every host is tried; any that is not
  * imported is named on stderr and makes the command fail. */
 static gboolean
-import_ssh_config (char     **aliases,
-                   gboolean   replace,
-                   GError   **error)
+import_ssh_config (char   **aliases,
+                   gboolean replace,
+                   GError **error)
 {
   g_autoptr(MidwaySshConfig) config = midway_ssh_config_new (NULL);
   g_autofree char *path = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
@@ -665,7 +667,9 @@ import_ssh_config (char     **aliases,
 }
 
 gboolean
-midwayctl_cmd_import (int argc, char **argv, GError **error)
+midwayctl_cmd_import (int      argc,
+                      char   **argv,
+                      GError **error)
 {
   gboolean replace = FALSE;
   gboolean ssh_config = FALSE;
@@ -716,7 +720,9 @@ midwayctl_cmd_import (int argc, char **argv, GError **error)
 }
 
 gboolean
-midwayctl_cmd_export (int argc, char **argv, GError **error)
+midwayctl_cmd_export (int      argc,
+                      char   **argv,
+                      GError **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
@@ -762,7 +768,9 @@ midwayctl_cmd_export (int argc, char **argv, GError **error)
 }
 
 gboolean
-midwayctl_cmd_remove (int argc, char **argv, GError **error)
+midwayctl_cmd_remove (int      argc,
+                      char   **argv,
+                      GError **error)
 {
   g_auto(GStrv) args = NULL;
   g_autoptr(GPtrArray) profiles = NULL;

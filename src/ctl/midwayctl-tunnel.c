@@ -12,7 +12,8 @@
 
 /* ---- down --------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   GMainLoop  *loop;
   const char *path;
   gboolean    gone;
@@ -60,7 +61,9 @@ on_down_timeout (gpointer user_data)
 }
 
 gboolean
-midwayctl_cmd_down (int argc, char **argv, GError **error)
+midwayctl_cmd_down (int      argc,
+                    char   **argv,
+                    GError **error)
 {
   gboolean no_wait = FALSE;
   gboolean system = FALSE;
@@ -154,7 +157,9 @@ midwayctl_cmd_down (int argc, char **argv, GError **error)
 /* ---- log ---------------------------------------------------------------- */
 
 gboolean
-midwayctl_cmd_log (int argc, char **argv, GError **error)
+midwayctl_cmd_log (int      argc,
+                   char   **argv,
+                   GError **error)
 {
   gboolean system = FALSE;
   const GOptionEntry entries[] = {
@@ -203,4 +208,3 @@ midwayctl_cmd_log (int argc, char **argv, GError **error)
     }
   return TRUE;
 }
-

@@ -39,8 +39,8 @@ restore_termios_and_die (int signum)
 /* One line from stdin.  Read byte by byte with read(2), so that no copy
  * stays behind in a stdio buffer, and wiped wherever it was copied. */
 static char *
-read_secret (const char  *prompt,
-             GError     **error)
+read_secret (const char *prompt,
+             GError    **error)
 {
   /* On the stack: a freed heap block would keep its bytes until reused. */
   char buffer[SECRET_MAX_SIZE + 2] = { 0 };
@@ -142,9 +142,9 @@ wipe_string (char *text)
 /* What the keyring holds for @profile; a key-file profile needs nothing
  * from it, so a desktop without a Secret Service still connects those. */
 static GVariant *
-keyring_credentials (MidwayProfile  *profile,
-                     gboolean        required,
-                     GError        **error)
+keyring_credentials (MidwayProfile *profile,
+                     gboolean       required,
+                     GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   GVariant *credentials = midwayctl_keyring_lookup_credentials (profile, &local_error);
@@ -160,9 +160,9 @@ keyring_credentials (MidwayProfile  *profile,
 }
 
 static GVariant *
-build_credentials (MidwayProfile  *profile,
-                   gboolean        secret_stdin,
-                   GError        **error)
+build_credentials (MidwayProfile *profile,
+                   gboolean       secret_stdin,
+                   GError       **error)
 {
   g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
   g_autofree char *shown = midwayctl_sanitize (midway_profile_get_name (profile));
@@ -273,7 +273,8 @@ build_credentials (MidwayProfile  *profile,
   return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop          *loop;
   GDBusObjectManager *manager;
   const char         *path;
@@ -482,7 +483,9 @@ on_up_timeout (gpointer user_data)
 }
 
 gboolean
-midwayctl_cmd_up (int argc, char **argv, GError **error)
+midwayctl_cmd_up (int      argc,
+                  char   **argv,
+                  GError **error)
 {
   gboolean no_wait = FALSE;
   gboolean secret_stdin = FALSE;
@@ -630,4 +633,3 @@ midwayctl_cmd_up (int argc, char **argv, GError **error)
     }
   return TRUE;
 }
-

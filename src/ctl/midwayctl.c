@@ -16,35 +16,36 @@
 
 G_DEFINE_QUARK (midwayctl-error-quark, midwayctl_error)
 
-typedef struct {
-  const char           *name;
-  const char           *synopsis;  /* arguments, as in the man page */
-  const char           *summary;   /* N_() */
-  MidwayctlCommandFunc  func;
+typedef struct
+{
+  const char          *name;
+  const char          *synopsis;   /* arguments, as in the man page */
+  const char          *summary;    /* N_() */
+  MidwayctlCommandFunc func;
 } MidwayctlCommand;
 
 static const MidwayctlCommand commands[] = {
-  { "list",    "[--json]",
+  { "list", "[--json]",
     N_("List the stored profiles"), midwayctl_cmd_list },
-  { "import",  "FILE | --ssh-config [ALIAS…]",
+  { "import", "FILE | --ssh-config [ALIAS…]",
     N_("Check a profile file and store it"), midwayctl_cmd_import },
-  { "export",  "NAME [FILE]",
+  { "export", "NAME [FILE]",
     N_("Write a stored profile to FILE or standard output"), midwayctl_cmd_export },
-  { "remove",  "NAME",
+  { "remove", "NAME",
     N_("Delete a stored profile"), midwayctl_cmd_remove },
-  { "up",      "NAME",
+  { "up", "NAME",
     N_("Connect a profile and wait until the tunnel is up"), midwayctl_cmd_up },
-  { "down",    "NAME",
+  { "down", "NAME",
     N_("Disconnect a profile’s tunnel"), midwayctl_cmd_down },
-  { "status",  "[--json]",
+  { "status", "[--json]",
     N_("Show every tunnel"), midwayctl_cmd_status },
-  { "log",     "NAME",
+  { "log", "NAME",
     N_("Show the recent log of a profile’s tunnel"), midwayctl_cmd_log },
   { "monitor", "[--json]",
     N_("Print tunnel events as they happen, until interrupted"), midwayctl_cmd_monitor },
-  { "key",     "generate [--replace] NAME | show NAME",
+  { "key", "generate [--replace] NAME | show NAME",
     N_("Make a sign-in key in the keyring, or show the lines the server needs for it"), midwayctl_cmd_key },
-  { "server",  "setup|check|remove NAME",
+  { "server", "setup|check|remove NAME",
     N_("Set up, check or remove the server’s half of a profile over ssh and sudo"), midwayctl_cmd_server },
 };
 
@@ -76,7 +77,9 @@ exit_status_text (void)
 }
 
 static void
-append_padded (GString *out, const char *text, gsize column)
+append_padded (GString    *out,
+               const char *text,
+               gsize       column)
 {
   gsize width = midwayctl_text_width (text);
 
@@ -121,14 +124,14 @@ main_help_text (void)
 }
 
 gboolean
-midwayctl_parse_options (int                  argc,
-                         char               **argv,
-                         const char          *parameter_string,
-                         const GOptionEntry  *entries,
-                         guint                min_positional,
-                         guint                max_positional,
-                         char              ***positional,
-                         GError             **error)
+midwayctl_parse_options (int                 argc,
+                         char              **argv,
+                         const char         *parameter_string,
+                         const GOptionEntry *entries,
+                         guint               min_positional,
+                         guint               max_positional,
+                         char             ***positional,
+                         GError            **error)
 {
   const MidwayctlCommand *command = lookup_command (argv[0]);
   g_autoptr(GOptionContext) context = NULL;
@@ -187,8 +190,8 @@ midwayctl_parse_options (int                  argc,
 }
 
 char *
-midwayctl_arg_to_utf8 (const char  *arg,
-                       GError     **error)
+midwayctl_arg_to_utf8 (const char *arg,
+                       GError    **error)
 {
   if (g_utf8_validate (arg, -1, NULL))
     return g_strdup (arg);
@@ -237,9 +240,9 @@ midwayctl_text_width (const char *text)
 }
 
 gboolean
-midwayctl_write_stdout (const char  *data,
-                        gsize        length,
-                        GError     **error)
+midwayctl_write_stdout (const char *data,
+                        gsize       length,
+                        GError    **error)
 {
   if (length > 0 && fwrite (data, 1, length, stdout) != length)
     {

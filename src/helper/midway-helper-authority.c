@@ -39,7 +39,8 @@ struct _MidwayHelperAuthority
 
 G_DEFINE_FINAL_TYPE (MidwayHelperAuthority, midway_helper_authority, G_TYPE_OBJECT)
 
-typedef struct {
+typedef struct
+{
   GDBusMethodInvocation *invocation;
   char                  *action_id;
   char                  *other_action_id;
@@ -231,13 +232,13 @@ on_credentials (GObject      *source,
 }
 
 void
-midway_helper_authority_authorize_async (MidwayHelperAuthority  *self,
-                                         GDBusMethodInvocation  *invocation,
-                                         const char             *action_id,
-                                         const char             *other_action_id,
-                                         uid_t                   owner,
-                                         GAsyncReadyCallback     callback,
-                                         gpointer                user_data)
+midway_helper_authority_authorize_async (MidwayHelperAuthority *self,
+                                         GDBusMethodInvocation *invocation,
+                                         const char            *action_id,
+                                         const char            *other_action_id,
+                                         uid_t                  owner,
+                                         GAsyncReadyCallback    callback,
+                                         gpointer               user_data)
 {
   g_autoptr(GTask) task = NULL;
   AuthorizeData *data;
@@ -279,10 +280,10 @@ midway_helper_authority_authorize_async (MidwayHelperAuthority  *self,
 }
 
 gboolean
-midway_helper_authority_authorize_finish (MidwayHelperAuthority  *self,
-                                          GAsyncResult           *result,
-                                          uid_t                  *caller_uid,
-                                          GError                **error)
+midway_helper_authority_authorize_finish (MidwayHelperAuthority *self,
+                                          GAsyncResult          *result,
+                                          uid_t                 *caller_uid,
+                                          GError               **error)
 {
   AuthorizeData *data;
 

@@ -250,7 +250,8 @@ midway_helper_block_apply (MidwayHelperBlock *self)
   g_resolver_lookup_by_name_async (resolver, host, self->cancellable, on_resolved, g_object_ref (self));
 }
 
-typedef struct {
+typedef struct
+{
   MidwayHelperLog *log;
   GTask           *task;   /* NULL: nobody waits */
 } Lift;
@@ -309,9 +310,9 @@ lift (MidwayHelperBlock *self,
 }
 
 void
-midway_helper_block_remove_async (MidwayHelperBlock   *self,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+midway_helper_block_remove_async (MidwayHelperBlock  *self,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   g_return_if_fail (MIDWAY_IS_HELPER_BLOCK (self));
 

@@ -23,7 +23,8 @@
 /* Bytes of LastMessage: one line of ssh's, not a transcript. */
 #define MESSAGE_MAX_LENGTH 240
 
-typedef struct {
+typedef struct
+{
   const char *needle;
   const char *reason;
 } SshPattern;
@@ -191,8 +192,8 @@ midway_helper_diagnose (const MidwayHelperAttempt *attempt,
 }
 
 gboolean
-midway_helper_kernel_has_ppp (const char  *device,
-                              char       **message)
+midway_helper_kernel_has_ppp (const char *device,
+                              char      **message)
 {
   int fd = open (device, O_RDWR | O_NOCTTY | O_CLOEXEC);
   int saved = errno;

@@ -46,7 +46,8 @@
  * resolvconf is a shell script and needs a sane PATH, nothing else. */
 #define SPAWN_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
 
-typedef enum {
+typedef enum
+{
   BACKEND_NONE,
   BACKEND_RESOLVED,
   BACKEND_RESOLVCONF,
@@ -211,12 +212,12 @@ apply_resolved (MidwayHelperDns *self)
 /* resolvconf ---------------------------------------------------------------- */
 
 static GSubprocess *
-spawn_resolvconf (MidwayHelperDns  *self,
-                  const char       *path,
-                  const char       *verb,
-                  gboolean          with_stdin,
-                  gboolean          exclusive,
-                  GError          **error)
+spawn_resolvconf (MidwayHelperDns *self,
+                  const char      *path,
+                  const char      *verb,
+                  gboolean         with_stdin,
+                  gboolean         exclusive,
+                  GError         **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   const char *argv[] = { path, verb, self->record, NULL };
@@ -366,7 +367,8 @@ apply_resolvconf (MidwayHelperDns *self)
 
 /* One apply() under way: remove() cancels it and may start another before
  * the callbacks run, so each carries the cancellable it belongs to. */
-typedef struct {
+typedef struct
+{
   MidwayHelperDns *self;
   GCancellable    *cancellable;
 } Pending;

@@ -115,8 +115,8 @@ run (const char * const *argv,
 }
 
 static gboolean
-nft (const char  *ruleset,
-     GError     **error)
+nft (const char *ruleset,
+     GError    **error)
 {
   const char *path = find_program (nft_paths);
   const char *argv[] = { path, "-f", "-", NULL };
@@ -176,11 +176,11 @@ server_strings (GList *servers)
 }
 
 static gboolean
-nft_set (const char          *name,
-         uid_t                uid,
-         const char * const  *networks,
-         const char * const  *servers,
-         GError             **error)
+nft_set (const char         *name,
+         uid_t               uid,
+         const char * const *networks,
+         const char * const *servers,
+         GError            **error)
 {
   g_autoptr(GString) rules = g_string_new (NULL);
   const char *prefix = "add rule inet " MIDWAY_HELPER_FIREWALL_TABLE;
@@ -203,8 +203,8 @@ nft_set (const char          *name,
 }
 
 static gboolean
-nft_clear (const char  *name,
-           GError     **error)
+nft_clear (const char *name,
+           GError    **error)
 {
   g_autofree char *rules = NULL;
 
@@ -232,9 +232,9 @@ ipt_has_jump (gboolean    ipv6,
 }
 
 static gboolean
-ipt_restore (gboolean     ipv6,
-             const char  *input,
-             GError     **error)
+ipt_restore (gboolean    ipv6,
+             const char *input,
+             GError    **error)
 {
   const char *path = find_program (ipv6 ? ip6t_restore_paths : ipt_restore_paths);
   const char *argv[] = { path, "-w", "--noflush", NULL };
@@ -249,12 +249,12 @@ ipt_restore (gboolean     ipv6,
 }
 
 static gboolean
-ipt_set_family (gboolean             ipv6,
-                const char          *chain,
-                uid_t                uid,
-                const char * const  *networks,
-                const char * const  *servers,
-                GError             **error)
+ipt_set_family (gboolean            ipv6,
+                const char         *chain,
+                uid_t               uid,
+                const char * const *networks,
+                const char * const *servers,
+                GError            **error)
 {
   g_autoptr(GString) rules = g_string_new ("*filter\n");
 
@@ -277,10 +277,10 @@ ipt_set_family (gboolean             ipv6,
 }
 
 static gboolean
-ipt_clear_family (gboolean     ipv6,
-                  const char  *chain,
-                  gboolean     jumped,
-                  GError     **error)
+ipt_clear_family (gboolean    ipv6,
+                  const char *chain,
+                  gboolean    jumped,
+                  GError    **error)
 {
   g_autoptr(GString) rules = g_string_new ("*filter\n");
 
@@ -301,11 +301,11 @@ has_family (const char * const *networks,
 }
 
 gboolean
-midway_helper_firewall_set (const char          *name,
-                            uid_t                uid,
-                            const char * const  *networks,
-                            GList               *servers,
-                            GError             **error)
+midway_helper_firewall_set (const char         *name,
+                            uid_t               uid,
+                            const char * const *networks,
+                            GList              *servers,
+                            GError            **error)
 {
   g_auto(GStrv) server_list = NULL;
   g_autofree char *chain = NULL;
@@ -339,9 +339,9 @@ our_chain (const char *line)
 }
 
 static guint
-ipt_remove_matching (gboolean     ipv6,
-                     const char  *only,
-                     GError     **error)
+ipt_remove_matching (gboolean    ipv6,
+                     const char *only,
+                     GError    **error)
 {
   const char *path = find_program (ipv6 ? ip6t_save_paths : ipt_save_paths);
   const char *argv[] = { path, "-t", "filter", NULL };
@@ -371,8 +371,8 @@ ipt_remove_matching (gboolean     ipv6,
 }
 
 gboolean
-midway_helper_firewall_clear (const char  *name,
-                              GError     **error)
+midway_helper_firewall_clear (const char *name,
+                              GError    **error)
 {
   g_autofree char *chain = NULL;
 
@@ -426,11 +426,12 @@ midway_helper_firewall_remove_stale (GError **error)
 
 /* The worker ----------------------------------------------------------------- */
 
-typedef struct {
-  char   *name;
-  uid_t   uid;
-  GStrv   networks;  /* NULL: a clear */
-  GList  *servers;   /* of GInetAddress */
+typedef struct
+{
+  char  *name;
+  uid_t  uid;
+  GStrv  networks;   /* NULL: a clear */
+  GList *servers;    /* of GInetAddress */
 } Job;
 
 static void
@@ -467,9 +468,9 @@ run_job (gpointer data,
 }
 
 static void
-push (Job                 *job,
-      GAsyncReadyCallback  callback,
-      gpointer             user_data)
+push (Job                *job,
+      GAsyncReadyCallback callback,
+      gpointer            user_data)
 {
   GTask *task = g_task_new (NULL, NULL, callback, user_data);
 
@@ -484,12 +485,12 @@ push (Job                 *job,
 }
 
 void
-midway_helper_firewall_set_async (const char          *name,
-                                  uid_t                uid,
-                                  const char * const  *networks,
-                                  GList               *servers,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+midway_helper_firewall_set_async (const char         *name,
+                                  uid_t               uid,
+                                  const char * const *networks,
+                                  GList              *servers,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
 {
   Job *job;
 
@@ -506,9 +507,9 @@ midway_helper_firewall_set_async (const char          *name,
 }
 
 void
-midway_helper_firewall_clear_async (const char          *name,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
+midway_helper_firewall_clear_async (const char         *name,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
 {
   Job *job;
 
@@ -520,8 +521,8 @@ midway_helper_firewall_clear_async (const char          *name,
 }
 
 gboolean
-midway_helper_firewall_finish (GAsyncResult  *result,
-                               GError       **error)
+midway_helper_firewall_finish (GAsyncResult *result,
+                               GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == push, FALSE);

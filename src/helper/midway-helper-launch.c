@@ -101,7 +101,7 @@ static void
 drop_privileges (uid_t        uid,
                  gid_t        gid,
                  const gid_t *groups,
-                 size_t        n_groups)
+                 size_t       n_groups)
 {
   uid_t ruid, euid, suid;
   gid_t rgid, egid, sgid;

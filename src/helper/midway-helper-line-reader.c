@@ -24,7 +24,8 @@ struct _MidwayHelperLineReader
   gboolean      eof;
 };
 
-enum {
+enum
+{
   SIGNAL_LINE,
   SIGNAL_EOF,
   N_SIGNALS

@@ -28,7 +28,8 @@ struct _MidwayHelperLogind
   char            *owner;         /* logind's unique name, while it runs */
 };
 
-enum {
+enum
+{
   SIGNAL_MANAGER_SIGNAL,
   N_SIGNALS
 };

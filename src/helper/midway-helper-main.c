@@ -20,7 +20,8 @@
 #define RUNTIME_DIR "/run/midway"
 #define DEFAULT_IDLE_TIMEOUT_S 60
 
-typedef struct {
+typedef struct
+{
   GMainLoop           *loop;
   MidwayHelperManager *manager;
   guint                idle_timeout_s;

@@ -47,7 +47,8 @@
 /* A profile name is at most 64 characters of up to 4 bytes. */
 #define MAX_NAME_SIZE (64 * 4)
 
-typedef enum {
+typedef enum
+{
   CONNECT_NONE         = 0,
   /* change-system-network was granted: a fail-closed block is every user's */
   CONNECT_MACHINE_WIDE = 1 << 0,
@@ -74,7 +75,8 @@ struct _MidwayHelperManager
   gboolean                  resolved;    /* systemd-resolved on the bus: DNS per link */
 };
 
-enum {
+enum
+{
   SIGNAL_IDLE,
   N_SIGNALS
 };
@@ -219,13 +221,13 @@ active_tunnel_path (MidwayHelperManager *self,
 }
 
 static gboolean
-connect_authorized (MidwayHelperManager    *self,
-                    GDBusMethodInvocation  *invocation,
-                    uid_t                   caller,
-                    MidwayProfile          *profile,
-                    ConnectFlags            flags,
-                    char                  **object_path,
-                    GError                **error)
+connect_authorized (MidwayHelperManager   *self,
+                    GDBusMethodInvocation *invocation,
+                    uid_t                  caller,
+                    MidwayProfile         *profile,
+                    ConnectFlags           flags,
+                    char                 **object_path,
+                    GError               **error)
 {
   gboolean system = (flags & CONNECT_SYSTEM) != 0;
   g_autoptr(GVariant) credentials = NULL;
@@ -325,10 +327,10 @@ finish_connect (MidwayHelperManager   *self,
  * NULL.  The machine's routes are read now, at each Connect: what the
  * profile would override is what the machine reaches at this moment. */
 static const char *
-system_network_field (MidwayHelperManager  *self,
-                      MidwayProfile        *profile,
-                      char                **why,
-                      GError              **error)
+system_network_field (MidwayHelperManager *self,
+                      MidwayProfile       *profile,
+                      char               **why,
+                      GError             **error)
 {
   g_autoptr(GArray) routes = NULL;
   g_auto(GStrv) resolvers = NULL;
@@ -558,7 +560,7 @@ on_connect_system_profile_authorized (GObject      *source,
   g_variant_get (parameters, "(&s)", &name);
   if (!midway_helper_authority_authorize_finish (MIDWAY_HELPER_AUTHORITY (source), result, &caller, &error) ||
       (profile = midway_helper_system_profiles_find (self->system_profiles_dir, self->system_key_dir,
-                                                      0, name, &error)) == NULL)
+                                                     0, name, &error)) == NULL)
     {
       g_dbus_method_invocation_return_gerror (invocation, error);
       maybe_emit_idle (self);
@@ -673,8 +675,8 @@ on_resolved_vanished (GDBusConnection *connection,
 /* A helper killed with SIGKILL leaves its runtime directories behind (its
  * children died with it); the next one starts from a clean slate. */
 static gboolean
-prepare_runtime_dir (const char  *runtime_dir,
-                     GError     **error)
+prepare_runtime_dir (const char *runtime_dir,
+                     GError    **error)
 {
   g_autoptr(GDir) dir = NULL;
   const char *name;
@@ -713,9 +715,9 @@ prepare_runtime_dir (const char  *runtime_dir,
 }
 
 MidwayHelperManager *
-midway_helper_manager_new (GDBusConnection  *connection,
-                           const char       *runtime_dir,
-                           GError          **error)
+midway_helper_manager_new (GDBusConnection *connection,
+                           const char      *runtime_dir,
+                           GError         **error)
 {
   g_autoptr(MidwayHelperManager) self = NULL;
   g_autoptr(MidwayHelperLogind) logind = NULL;

@@ -27,7 +27,8 @@ typedef MidwayHelperRoute Route;
 
 /* Netlink ------------------------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   struct nlmsghdr hdr;
   struct rtmsg    rt;
   char            attrs[256];
@@ -172,7 +173,7 @@ static char *
 route_to_string (const Route *route)
 {
   g_autoptr(GInetAddress) dst = g_inet_address_new_from_bytes (route->dst,
-    route->family == AF_INET ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+                                                               route->family == AF_INET ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
   g_autofree char *dst_text = g_inet_address_to_string (dst);
   char ifname[IF_NAMESIZE] = "?";
 
@@ -182,7 +183,7 @@ route_to_string (const Route *route)
   if (route->has_gateway)
     {
       g_autoptr(GInetAddress) gw = g_inet_address_new_from_bytes (route->gateway,
-        route->family == AF_INET ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+                                                                  route->family == AF_INET ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
       g_autofree char *gw_text = g_inet_address_to_string (gw);
 
       return g_strdup_printf ("%s/%u via %s dev %s", dst_text, route->dst_len, gw_text, ifname);
@@ -193,14 +194,15 @@ route_to_string (const Route *route)
 /* Calls each for every route of family the kernel lists (RTM_GETROUTE
  * dump), all tables.  FALSE with error set when the socket failed. */
 static gboolean
-nl_dump_routes (int                fd,
-                guint8             family,
-                void             (*each) (struct nlmsghdr *hdr, gpointer user_data),
-                gpointer           user_data,
-                GError           **error)
+nl_dump_routes (int fd,
+                guint8 family,
+                void ( *each ) (struct nlmsghdr *hdr, gpointer user_data),
+                gpointer user_data,
+                GError **error)
 {
   g_autofree char *buffer = NULL;
-  struct {
+  struct
+  {
     struct nlmsghdr hdr;
     struct rtmsg    rt;
   } dump = { 0 };
@@ -245,7 +247,8 @@ nl_dump_routes (int                fd,
 
 /* What the machine reaches --------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   guint8  family;
   GArray *routes;
 } ReachedSearch;
@@ -327,7 +330,8 @@ midway_helper_netlink_list_reached (GError **error)
 
 /* The best route of the main table for one address, as the kernel picks it
  * there: the longest prefix, then the lowest metric. */
-typedef struct {
+typedef struct
+{
   gboolean found;
   guint8   dst_len;
   guint32  priority;
@@ -340,7 +344,8 @@ typedef struct {
   guint8   source[16];
 } BestRoute;
 
-typedef struct {
+typedef struct
+{
   guint8        family;
   const guint8 *address;
   BestRoute     with_block;     /* every route: what the kernel sees */
@@ -609,9 +614,9 @@ midway_helper_netlink_lookup (GInetAddress            *address,
  * logged in each case.  EEXIST means the same route was there already:
  * not ours, and left alone. */
 int
-midway_helper_netlink_route_add (int                fd,
-                                 const Route       *route,
-                                 MidwayHelperLog   *log)
+midway_helper_netlink_route_add (int              fd,
+                                 const Route     *route,
+                                 MidwayHelperLog *log)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = route_to_string (route);
@@ -634,10 +639,10 @@ midway_helper_netlink_route_add (int                fd,
  * Routes through an interface vanish with it (ESRCH, or ENODEV for its
  * index): gone is what we want, and not logged. */
 int
-midway_helper_netlink_route_delete (int                fd,
-                                    const Route       *route,
-                                    MidwayHelperLog   *log,
-                                    GError           **error)
+midway_helper_netlink_route_delete (int              fd,
+                                    const Route     *route,
+                                    MidwayHelperLog *log,
+                                    GError         **error)
 {
   g_autofree char *text = route_to_string (route);
   RouteRequest req;
@@ -743,4 +748,3 @@ midway_helper_netlink_remove_stale (GError **error)
   close (fd);
   return removed;
 }
-

@@ -37,18 +37,19 @@
 
 struct _MidwayHelperNetmon
 {
-  GObject               parent_instance;
+  GObject              parent_instance;
 
-  MidwayHelperLogind   *logind;
-  int                   fd;
-  guint                 fd_source;
-  char                 *buffer;
-  MidwayHelperDebounce  debounce;
-  guint                 timer;
-  guint                 causes;      /* of the burst under way */
+  MidwayHelperLogind  *logind;
+  int                  fd;
+  guint                fd_source;
+  char                *buffer;
+  MidwayHelperDebounce debounce;
+  guint                timer;
+  guint                causes;       /* of the burst under way */
 };
 
-enum {
+enum
+{
   SIGNAL_CHANGED,
   N_SIGNALS
 };

@@ -139,7 +139,8 @@ static option_t midway_options[] = {
   { .name = NULL },
 };
 
-enum report_state {
+enum report_state
+{
   REPORT_UNCHECKED,
   REPORT_READY,
   REPORT_OFF,
@@ -155,13 +156,16 @@ static void (*prev_snoop_recv_hook) (unsigned char *p, int len);
  * run from pppd's handler for fatal signals, where only async-signal-safe
  * calls are allowed.
  */
-struct report_line {
-  char buf[MIDWAY_REPORT_LINE_MAX];
+struct report_line
+{
+  char   buf[MIDWAY_REPORT_LINE_MAX];
   size_t len;
 };
 
 static void
-line_add_bytes (struct report_line *line, const char *s, size_t n)
+line_add_bytes (struct report_line *line,
+                const char         *s,
+                size_t              n)
 {
   /* Keep one byte for the '\n'; no line we build comes close anyway. */
   size_t room = sizeof line->buf - 1 - line->len;
@@ -173,13 +177,15 @@ line_add_bytes (struct report_line *line, const char *s, size_t n)
 }
 
 static void
-line_add_str (struct report_line *line, const char *s)
+line_add_str (struct report_line *line,
+              const char         *s)
 {
   line_add_bytes (line, s, strlen (s));
 }
 
 static void
-line_add_uint (struct report_line *line, unsigned int v)
+line_add_uint (struct report_line *line,
+               unsigned int        v)
 {
   char digits[16];
   size_t i = sizeof digits;
@@ -194,7 +200,8 @@ line_add_uint (struct report_line *line, unsigned int v)
 }
 
 static void
-line_add_int (struct report_line *line, int v)
+line_add_int (struct report_line *line,
+              int                 v)
 {
   if (v < 0)
     {
@@ -209,7 +216,8 @@ line_add_int (struct report_line *line, int v)
 }
 
 static void
-line_add_ipv4 (struct report_line *line, u_int32_t addr_network_order)
+line_add_ipv4 (struct report_line *line,
+               u_int32_t           addr_network_order)
 {
   unsigned char octets[4];
 
@@ -299,7 +307,8 @@ report_ready (void)
 }
 
 static ssize_t
-report_write_once (const char *buf, size_t len)
+report_write_once (const char *buf,
+                   size_t      len)
 {
   struct sigaction ignore = { .sa_handler = SIG_IGN };
   struct sigaction old;
@@ -365,7 +374,8 @@ report (struct report_line *line)
 }
 
 static void
-on_phase_change (void *arg, int new_phase_num)
+on_phase_change (void *arg,
+                 int   new_phase_num)
 {
   struct report_line line = { .len = 0 };
 
@@ -384,7 +394,8 @@ on_phase_change (void *arg, int new_phase_num)
 }
 
 static void
-on_recv (unsigned char *p, int len)
+on_recv (unsigned char *p,
+         int            len)
 {
   if (!peer_seen)
     {
@@ -399,7 +410,8 @@ on_recv (unsigned char *p, int len)
 }
 
 static void
-on_ip_up (void *arg, int unused)
+on_ip_up (void *arg,
+          int   unused)
 {
   struct report_line line = { .len = 0 };
 
@@ -422,7 +434,8 @@ on_ip_up (void *arg, int unused)
 }
 
 static void
-line_add_link_local (struct report_line *line, eui64_t id)
+line_add_link_local (struct report_line *line,
+                     eui64_t             id)
 {
   static const char hex[] = "0123456789abcdef";
 
@@ -438,7 +451,8 @@ line_add_link_local (struct report_line *line, eui64_t id)
 }
 
 static void
-on_ip6_up (void *arg, int unused)
+on_ip6_up (void *arg,
+           int   unused)
 {
   struct report_line line = { .len = 0 };
 
@@ -450,7 +464,8 @@ on_ip6_up (void *arg, int unused)
 }
 
 static void
-on_ip_down (void *arg, int unused)
+on_ip_down (void *arg,
+            int   unused)
 {
   struct report_line line = { .len = 0 };
 
@@ -460,7 +475,8 @@ on_ip_down (void *arg, int unused)
 }
 
 static void
-on_exit_notify (void *arg, int exit_status)
+on_exit_notify (void *arg,
+                int   exit_status)
 {
   struct report_line line = { .len = 0 };
 
@@ -472,7 +488,8 @@ on_exit_notify (void *arg, int exit_status)
 }
 
 static void
-on_fork (void *arg, int unused)
+on_fork (void *arg,
+         int   unused)
 {
   /*
    * We are in a child of pppd about to exec a script.  The first event

@@ -33,23 +33,24 @@
 
 struct _MidwayHelperProcess
 {
-  GObject       parent_instance;
+  GObject                 parent_instance;
 
-  char         *tag;
-  GSubprocess  *subprocess;
-  GPid          pid;
-  GCancellable *cancellable;
-  MidwayHelperScope *scope;     /* a child that runs as a user */
+  char                   *tag;
+  GSubprocess            *subprocess;
+  GPid                    pid;
+  GCancellable           *cancellable;
+  MidwayHelperScope      *scope; /* a child that runs as a user */
   MidwayHelperLineReader *readers[2];
-  guint         n_readers;
-  gboolean      reaped;
-  gboolean      exited_emitted;
-  int           status;
-  guint         kill_source;
-  guint         grace_source;
+  guint                   n_readers;
+  gboolean                reaped;
+  gboolean                exited_emitted;
+  int                     status;
+  guint                   kill_source;
+  guint                   grace_source;
 };
 
-enum {
+enum
+{
   SIGNAL_LINE,
   SIGNAL_EXITED,
   N_SIGNALS

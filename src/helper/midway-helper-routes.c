@@ -32,14 +32,14 @@ struct _MidwayHelperRoutes
 
   /* IPCP and IPv6CP come up in either order, and the server's name may
    * still be resolving: each part goes in once what it needs is there. */
-  gboolean         ipv4_up;
-  gboolean         ipv6_up;
-  gboolean         resolving;
-  gboolean         resolved;
-  gboolean         host_routes_done;
-  gboolean         ipv4_done;
-  gboolean         ipv6_done;
-  GList           *server_addresses;   /* of GInetAddress */
+  gboolean ipv4_up;
+  gboolean ipv6_up;
+  gboolean resolving;
+  gboolean resolved;
+  gboolean host_routes_done;
+  gboolean ipv4_done;
+  gboolean ipv6_done;
+  GList   *server_addresses;           /* of GInetAddress */
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHelperRoutes, midway_helper_routes, G_TYPE_OBJECT)

@@ -23,12 +23,12 @@
 
 struct _MidwayHelperRuntimeDir
 {
-  GObject  parent_instance;
+  GObject parent_instance;
 
-  char    *path;
-  int      dir_fd;
-  uid_t    uid;
-  gid_t    gid;
+  char   *path;
+  int     dir_fd;
+  uid_t   uid;
+  gid_t   gid;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHelperRuntimeDir, midway_helper_runtime_dir, G_TYPE_OBJECT)
@@ -44,8 +44,8 @@ close_fd (int *fd)
 }
 
 gboolean
-midway_helper_runtime_dir_create (MidwayHelperRuntimeDir  *self,
-                                  GError                 **error)
+midway_helper_runtime_dir_create (MidwayHelperRuntimeDir *self,
+                                  GError                **error)
 {
   g_return_val_if_fail (MIDWAY_IS_HELPER_RUNTIME_DIR (self), FALSE);
   g_return_val_if_fail (self->dir_fd < 0, FALSE);
@@ -74,12 +74,12 @@ midway_helper_runtime_dir_create (MidwayHelperRuntimeDir  *self,
 /* Written with openat() into a root-owned directory the user cannot write
  * to, O_EXCL and O_NOFOLLOW: nothing can be planted in their place. */
 gboolean
-midway_helper_runtime_dir_write_file (MidwayHelperRuntimeDir  *self,
-                                      const char              *name,
-                                      const void              *data,
-                                      gsize                    size,
-                                      gboolean                 owned_by_user,
-                                      GError                 **error)
+midway_helper_runtime_dir_write_file (MidwayHelperRuntimeDir *self,
+                                      const char             *name,
+                                      const void             *data,
+                                      gsize                   size,
+                                      gboolean                owned_by_user,
+                                      GError                **error)
 {
   const char *p = data;
   gsize left = size;

@@ -23,10 +23,10 @@
 #define MAX_SOCKET_PATH 107  /* sun_path less its NUL */
 
 static gboolean
-check_secret_string (const char  *key,
-                     GVariant    *value,
-                     char       **out,
-                     GError     **error)
+check_secret_string (const char *key,
+                     GVariant   *value,
+                     char      **out,
+                     GError    **error)
 {
   const char *text;
   gsize length;
@@ -56,10 +56,10 @@ check_secret_string (const char  *key,
 }
 
 MidwayHelperSecrets *
-midway_helper_secrets_new_from_variant (GVariant       *credentials,
-                                        MidwayProfile  *profile,
-                                        uid_t           caller,
-                                        GError        **error)
+midway_helper_secrets_new_from_variant (GVariant      *credentials,
+                                        MidwayProfile *profile,
+                                        uid_t          caller,
+                                        GError       **error)
 {
   g_autoptr(MidwayHelperSecrets) secrets = g_new0 (MidwayHelperSecrets, 1);
   MidwayAuthMethod auth = midway_profile_get_auth (profile);

@@ -19,7 +19,8 @@
 #include "midway-helper-secure-memory.h"
 
 /* In front of the caller's bytes, so that free knows the mapping's size. */
-typedef struct {
+typedef struct
+{
   gsize mapped;
   gsize padding;  /* keeps the caller's bytes 16-byte aligned */
 } Header;

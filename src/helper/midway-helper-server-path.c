@@ -30,13 +30,13 @@
 
 struct _MidwayHelperServerPath
 {
-  GObject           parent_instance;
+  GObject          parent_instance;
 
-  char             *host;
-  GList            *addresses;      /* of GInetAddress, in the resolver's order */
-  GCancellable     *cancellable;
-  gboolean          has_recorded;
-  MidwayHelperPath  recorded;
+  char            *host;
+  GList           *addresses;       /* of GInetAddress, in the resolver's order */
+  GCancellable    *cancellable;
+  gboolean         has_recorded;
+  MidwayHelperPath recorded;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayHelperServerPath, midway_helper_server_path, G_TYPE_OBJECT)
@@ -44,7 +44,7 @@ G_DEFINE_FINAL_TYPE (MidwayHelperServerPath, midway_helper_server_path, G_TYPE_O
 /* Pure ------------------------------------------------------------------------ */
 
 static char *
-bytes_to_string (guint8        family,
+bytes_to_string (guint8 family,
                  const guint8 *bytes)
 {
   g_autoptr(GInetAddress) address =

@@ -24,14 +24,15 @@
 
 struct _MidwayHelperSessions
 {
-  GObject          parent_instance;
+  GObject             parent_instance;
 
   MidwayHelperLogind *logind;
   GArray             *uids;          /* guint: whom to ask about */
   GCancellable       *cancellable;
 };
 
-enum {
+enum
+{
   SIGNAL_USER_LEFT,
   N_SIGNALS
 };
@@ -40,7 +41,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (MidwayHelperSessions, midway_helper_sessions, G_TYPE_OBJECT)
 
-typedef struct {
+typedef struct
+{
   MidwayHelperSessions *self;   /* a reference */
   guint                 uid;
 } UserQuery;

@@ -50,10 +50,10 @@ file_name_is_plain (const char *file_name)
 /* Read through the descriptor that was checked, so that a file swapped
  * in between is never what is parsed. */
 static char *
-read_checked (const char  *path,
-              uid_t        owner,
-              gsize       *length,
-              GError     **error)
+read_checked (const char *path,
+              uid_t       owner,
+              gsize      *length,
+              GError    **error)
 {
   g_autofree char *data = NULL;
   struct stat st;
@@ -128,10 +128,10 @@ read_checked (const char  *path,
 /* The key is the administrator's, read by ssh as root: only a key that
  * nobody but root could have put there, or read, signs in. */
 static gboolean
-check_key_file (const char  *key_file,
-                const char  *key_dir,
-                uid_t        owner,
-                GError     **error)
+check_key_file (const char *key_file,
+                const char *key_dir,
+                uid_t       owner,
+                GError    **error)
 {
   g_autofree char *prefix = g_strconcat (key_dir, "/", NULL);
   struct stat st;
@@ -173,11 +173,11 @@ id_for_file (const char *file_name)
 }
 
 MidwayProfile *
-midway_helper_system_profile_load (const char  *dir,
-                                   const char  *file_name,
-                                   const char  *key_dir,
-                                   uid_t        owner,
-                                   GError     **error)
+midway_helper_system_profile_load (const char *dir,
+                                   const char *file_name,
+                                   const char *key_dir,
+                                   uid_t       owner,
+                                   GError    **error)
 {
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
@@ -296,11 +296,11 @@ midway_helper_system_profiles_list (const char *dir,
 }
 
 MidwayProfile *
-midway_helper_system_profiles_find (const char  *dir,
-                                    const char  *key_dir,
-                                    uid_t        owner,
-                                    const char  *name,
-                                    GError     **error)
+midway_helper_system_profiles_find (const char *dir,
+                                    const char *key_dir,
+                                    uid_t       owner,
+                                    const char *name,
+                                    GError    **error)
 {
   g_autoptr(GPtrArray) profiles = midway_helper_system_profiles_list (dir, key_dir, owner);
   g_autofree char *shown = NULL;

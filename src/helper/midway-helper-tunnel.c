@@ -65,7 +65,8 @@
 #define LOG_MAX_LINES 500
 #define LOG_MAX_LINE_LENGTH 512
 
-typedef enum {
+typedef enum
+{
   PHASE_NEW,           /* made, start() not through yet */
   PHASE_CONNECTING,    /* an attempt runs; the peer has not spoken yet */
   PHASE_NEGOTIATING,   /* the remote pppd speaks: PPP is negotiating */
@@ -110,7 +111,8 @@ struct _MidwayHelperTunnel
   guint                      block_hold_source;  /* failed: the block's last seconds */
 };
 
-enum {
+enum
+{
   SIGNAL_FINISHED,
   SIGNAL_ACTIVITY_CHANGED,
   N_SIGNALS
@@ -125,22 +127,23 @@ static gboolean on_retry (gpointer user_data);
 
 /* What each phase is.  GONE has no State: the object leaves the bus
  * with its last one. */
-static const struct {
+static const struct
+{
   const char *state;        /* on D-Bus */
   gboolean    active;       /* counted by the manager's idle exit */
   gboolean    has_attempt;  /* an attempt runs */
   gboolean    waits;        /* for the next attempt */
 } phases[] = {
-  [PHASE_NEW]          = { MIDWAY_STATE_STARTING_SSH,    TRUE,  FALSE, FALSE },
-  [PHASE_CONNECTING]   = { MIDWAY_STATE_STARTING_SSH,    TRUE,  TRUE,  FALSE },
-  [PHASE_NEGOTIATING]  = { MIDWAY_STATE_NEGOTIATING_PPP, TRUE,  TRUE,  FALSE },
-  [PHASE_UP]           = { MIDWAY_STATE_UP,              TRUE,  TRUE,  FALSE },
-  [PHASE_STOPPING]     = { MIDWAY_STATE_STOPPING,        TRUE,  TRUE,  FALSE },
-  [PHASE_RETRY_WAIT]   = { MIDWAY_STATE_RECONNECTING,    TRUE,  FALSE, TRUE  },
-  [PHASE_OFFLINE_WAIT] = { MIDWAY_STATE_RECONNECTING,    TRUE,  FALSE, TRUE  },
-  [PHASE_FAILED]       = { MIDWAY_STATE_FAILED,          FALSE, FALSE, FALSE },
-  [PHASE_STOPPED]      = { MIDWAY_STATE_STOPPED,         FALSE, FALSE, FALSE },
-  [PHASE_GONE]         = { NULL,                         FALSE, FALSE, FALSE },
+  [PHASE_NEW] = { MIDWAY_STATE_STARTING_SSH, TRUE, FALSE, FALSE },
+  [PHASE_CONNECTING] = { MIDWAY_STATE_STARTING_SSH, TRUE, TRUE, FALSE },
+  [PHASE_NEGOTIATING] = { MIDWAY_STATE_NEGOTIATING_PPP, TRUE, TRUE, FALSE },
+  [PHASE_UP] = { MIDWAY_STATE_UP, TRUE, TRUE, FALSE },
+  [PHASE_STOPPING] = { MIDWAY_STATE_STOPPING, TRUE, TRUE, FALSE },
+  [PHASE_RETRY_WAIT] = { MIDWAY_STATE_RECONNECTING, TRUE, FALSE, TRUE  },
+  [PHASE_OFFLINE_WAIT] = { MIDWAY_STATE_RECONNECTING, TRUE, FALSE, TRUE  },
+  [PHASE_FAILED] = { MIDWAY_STATE_FAILED, FALSE, FALSE, FALSE },
+  [PHASE_STOPPED] = { MIDWAY_STATE_STOPPED, FALSE, FALSE, FALSE },
+  [PHASE_GONE] = { NULL, FALSE, FALSE, FALSE },
 };
 
 static const char *
@@ -156,8 +159,8 @@ phase_to_state (Phase phase)
  * reference to the tunnel), returns whether there was a block: CALLBACK
  * runs once it is gone. */
 static gboolean
-lift_block (MidwayHelperTunnel  *self,
-            GAsyncReadyCallback  callback)
+lift_block (MidwayHelperTunnel *self,
+            GAsyncReadyCallback callback)
 {
   g_autoptr(MidwayHelperBlock) block = g_steal_pointer (&self->block);
 

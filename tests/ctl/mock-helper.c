@@ -29,14 +29,15 @@
 
 #define STEP_MS 100
 
-typedef struct {
-  MidwayTunnel1        *iface;
-  char                 *path;
-  char                 *host;
-  GPtrArray            *log;
-  guint                 step;
-  guint                 source;
-  gboolean              stopping;
+typedef struct
+{
+  MidwayTunnel1 *iface;
+  char          *path;
+  char          *host;
+  GPtrArray     *log;
+  guint          step;
+  guint          source;
+  gboolean       stopping;
 } MockTunnel;
 
 static MidwayTestHelper *stand_in;
@@ -303,7 +304,8 @@ on_quit (gpointer user_data)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   MidwayHelper1 *helper;

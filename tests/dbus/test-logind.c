@@ -22,7 +22,8 @@
 
 #define TIMEOUT 60.0
 
-typedef struct {
+typedef struct
+{
   GTestDBus          *bus;
   GDBusConnection    *helper;   /* the helper's connection */
   MidwayHelperLogind *logind;
@@ -52,8 +53,8 @@ on_user_removed (MidwayHelperLogind *logind,
 }
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   f->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (f->bus);
@@ -65,8 +66,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->logind);
   g_dbus_connection_close_sync (f->helper, NULL, NULL);
@@ -120,7 +121,8 @@ own_name (GDBusConnection *connection,
   g_assert_no_error (error);
 }
 
-typedef struct {
+typedef struct
+{
   Fixture    *f;
   const char *owner;   /* NULL: none */
 } OwnerWait;
@@ -142,7 +144,8 @@ wait_for_owner (Fixture    *f,
   midway_test_spin_until (owner_is, &wait, TIMEOUT);
 }
 
-typedef struct {
+typedef struct
+{
   Fixture    *f;
   const char *line;
 } LineWait;
@@ -190,8 +193,8 @@ user_removed (guint uid)
 }
 
 static void
-test_only_from_logind (Fixture       *f,
-                       gconstpointer  data)
+test_only_from_logind (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(GDBusConnection) real = midway_test_new_bus_connection (G_BUS_TYPE_SESSION);
   g_autoptr(GDBusConnection) impostor = midway_test_new_bus_connection (G_BUS_TYPE_SESSION);

@@ -45,7 +45,8 @@
 
 /* One bus, one stand-in polkitd and one manager for every case: each case
  * sets the authority's answers it needs. */
-static struct {
+static struct
+{
   char                *tmpdir;
   char                *runtime_dir;
   GPid                 bus_pid;
@@ -58,10 +59,11 @@ static struct {
   GArray              *baseline_children; /* pid_t: the bus and polkitd */
 } env;
 
-typedef struct {
-  gboolean  done;
-  char     *path;     /* on success */
-  GError   *error;    /* on failure */
+typedef struct
+{
+  gboolean done;
+  char    *path;      /* on success */
+  GError  *error;     /* on failure */
 } Reply;
 
 static void
@@ -90,8 +92,8 @@ tick (gpointer data)
 /* Some conditions are only seen by asking (polkitd's held checks), so the
  * loop also wakes every 10 ms to look again. */
 static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data)
+spin_until (gboolean ( *done ) (gpointer),
+            gpointer    data)
 {
   gboolean expired = FALSE;
   guint id = g_timeout_add_seconds ((guint) TIMEOUT_S, timed_out, &expired);
@@ -355,7 +357,9 @@ profile_with (const char *key,
   g_autoptr(GVariant) owned = value != NULL ? g_variant_ref_sink (value) : NULL;
   g_autofree char *id = g_uuid_string_random ();
   GVariantBuilder builder;
-  struct { const char *key; GVariant *value; } base[] = {
+  struct { const char *key;
+           GVariant   *value;
+  } base[] = {
     { "id", g_variant_new_string (id) },
     { "name", g_variant_new_string ("office") },
     { "host", g_variant_new_string ("192.0.2.2") },
@@ -500,7 +504,8 @@ test_polkit_refusal_spawns_nothing (void)
   reply_clear (&reply);
 }
 
-typedef struct {
+typedef struct
+{
   const char *key;
   const char *value;   /* a string; NULL: a uint32 (0 for the port, else 1) */
   const char *prefix;  /* of the message; NULL: "key: " */
@@ -668,7 +673,8 @@ test_under_cap_reaches_polkit (void)
   reply_clear (&reply);
 }
 
-typedef struct {
+typedef struct
+{
   Reply *replies;
   guint  n;
   guint  wanted;

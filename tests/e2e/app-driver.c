@@ -36,7 +36,8 @@
 #include "midway-notifier.h"
 #include "midway-secret-store.h"
 
-typedef struct {
+typedef struct
+{
   GMainLoop            *loop;
   int                   status;
   const char           *stop_file;

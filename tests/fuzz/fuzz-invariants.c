@@ -33,10 +33,10 @@ fail (const char   *what,
 }
 
 static void
-log_nothing (const char     *domain,
-             GLogLevelFlags  level,
-             const char     *message,
-             gpointer        data)
+log_nothing (const char    *domain,
+             GLogLevelFlags level,
+             const char    *message,
+             gpointer       data)
 {
 }
 

@@ -19,7 +19,8 @@
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   GPtrArray         *connected;  /* profile ids, one per Connect */
   char              *office_id;
@@ -83,10 +84,10 @@ drive_switch (gpointer user_data)
       g_assert_true (midway_autostart_get_enabled (autostart));
       /* Lab's page says off; Office's still on. */
       midway_window_show_details (window, midway_connection_list_find (
-                                            midway_application_get_connections (fixture->app), fixture->lab_id));
+                                    midway_application_get_connections (fixture->app), fixture->lab_id));
       g_assert_false (gtk_switch_get_active (toggle));
       midway_window_show_details (window, midway_connection_list_find (
-                                            midway_application_get_connections (fixture->app), fixture->office_id));
+                                    midway_application_get_connections (fixture->app), fixture->office_id));
       g_assert_true (gtk_switch_get_active (toggle));
       gtk_switch_set_active (toggle, FALSE);
       g_assert_false (remembered (fixture->office_id));
@@ -181,7 +182,8 @@ test_at_login (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -268,7 +268,8 @@ test_helper_activated_by_connect (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -25,7 +25,8 @@
 
 #define SSHD_PATH "/usr/sbin/sshd"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   MidwayProfile     *profile;
   GSocket           *listener;
@@ -34,9 +35,9 @@ typedef struct {
 } Run;
 
 static gboolean
-on_keyscan_connected (GSocket      *listener,
-                      GIOCondition  condition,
-                      gpointer      user_data)
+on_keyscan_connected (GSocket     *listener,
+                      GIOCondition condition,
+                      gpointer     user_data)
 {
   Run *run = user_data;
   g_autoptr(GError) error = NULL;
@@ -302,7 +303,8 @@ test_shutdown_closes_dialog (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -29,7 +29,8 @@
 #define SSHD_PATH "/usr/sbin/sshd"
 #define TUNNEL_PATH MIDWAY_HELPER_OBJECT_PATH "/Tunnel/1"
 
-typedef struct {
+typedef struct
+{
   char *private_path;
   char *host_key;      /* "type base64", from the .pub file */
   char *fingerprint;   /* from ssh-keygen -lf */
@@ -97,7 +98,7 @@ free_port (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, &error);
+                                          G_SOCKET_PROTOCOL_TCP, &error);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -287,9 +288,9 @@ is_set (gpointer data)
 /* ---- Fetcher ------------------------------------------------------------ */
 
 static char *
-fetch (MidwayProfile  *profile,
-       guint           timeout_s,
-       GError        **error)
+fetch (MidwayProfile *profile,
+       guint          timeout_s,
+       GError       **error)
 {
   g_autoptr(MidwayHostKeyFetcher) fetcher = midway_host_key_fetcher_new ();
   g_autoptr(GAsyncResult) result = NULL;
@@ -332,7 +333,7 @@ test_fetcher_timeout (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, &error);
+                                          G_SOCKET_PROTOCOL_TCP, &error);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -509,7 +510,8 @@ test_first_connect (void)
   g_assert_null (find_dialog ());
 }
 
-typedef struct {
+typedef struct
+{
   const char *a;
   const char *b;
   char       *found;
@@ -583,7 +585,8 @@ test_mismatch (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   int status;
 

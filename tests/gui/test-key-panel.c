@@ -107,9 +107,10 @@ respond (AdwMessageDialog *dialog,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-typedef struct {
-  GBytes *bytes;
-  GError *error;
+typedef struct
+{
+  GBytes  *bytes;
+  GError  *error;
   gboolean done;
 } Lookup;
 
@@ -126,8 +127,8 @@ on_lookup (GObject      *source,
 
 /* Straight from the keyring, not through the panel; NULL when empty. */
 static GBytes *
-keyring_lookup_maybe (const char       *profile_id,
-                      MidwaySecretKind  kind)
+keyring_lookup_maybe (const char      *profile_id,
+                      MidwaySecretKind kind)
 {
   g_autoptr(MidwaySecretStore) store = midway_secret_store_new ();
   Lookup lookup = { 0 };
@@ -140,8 +141,8 @@ keyring_lookup_maybe (const char       *profile_id,
 }
 
 static GBytes *
-keyring_lookup (const char       *profile_id,
-                MidwaySecretKind  kind)
+keyring_lookup (const char      *profile_id,
+                MidwaySecretKind kind)
 {
   GBytes *bytes = keyring_lookup_maybe (profile_id, kind);
 
@@ -149,8 +150,9 @@ keyring_lookup (const char       *profile_id,
   return bytes;
 }
 
-typedef struct {
-  char *text;
+typedef struct
+{
+  char    *text;
   gboolean done;
 } ClipboardRead;
 
@@ -504,7 +506,8 @@ test_key_panel (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

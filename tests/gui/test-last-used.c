@@ -17,7 +17,8 @@
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   GDBusConnection   *bus;        /* the stand-in helper's, borrowed */
   GPtrArray         *connected;  /* profile ids, one per Connect */
@@ -150,7 +151,8 @@ test_last_used (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -20,7 +20,8 @@
 #define TUNNEL_PATH "/io/github/midway_vpn/Midway/Tunnel/1"
 #define FOLD_WINDOW_MS 1500
 
-typedef struct {
+typedef struct
+{
   GDBusConnection *helper_connection;
   GDBusConnection *monitor;
   GAsyncQueue     *notify_calls;  /* GDBusMessage */
@@ -30,7 +31,8 @@ typedef struct {
   MidwayNotifier  *notifier;
 } Fixture;
 
-typedef struct {
+typedef struct
+{
   char  *summary;
   char  *body;
   char  *icon;
@@ -54,8 +56,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Notification, notification_free)
 static GDBusMessage *
 monitor_filter (GDBusConnection *connection,
                 GDBusMessage    *message,
-                gboolean         incoming,
-                gpointer         user_data)
+                gboolean incoming,
+                gpointer user_data)
 {
   GAsyncQueue *queue = user_data;
 
@@ -89,8 +91,8 @@ store_result (GObject      *source,
 }
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   const char *rules[] = {
     "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
@@ -137,8 +139,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->notifier);
   g_clear_object (&f->proxy);
@@ -240,8 +242,8 @@ bring_up (Fixture *f)
 }
 
 static void
-test_life_of_a_tunnel (Fixture       *f,
-                       gconstpointer  data)
+test_life_of_a_tunnel (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(Notification) connected = NULL;
   g_autoptr(Notification) dropped = NULL;
@@ -365,7 +367,8 @@ new_proxy (Fixture *f)
   return proxy;
 }
 
-typedef struct {
+typedef struct
+{
   Fixture *f;
   gint     n;
 } CloseWait;
@@ -390,8 +393,8 @@ wait_for_close_calls (Fixture *f,
 /* A bubble goes with its tunnel, but a failure's, which stays until a
  * new tunnel of the profile replaces the failed one. */
 static void
-test_bubbles_follow_tunnels (Fixture       *f,
-                             gconstpointer  data)
+test_bubbles_follow_tunnels (Fixture      *f,
+                             gconstpointer data)
 {
   g_autoptr(Notification) connected = NULL;
   g_autoptr(Notification) failed = NULL;
@@ -424,7 +427,8 @@ test_bubbles_follow_tunnels (Fixture       *f,
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -22,18 +22,19 @@
 #define PASSWORD "correct horse battery"
 #define PASSPHRASE "key passphrase"
 
-typedef struct {
-  MidwayApplication        *app;
-  MidwaySecretStore        *store;
-  GAsyncResult             *lookup;
-  GPtrArray                *credentials;  /* GVariant, one per Connect */
-  char                     *office_id;
-  char                     *lab_id;
-  char                     *keyed_id;
-  char                     *key_path;
-  guint                     step;
-  guint                     polls;
-  gboolean                  done;
+typedef struct
+{
+  MidwayApplication *app;
+  MidwaySecretStore *store;
+  GAsyncResult      *lookup;
+  GPtrArray         *credentials;         /* GVariant, one per Connect */
+  char              *office_id;
+  char              *lab_id;
+  char              *keyed_id;
+  char              *key_path;
+  guint              step;
+  guint              polls;
+  gboolean           done;
 } Fixture;
 
 static char *
@@ -356,7 +357,8 @@ test_password (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -243,7 +243,7 @@ test_dialog (void)
   g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==,
                    gtk_label_get_text (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)));
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
-    GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)))));
+                                            GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_HOST)))));
   gtk_widget_grab_focus (row);
   gtk_widget_grab_focus (midway_profile_editor_get_row (editor, MIDWAY_FIELD_NAME));
   assert_marked (editor, MIDWAY_FIELD_HOST);
@@ -275,7 +275,7 @@ test_dialog (void)
   type_into (editor, MIDWAY_FIELD_AUTH, "agent");
   g_assert_false (gtk_widget_get_visible (midway_profile_editor_get_row (editor, MIDWAY_FIELD_KEY_FILE)));
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (
-    GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_KEY_FILE)))));
+                                            GTK_WIDGET (midway_profile_editor_get_error_label (editor, MIDWAY_FIELD_KEY_FILE)))));
 
   /* Fixed: saved, 0600, parses back equal, and in the connection list. */
   activate (dialog, "profiles.save");
@@ -426,9 +426,9 @@ wait_closed (MidwayProfileDialog **dialog)
 
 /* What a click on a profile in the sidebar (or tabbing onto it) does. */
 static void
-click_profile (MidwayProfileDialog *dialog,
+click_profile (MidwayProfileDialog  *dialog,
                MidwayConnectionList *list,
-               const char          *id)
+               const char           *id)
 {
   GListModel *model = G_LIST_MODEL (list);
 
@@ -577,7 +577,8 @@ test_unsaved (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

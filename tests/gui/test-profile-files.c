@@ -13,7 +13,8 @@
 #include "midway-window.h"
 #include "midway-test-kit-ui.h"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   const char        *midwayctl;
   char              *import_path;
@@ -131,7 +132,8 @@ test_follows_files (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -19,7 +19,8 @@
 /* Any valid key: pinned, so Connect goes straight to the helper. */
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   GAsyncQueue       *notify_calls;  /* GDBusMessage */
   MidwayTestHelper  *helper;
@@ -188,7 +189,8 @@ test_refused (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

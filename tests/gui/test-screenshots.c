@@ -56,7 +56,8 @@ is_mapped (gpointer data)
 
 /* RGB, 3 bytes a pixel, rows packed; @texture, when set, is what is
  * saved: GTK's rendering, with its transparent corners. */
-typedef struct {
+typedef struct
+{
   int         width;
   int         height;
   guchar     *pixels;
@@ -126,15 +127,19 @@ image_from_texture (GdkTexture *texture)
   return image;
 }
 
-typedef struct {
+typedef struct
+{
   int x0, y0, x1, y1;  /* x1, y1 exclusive; x1 == 0: empty */
 } Box;
 
 static void
-box_add (Box *box, int x, int y)
+box_add (Box *box,
+         int  x,
+         int  y)
 {
   if (box->x1 == 0)
-    *box = (Box) { x, y, x + 1, y + 1 };
+    *box = (Box) { x, y, x + 1, y + 1 }
+  ;
   box->x0 = MIN (box->x0, x);
   box->y0 = MIN (box->y0, y);
   box->x1 = MAX (box->x1, x + 1);
@@ -489,7 +494,8 @@ test_screenshots (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

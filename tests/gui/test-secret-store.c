@@ -72,10 +72,10 @@ store_sync (MidwaySecretStore *store,
 }
 
 static GBytes *
-lookup_sync (MidwaySecretStore  *store,
-             const char         *profile_id,
-             MidwaySecretKind    kind,
-             GError            **error)
+lookup_sync (MidwaySecretStore *store,
+             const char        *profile_id,
+             MidwaySecretKind   kind,
+             GError           **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -219,7 +219,8 @@ test_locked (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -160,13 +160,16 @@ test_refused_input (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-typedef struct {
-  char     *text;
-  gboolean  done;
+typedef struct
+{
+  char    *text;
+  gboolean done;
 } ClipboardRead;
 
 static void
-clipboard_read_done (GObject *source, GAsyncResult *result, gpointer user_data)
+clipboard_read_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   ClipboardRead *read = user_data;
   g_autoptr(GError) error = NULL;
@@ -223,7 +226,9 @@ test_copy_script (void)
 }
 
 static void
-store_done (GObject *source, GAsyncResult *result, gpointer user_data)
+store_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -316,7 +321,8 @@ test_unreachable (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -15,7 +15,8 @@
 #include "midway-window.h"
 #include "midway-test-kit-ui.h"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   char              *home_id;
   char              *office_id;
@@ -150,7 +151,8 @@ test_show_log (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -25,7 +25,8 @@
 #define SYSTEM_TUNNEL MIDWAY_HELPER_OBJECT_PATH "/Tunnel/7"
 #define REFUSED_WORDS "This account is not allowed to start VPN connections on this computer."
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   GAsyncQueue       *notify_calls;  /* GDBusMessage */
   MidwayTestHelper  *helper;
@@ -264,7 +265,8 @@ test_system_group (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -24,7 +24,8 @@
 /* What WCAG asks of graphics a person must make out. */
 #define MIN_CONTRAST 3.0
 
-typedef struct {
+typedef struct
+{
   int     width, height;
   guchar *rgb;
 } Shot;
@@ -202,7 +203,8 @@ test_contrast (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

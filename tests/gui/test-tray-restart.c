@@ -15,7 +15,8 @@
 #include "midway-application.h"
 #include "midway-window.h"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   GDBusConnection   *bus;
   char              *item;
@@ -158,7 +159,8 @@ test_restart (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

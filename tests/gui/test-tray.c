@@ -13,7 +13,8 @@
 #include "midway-tray.h"
 #include "midway-test-kit.h"
 
-typedef struct {
+typedef struct
+{
   GPtrArray *activated;  /* "name" or "name:target" */
 } Recorder;
 
@@ -123,7 +124,8 @@ find_item (GVariant   *layout_reply,
 
 /* A tray of two connections, Home and Office, whose menu's actions are
  * recorded, seen by the panel; and a connection of the host's own. */
-typedef struct {
+typedef struct
+{
   GListStore         *connections;
   MidwayConnection   *office;
   MidwayConnection   *home;
@@ -134,8 +136,8 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   const char *plain[] = { "disconnect-all", "show-window", "show-log", "quit" };
 
@@ -168,8 +170,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->host);
   g_clear_object (&f->tray);
@@ -181,8 +183,8 @@ fixture_tear_down (Fixture       *f,
 }
 
 static void
-test_registered (Fixture       *f,
-                 gconstpointer  data)
+test_registered (Fixture      *f,
+                 gconstpointer data)
 {
   g_autoptr(GVariant) items = NULL;
   g_autoptr(GVariant) items_value = NULL;
@@ -214,8 +216,8 @@ test_registered (Fixture       *f,
 }
 
 static void
-test_icon_and_tooltip (Fixture       *f,
-                       gconstpointer  data)
+test_icon_and_tooltip (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) icon = NULL;
@@ -249,8 +251,8 @@ test_icon_and_tooltip (Fixture       *f,
 }
 
 static void
-test_menu_dump (Fixture       *f,
-                gconstpointer  data)
+test_menu_dump (Fixture      *f,
+                gconstpointer data)
 {
   g_autoptr(GSubprocess) dumper = NULL;
   g_autoptr(GAsyncResult) dumped = NULL;
@@ -289,8 +291,8 @@ test_menu_dump (Fixture       *f,
 }
 
 static void
-test_menu_clicks (Fixture       *f,
-                  gconstpointer  data)
+test_menu_clicks (Fixture      *f,
+                  gconstpointer data)
 {
   g_autoptr(GVariant) layout = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -328,8 +330,8 @@ test_menu_clicks (Fixture       *f,
 }
 
 static void
-test_activate (Fixture       *f,
-               gconstpointer  data)
+test_activate (Fixture      *f,
+               gconstpointer data)
 {
   g_autoptr(GVariant) reply = NULL;
 
@@ -345,8 +347,8 @@ test_activate (Fixture       *f,
 }
 
 static void
-test_activation_token (Fixture       *f,
-                       gconstpointer  data)
+test_activation_token (Fixture      *f,
+                       gconstpointer data)
 {
   g_autoptr(GVariant) reply = NULL;
 
@@ -371,7 +373,8 @@ test_activation_token (Fixture       *f,
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -23,7 +23,8 @@
 /* An uptime of 1:02:03 when the page first shows. */
 #define UPTIME_S G_GINT64_CONSTANT (3600 + 2 * 60 + 3)
 
-typedef struct {
+typedef struct
+{
   const char * const *lines;
   guint               calls;
 } LogStandIn;
@@ -89,7 +90,8 @@ value_text (MidwayTunnelDetails *details,
   return gtk_label_get_text (value_label (details, id));
 }
 
-typedef struct {
+typedef struct
+{
   MidwayTunnelDetails *details;
   const char          *id;
   const char          *text;
@@ -120,7 +122,8 @@ log_text (MidwayTunnelDetails *details)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-typedef struct {
+typedef struct
+{
   MidwayTunnelDetails *details;
   const char          *text;
 } LogWait;
@@ -171,7 +174,8 @@ is_set (gpointer data)
 
 /* "Office", up for an hour and a bit at the stand-in helper, its
  * window shown with the list (the details not yet). */
-typedef struct {
+typedef struct
+{
   char                 *office_id;
   MidwayConnectionList *list;
   MidwayConnection     *office;
@@ -191,8 +195,8 @@ static const char * const first_log[] = {
 static const char * const second_log[] = { "pppd: LCP terminated by peer", NULL };
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -232,8 +236,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->stand_in);
   gtk_window_destroy (GTK_WINDOW (f->window));
@@ -263,8 +267,8 @@ open_details (Fixture *f)
 }
 
 static void
-test_opens_with_values (Fixture       *f,
-                        gconstpointer  data)
+test_opens_with_values (Fixture      *f,
+                        gconstpointer data)
 {
   g_autofree char *rx = NULL;
   g_autofree char *tx = NULL;
@@ -286,16 +290,16 @@ test_opens_with_values (Fixture       *f,
   g_assert_cmpstr (value_text (f->details, "reconnects_value"), ==, "2");
   g_assert_cmpstr (value_text (f->details, "reason_value"), ==, midway_reason_describe (MIDWAY_REASON_NETWORK_CHANGED));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_template_child (GTK_WIDGET (f->details),
-                                                                                                MIDWAY_TYPE_TUNNEL_DETAILS,
-                                                                                                "reason_row"))),
+                                                                                               MIDWAY_TYPE_TUNNEL_DETAILS,
+                                                                                               "reason_row"))),
                    ==, "route to vpn.example.org changed");
   first_uptime = g_strdup (value_text (f->details, "uptime_value"));
   g_assert_true (g_str_has_prefix (first_uptime, "1:02:0"));
 }
 
 static void
-test_log (Fixture       *f,
-          gconstpointer  data)
+test_log (Fixture      *f,
+          gconstpointer data)
 {
   g_autofree char *first_text = g_strjoinv ("\n", (GStrv) first_log);
   LogWait log_wait;
@@ -310,8 +314,8 @@ test_log (Fixture       *f,
 }
 
 static void
-test_uptime_ticks (Fixture       *f,
-                   gconstpointer  data)
+test_uptime_ticks (Fixture      *f,
+                   gconstpointer data)
 {
   g_autofree char *first_uptime = NULL;
   LabelWait label_wait;
@@ -328,8 +332,8 @@ test_uptime_ticks (Fixture       *f,
 }
 
 static void
-test_follows_changes (Fixture       *f,
-                      gconstpointer  data)
+test_follows_changes (Fixture      *f,
+                      gconstpointer data)
 {
   g_autofree char *rx = NULL;
   LabelWait label_wait;
@@ -347,8 +351,8 @@ test_follows_changes (Fixture       *f,
 }
 
 static void
-test_refresh_and_copy (Fixture       *f,
-                       gconstpointer  data)
+test_refresh_and_copy (Fixture      *f,
+                       gconstpointer data)
 {
   g_autofree char *first_text = g_strjoinv ("\n", (GStrv) first_log);
   g_autofree char *copied = NULL;
@@ -371,8 +375,8 @@ test_refresh_and_copy (Fixture       *f,
 }
 
 static void
-test_clock_only_when_shown (Fixture       *f,
-                            gconstpointer  data)
+test_clock_only_when_shown (Fixture      *f,
+                            gconstpointer data)
 {
   g_autofree char *hidden_uptime = NULL;
 
@@ -402,8 +406,8 @@ test_clock_only_when_shown (Fixture       *f,
 }
 
 static void
-test_down_then_gone (Fixture       *f,
-                     gconstpointer  data)
+test_down_then_gone (Fixture      *f,
+                     gconstpointer data)
 {
   LabelWait label_wait = { .details = f->details };
   guint calls;
@@ -444,7 +448,8 @@ test_down_then_gone (Fixture       *f,
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

@@ -14,7 +14,8 @@
 #include "midway-window.h"
 #include "midway-test-kit-ui.h"
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   char              *saved_id;
   guint              step;
@@ -195,7 +196,8 @@ find_chooser (void)
   return NULL;
 }
 
-typedef struct {
+typedef struct
+{
   MidwayApplication *app;
   char              *path;
   char              *id;
@@ -294,7 +296,8 @@ test_import_from_empty_window (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

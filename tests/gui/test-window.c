@@ -45,7 +45,8 @@ has_no_tunnel (gpointer data)
   return midway_connection_get_tunnel (data) == NULL;
 }
 
-typedef struct {
+typedef struct
+{
   MidwayConnection *connection;
   const char       *state;
 } StateWait;
@@ -181,7 +182,8 @@ test_empty (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

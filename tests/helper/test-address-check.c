@@ -11,16 +11,16 @@
 /* A laptop: loopback, a LAN uplink, another tunnel up, and the link
  * being checked (ppp1), which already has the address in question. */
 static const MidwayHelperIfAddress laptop[] = {
-  { "lo",    { 127, 0, 0, 1 },     8,  FALSE, { 0 } },
-  { "wlan0", { 192, 168, 1, 23 },  24, FALSE, { 0 } },
-  { "ppp0",  { 10, 66, 0, 1 },     32, TRUE,  { 10, 66, 0, 2 } },
-  { "ppp1",  { 192, 168, 1, 23 },  32, TRUE,  { 10, 77, 0, 2 } },
-  { "wlan0", { 192, 168, 1, 24 },  24, FALSE, { 0 } },
+  { "lo", { 127, 0, 0, 1 }, 8, FALSE, { 0 } },
+  { "wlan0", { 192, 168, 1, 23 }, 24, FALSE, { 0 } },
+  { "ppp0", { 10, 66, 0, 1 }, 32, TRUE, { 10, 66, 0, 2 } },
+  { "ppp1", { 192, 168, 1, 23 }, 32, TRUE, { 10, 77, 0, 2 } },
+  { "wlan0", { 192, 168, 1, 24 }, 24, FALSE, { 0 } },
 };
 
 static gboolean
-is_free (const char  *local,
-         char       **why)
+is_free (const char *local,
+         char      **why)
 {
   return midway_helper_local_address_is_free (local, "ppp1", laptop, G_N_ELEMENTS (laptop), why);
 }
@@ -28,7 +28,9 @@ is_free (const char  *local,
 static void
 test_refused (void)
 {
-  static const struct { const char *local; const char *why; } cases[] = {
+  static const struct { const char *local;
+                        const char *why;
+  } cases[] = {
     /* the uplink's own address */
     { "192.168.1.23", "192.168.1.23 is this machine's address on wlan0" },
     /* a second address of the uplink, listed after its network */
@@ -84,7 +86,8 @@ test_this_machine (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/address-check/refused", test_refused);

@@ -13,7 +13,8 @@
 #include "midway-reason.h"
 #include "midway-helper-diagnosis.h"
 
-typedef struct {
+typedef struct
+{
   const char         *name;
   MidwayHelperAttempt attempt;
   const char         *reason;
@@ -177,7 +178,8 @@ test_kernel_without_ppp (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -208,7 +208,8 @@ test_remove_stale (gconstpointer data)
   g_assert_null (strstr (after, "midway"));
 }
 
-typedef struct {
+typedef struct
+{
   GPtrArray *done;   /* the callbacks' names, in the order they ran */
 } Order;
 
@@ -225,19 +226,25 @@ record (GAsyncResult *result,
 }
 
 static void
-on_set2 (GObject *source, GAsyncResult *result, gpointer order)
+on_set2 (GObject      *source,
+         GAsyncResult *result,
+         gpointer      order)
 {
   record (result, order, "set block-2");
 }
 
 static void
-on_clear2 (GObject *source, GAsyncResult *result, gpointer order)
+on_clear2 (GObject      *source,
+           GAsyncResult *result,
+           gpointer      order)
 {
   record (result, order, "clear block-2");
 }
 
 static void
-on_set3 (GObject *source, GAsyncResult *result, gpointer order)
+on_set3 (GObject      *source,
+         GAsyncResult *result,
+         gpointer      order)
 {
   record (result, order, "set block-3");
 }
@@ -281,7 +288,8 @@ test_async (gconstpointer data)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -73,9 +73,11 @@ test_debounce_endless (void)
 
 /* Which kernel messages count --------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   struct nlmsghdr hdr;
-  union {
+  union
+  {
     struct rtmsg     rt;
     struct ifinfomsg ifi;
     struct ifaddrmsg ifa;
@@ -155,7 +157,8 @@ test_messages (void)
 
 /* The monitor itself ---------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
   guint      resumed;     /* emissions that carried MIDWAY_HELPER_NETMON_RESUMED */
   gint64     first_at;
@@ -272,17 +275,24 @@ test_describe (void)
   g_assert_cmpstr (d, ==, "wlan0 via fe80::1");
 }
 
-typedef struct {
-  const char            *name;
-  MidwayHelperNetState   state;
-  gboolean               resumed;
-  gboolean               no_record;
+typedef struct
+{
+  const char           *name;
+  MidwayHelperNetState  state;
+  gboolean              resumed;
+  gboolean              no_record;
   /* recorded, then now: interface (NULL: no route), index, gateway, source */
-  const char            *if_a;  int oif_a; const char *gw_a; const char *src_a;
-  const char            *if_b;  int oif_b; const char *gw_b; const char *src_b;
-  gboolean               source_gone;
-  MidwayHelperNetAction  action;
-  const char            *why;   /* NULL: none */
+  const char           *if_a;
+  int                   oif_a;
+  const char           *gw_a;
+  const char           *src_a;
+  const char           *if_b;
+  int                   oif_b;
+  const char           *gw_b;
+  const char           *src_b;
+  gboolean              source_gone;
+  MidwayHelperNetAction action;
+  const char           *why;    /* NULL: none */
 } DecideCase;
 
 static const DecideCase decide_cases[] = {

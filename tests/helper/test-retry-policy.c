@@ -13,7 +13,8 @@
 /* an arbitrary monotonic clock reading, far from 0 ("never") */
 #define NOW (1000 * S)
 
-typedef struct {
+typedef struct
+{
   const char               *name;
   MidwayHelperRetryInput    input;
   MidwayHelperRetryDecision expected;
@@ -167,7 +168,8 @@ test_never_up_count (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

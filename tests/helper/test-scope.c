@@ -19,14 +19,15 @@
 
 #include "midway-helper-scope.h"
 
-typedef struct {
-  int wait_fd;      /* the launcher's end */
+typedef struct
+{
+  int                wait_fd; /* the launcher's end */
   MidwayHelperScope *scope;
 } Fixture;
 
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
 {
   gboolean held = GPOINTER_TO_INT (data);
   int pair[2];
@@ -38,8 +39,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
 {
   g_clear_object (&f->scope);
   close (f->wait_fd);
@@ -74,8 +75,8 @@ drain_main_context (void)
 /* The scope's first step is taken in start() itself, not in a later turn
  * of the main loop, which the helper only reaches after forking pppd. */
 static void
-test_unheld_goes_at_once (Fixture       *f,
-                          gconstpointer  data)
+test_unheld_goes_at_once (Fixture      *f,
+                          gconstpointer data)
 {
   midway_helper_scope_start (f->scope);
   g_assert_cmpint (launcher_sees (f), ==, 1);
@@ -83,8 +84,8 @@ test_unheld_goes_at_once (Fixture       *f,
 }
 
 static void
-test_held_waits_for_release (Fixture       *f,
-                             gconstpointer  data)
+test_held_waits_for_release (Fixture      *f,
+                             gconstpointer data)
 {
   midway_helper_scope_start (f->scope);
   drain_main_context ();
@@ -99,8 +100,8 @@ test_held_waits_for_release (Fixture       *f,
 
 /* A release before the scope is started still waits for the scope. */
 static void
-test_release_before_start (Fixture       *f,
-                           gconstpointer  data)
+test_release_before_start (Fixture      *f,
+                           gconstpointer data)
 {
   midway_helper_scope_release (f->scope);
   g_assert_cmpint (launcher_sees (f), ==, -1);
@@ -110,8 +111,8 @@ test_release_before_start (Fixture       *f,
 
 /* pppd did not start: the launcher gives up, it never runs ssh. */
 static void
-test_held_stopped_gives_up (Fixture       *f,
-                            gconstpointer  data)
+test_held_stopped_gives_up (Fixture      *f,
+                            gconstpointer data)
 {
   midway_helper_scope_start (f->scope);
   midway_helper_scope_stop (f->scope);

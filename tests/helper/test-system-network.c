@@ -21,19 +21,19 @@
  * gateway, an address of its own with no network of its own, IPv6 on
  * the LAN. */
 static const MidwayHelperRoute laptop[] = {
-  { AF_INET,  RTN_UNICAST, V4 (0, 0, 0, 0),       0,  2, TRUE,  V4 (192, 168, 1, 1), 100 },
-  { AF_INET,  RTN_UNICAST, V4 (192, 168, 1, 0),   24, 2, FALSE, { 0 }, 100 },
-  { AF_INET,  RTN_UNICAST, V4 (172, 20, 0, 0),    16, 2, TRUE,  V4 (192, 168, 1, 254), 0 },
-  { AF_INET,  RTN_LOCAL,   V4 (198, 51, 100, 7),  32, 3, FALSE, { 0 }, 0 },
+  { AF_INET, RTN_UNICAST, V4 (0, 0, 0, 0), 0, 2, TRUE, V4 (192, 168, 1, 1), 100 },
+  { AF_INET, RTN_UNICAST, V4 (192, 168, 1, 0), 24, 2, FALSE, { 0 }, 100 },
+  { AF_INET, RTN_UNICAST, V4 (172, 20, 0, 0), 16, 2, TRUE, V4 (192, 168, 1, 254), 0 },
+  { AF_INET, RTN_LOCAL, V4 (198, 51, 100, 7), 32, 3, FALSE, { 0 }, 0 },
   { AF_INET6, RTN_UNICAST, { 0x20, 0x01, 0x0d, 0xb8, 0, 1 }, 64, 2, FALSE, { 0 }, 0 },
 };
 
 static const char * const resolvers[] = { "10.9.9.9", NULL };
 
 static const char *
-field_of (gboolean     per_link_dns,
-          char       **why,
-          const char  *first_key,
+field_of (gboolean    per_link_dns,
+          char      **why,
+          const char *first_key,
           ...)
 {
   g_autoptr(MidwayProfile) profile = midway_profile_new ();
@@ -83,7 +83,10 @@ test_own_networks (void)
 static void
 test_machine_wide (void)
 {
-  static const struct { const char *key, *value; const char *field; const char *why; } cases[] = {
+  static const struct { const char *key, *value;
+                        const char *field;
+                        const char *why;
+  } cases[] = {
     { MIDWAY_FIELD_FULL_TUNNEL, "true", "full-tunnel",
       "full-tunnel: sends the traffic of every user of this machine through the tunnel" },
     /* the LAN, one host on it, a network around it */
@@ -166,7 +169,8 @@ test_resolvers (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/system-network/own-networks", test_own_networks);

@@ -17,7 +17,8 @@
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
-typedef struct {
+typedef struct
+{
   char *dir;       /* the key directory, /etc/midway */
   char *profiles;  /* /etc/midway/profiles */
   char *key;
@@ -58,8 +59,8 @@ write_profile (Fixture    *fixture,
 }
 
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -90,8 +91,8 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
 {
   remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -100,9 +101,9 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static MidwayProfile *
-load (Fixture     *fixture,
-      const char  *file_name,
-      GError     **error)
+load (Fixture    *fixture,
+      const char *file_name,
+      GError    **error)
 {
   return midway_helper_system_profile_load (fixture->profiles, file_name, fixture->dir, getuid (), error);
 }
@@ -122,8 +123,8 @@ assert_refused (Fixture    *fixture,
 }
 
 static void
-test_valid (Fixture       *fixture,
-            gconstpointer  data)
+test_valid (Fixture      *fixture,
+            gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MidwayProfile) first = NULL;
@@ -148,8 +149,8 @@ test_valid (Fixture       *fixture,
 }
 
 static void
-test_owner_and_mode (Fixture       *fixture,
-                     gconstpointer  data)
+test_owner_and_mode (Fixture      *fixture,
+                     gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(MidwayProfile) profile = NULL;
@@ -168,8 +169,8 @@ test_owner_and_mode (Fixture       *fixture,
 }
 
 static void
-test_symlink_and_kind (Fixture       *fixture,
-                       gconstpointer  data)
+test_symlink_and_kind (Fixture      *fixture,
+                       gconstpointer data)
 {
   g_autofree char *target = g_build_filename (fixture->dir, "elsewhere.midway", NULL);
   g_autofree char *link = g_build_filename (fixture->profiles, "link.midway", NULL);
@@ -187,8 +188,8 @@ test_symlink_and_kind (Fixture       *fixture,
 }
 
 static void
-test_names (Fixture       *fixture,
-            gconstpointer  data)
+test_names (Fixture      *fixture,
+            gconstpointer data)
 {
   const char *bad[] = { ".midway", ".hidden.midway", "two words.midway", "office.midway~",
                         "office.conf", "office.midway.bak", "b\xc3\xa4r.midway", "a.b.midway",
@@ -205,14 +206,15 @@ test_names (Fixture       *fixture,
 }
 
 static void
-test_content (Fixture       *fixture,
-              gconstpointer  data)
+test_content (Fixture      *fixture,
+              gconstpointer data)
 {
   g_autofree char *outside = g_build_filename (g_get_tmp_dir (), "key", NULL);
   g_autofree char *dotdot = g_build_filename (fixture->dir, "..", "key", NULL);
   g_autofree char *loose = g_build_filename (fixture->dir, "loose.key", NULL);
   g_autofree char *linked = g_build_filename (fixture->dir, "linked.key", NULL);
-  struct {
+  struct
+  {
     const char *file;
     char       *text;
     const char *says;
@@ -245,8 +247,8 @@ test_content (Fixture       *fixture,
 }
 
 static void
-test_list_and_find (Fixture       *fixture,
-                    gconstpointer  data)
+test_list_and_find (Fixture      *fixture,
+                    gconstpointer data)
 {
   g_autofree char *missing = g_build_filename (fixture->dir, "none", NULL);
   g_autofree char *garbage = g_build_filename (fixture->profiles, "garbage.midway", NULL);

@@ -25,26 +25,26 @@ struct _MidwayTestHelper
   guint                     owner_id;
 
   /* What every Connect gets, once a test has said. */
-  gulong                    connect_handler;
-  char                     *tunnel_path;    /* NULL: refused */
-  char                     *fail_reason;
-  char                     *fail_message;
-  int                       refuse_code;
-  char                     *refuse_message;
-  guint                     n_connects;
-  GVariant                 *connect_profile;
-  GVariant                 *connect_credentials;
-  GPtrArray                *failing;        /* MidwayTunnel1, to fail */
-  guint                     fail_source;
+  gulong     connect_handler;
+  char      *tunnel_path;                   /* NULL: refused */
+  char      *fail_reason;
+  char      *fail_message;
+  int        refuse_code;
+  char      *refuse_message;
+  guint      n_connects;
+  GVariant  *connect_profile;
+  GVariant  *connect_credentials;
+  GPtrArray *failing;                       /* MidwayTunnel1, to fail */
+  guint      fail_source;
 
   /* System profiles, once a test has said. */
-  GVariant                 *system_profiles; /* aa{sv} */
-  gulong                    system_handler;
-  char                     *system_path;     /* NULL: refused */
-  int                       system_refuse_code;
-  char                     *system_refuse_message;
-  guint                     n_system_connects;
-  char                     *system_connect_name;
+  GVariant *system_profiles;                 /* aa{sv} */
+  gulong    system_handler;
+  char     *system_path;                     /* NULL: refused */
+  int       system_refuse_code;
+  char     *system_refuse_message;
+  guint     n_system_connects;
+  char     *system_connect_name;
 };
 
 G_DEFINE_FINAL_TYPE (MidwayTestHelper, midway_test_helper, G_TYPE_OBJECT)

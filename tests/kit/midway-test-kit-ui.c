@@ -54,10 +54,10 @@ midway_test_save_screenshot (GtkWidget  *widget,
 }
 
 GtkWidget *
-midway_test_find_widget (GtkWidget      *root,
-                         gboolean      (*match) (GtkWidget     *widget,
-                                                 gconstpointer  data),
-                         gconstpointer   data)
+midway_test_find_widget (GtkWidget    *root,
+                         gboolean (   *match ) (GtkWidget    *widget,
+                                                gconstpointer data),
+                         gconstpointer data)
 {
   if (match (root, data))
     return root;
@@ -73,8 +73,8 @@ midway_test_find_widget (GtkWidget      *root,
 }
 
 static gboolean
-is_button_labelled (GtkWidget     *widget,
-                    gconstpointer  label)
+is_button_labelled (GtkWidget    *widget,
+                    gconstpointer label)
 {
   return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
@@ -87,8 +87,8 @@ midway_test_find_button (GtkWidget  *root,
 }
 
 static gboolean
-is_action_button (GtkWidget     *widget,
-                  gconstpointer  action_name)
+is_action_button (GtkWidget    *widget,
+                  gconstpointer action_name)
 {
   return GTK_IS_BUTTON (widget) &&
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
@@ -102,8 +102,8 @@ midway_test_find_action_button (GtkWidget  *root,
 }
 
 static gboolean
-is_named (GtkWidget     *widget,
-          gconstpointer  name)
+is_named (GtkWidget    *widget,
+          gconstpointer name)
 {
   return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
 }
@@ -116,8 +116,8 @@ midway_test_find_named (GtkWidget  *root,
 }
 
 static gboolean
-is_label_with (GtkWidget     *widget,
-               gconstpointer  text)
+is_label_with (GtkWidget    *widget,
+               gconstpointer text)
 {
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
@@ -132,8 +132,8 @@ midway_test_find_label (GtkWidget  *root,
 }
 
 static gboolean
-is_switch (GtkWidget     *widget,
-           gconstpointer  data)
+is_switch (GtkWidget    *widget,
+           gconstpointer data)
 {
   return GTK_IS_SWITCH (widget);
 }

@@ -11,9 +11,9 @@
 #include "midway-test-kit.h"
 
 void
-midway_test_spin_until (gboolean (*done) (gpointer),
-                        gpointer   data,
-                        double     timeout_seconds)
+midway_test_spin_until (gboolean ( *done ) (gpointer),
+                        gpointer    data,
+                        double      timeout_seconds)
 {
   g_autoptr(GTimer) timer = g_timer_new ();
 

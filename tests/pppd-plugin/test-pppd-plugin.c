@@ -72,7 +72,9 @@ script_unsetenv (char *var)
 }
 
 void
-add_notifier (struct notifier **notif, notify_func func, void *arg)
+add_notifier (struct notifier **notif,
+              notify_func       func,
+              void             *arg)
 {
   struct notifier *n = calloc (1, sizeof *n);
 
@@ -85,14 +87,16 @@ add_notifier (struct notifier **notif, notify_func func, void *arg)
 }
 
 void
-notify (struct notifier *notif, int val)
+notify (struct notifier *notif,
+        int              val)
 {
   for (; notif != NULL; notif = notif->next)
     notif->func (notif->arg, val);
 }
 
 static void
-record_log (const char *fmt, va_list ap)
+record_log (const char *fmt,
+            va_list     ap)
 {
   /* pppd's %m; good enough for checking what was logged. */
   char fixed[256];
@@ -134,7 +138,8 @@ static int in_scenario;
 /* Inside a scenario (a child) checks are diagnostics; the parent turns each
  * scenario into one TAP line, so the numbering stays right. */
 static void
-ok (int cond, const char *what)
+ok (int         cond,
+    const char *what)
 {
   if (!cond)
     failures++;
@@ -146,7 +151,9 @@ ok (int cond, const char *what)
 }
 
 static void
-ok_str (const char *got, const char *want, const char *what)
+ok_str (const char *got,
+        const char *want,
+        const char *what)
 {
   ok (strcmp (got, want) == 0, what);
   if (strcmp (got, want) != 0)
@@ -159,7 +166,8 @@ static int *report_fd_option;
 static int prev_hook_calls;
 
 static void
-prev_hook (unsigned char *p, int len)
+prev_hook (unsigned char *p,
+           int            len)
 {
   prev_hook_calls++;
 }
@@ -186,7 +194,10 @@ drain (int fd)
 }
 
 static void
-set_addrs (const char *local, const char *remote, const char *dns1, const char *dns2)
+set_addrs (const char *local,
+           const char *remote,
+           const char *dns1,
+           const char *dns2)
 {
   inet_pton (AF_INET, local, &ipcp_gotoptions[0].ouraddr);
   inet_pton (AF_INET, remote, &ipcp_hisoptions[0].hisaddr);
@@ -201,7 +212,8 @@ set_addrs (const char *local, const char *remote, const char *dns1, const char *
 typedef void (*scenario_fn) (void);
 
 static void
-run (const char *name, scenario_fn fn)
+run (const char *name,
+     scenario_fn fn)
 {
   pid_t pid;
   int wstatus;
@@ -451,7 +463,8 @@ scenario_fork_notifier (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   void *plugin;
   void (*init) (void);
@@ -470,7 +483,7 @@ main (int argc, char **argv)
       return 1;
     }
   version = dlsym (plugin, "pppd_version");
-  init = (void (*) (void)) dlsym (plugin, "plugin_init");
+  init = (void (*)(void))dlsym (plugin, "plugin_init");
   if (version == NULL || init == NULL)
     {
       printf ("Bail out! plugin lacks pppd_version or plugin_init\n");

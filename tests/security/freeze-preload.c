@@ -71,7 +71,9 @@ stop_uid (void)
 }
 
 int
-setresuid (uid_t ruid, uid_t euid, uid_t suid)
+setresuid (uid_t ruid,
+           uid_t euid,
+           uid_t suid)
 {
   long wanted = -1;
   int r;

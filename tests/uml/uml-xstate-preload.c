@@ -57,13 +57,16 @@ resolve_real_ptrace (void)
 }
 
 static long
-raw_regset (int request, pid_t pid, struct iovec *iov)
+raw_regset (int           request,
+            pid_t         pid,
+            struct iovec *iov)
 {
   return syscall (SYS_ptrace, request, pid, (void *) (uintptr_t) NT_X86_XSTATE, iov);
 }
 
 static int
-slot_for (const void *key, int create)
+slot_for (const void *key,
+          int         create)
 {
   for (unsigned int i = 0; i < SHADOW_SLOTS; i++)
     if (slot_key[i] == key)
@@ -84,7 +87,8 @@ slot_for (const void *key, int create)
 
 /* Reads pid's whole XSAVE area into slot; learns the host's size. */
 static long
-read_whole (pid_t pid, int slot)
+read_whole (pid_t pid,
+            int   slot)
 {
   struct iovec whole = { slot_data[slot], SHADOW_SIZE };
   long ret = raw_regset (PTRACE_GETREGSET, pid, &whole);
@@ -95,7 +99,8 @@ read_whole (pid_t pid, int slot)
 }
 
 static long
-get_xstate (pid_t pid, struct iovec *iov)
+get_xstate (pid_t         pid,
+            struct iovec *iov)
 {
   int slot = slot_for (iov->iov_base, 1);
   long ret = read_whole (pid, slot);
@@ -110,7 +115,8 @@ get_xstate (pid_t pid, struct iovec *iov)
 }
 
 static long
-set_xstate (pid_t pid, struct iovec *iov)
+set_xstate (pid_t         pid,
+            struct iovec *iov)
 {
   int slot = slot_for (iov->iov_base, 0);
   struct iovec whole;
@@ -133,7 +139,8 @@ set_xstate (pid_t pid, struct iovec *iov)
 }
 
 long
-ptrace (enum __ptrace_request request, ...)
+ptrace (enum __ptrace_request request,
+        ...)
 {
   va_list ap;
   pid_t pid;

@@ -394,7 +394,8 @@ test_ssh_invalid_arguments (void)
   g_autoptr(MidwayProfile) pinned = new_profile ();
   g_autoptr(MidwayProfile) keyring = new_profile ();
   g_autoptr(MidwayProfile) password = new_profile ();
-  const struct {
+  const struct
+  {
     MidwayProfile *profile;
     MidwaySshArgs  args;
   } cases[] = {
@@ -578,7 +579,8 @@ test_pppd_addresses (void)
     "noipv6",
     NULL
   };
-  const struct {
+  const struct
+  {
     const char         *local;
     const char         *remote;
     const char * const *expected;

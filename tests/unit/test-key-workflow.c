@@ -128,10 +128,10 @@ store_secret (MidwaySecretStore *store,
 }
 
 static MidwaySshKey *
-load (MidwaySecretStore  *store,
-      MidwayProfile      *profile,
-      MidwayKeyStep      *step,
-      GError            **error)
+load (MidwaySecretStore *store,
+      MidwayProfile     *profile,
+      MidwayKeyStep     *step,
+      GError           **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -140,12 +140,12 @@ load (MidwaySecretStore  *store,
 }
 
 static MidwaySshKey *
-import (MidwaySecretStore  *store,
-        MidwayProfile      *profile,
-        GBytes             *data,
-        const char         *passphrase,
-        MidwayKeyStep      *step,
-        GError            **error)
+import (MidwaySecretStore *store,
+        MidwayProfile     *profile,
+        GBytes            *data,
+        const char        *passphrase,
+        MidwayKeyStep     *step,
+        GError           **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -215,7 +215,7 @@ test_generate (void)
   g_autoptr(GBytes) stored = NULL;
   g_autoptr(GBytes) passphrase = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *public = NULL;
+  g_autofree char * public = NULL;
   g_autofree char *stored_public = NULL;
   g_autofree char *loaded_public = NULL;
   MidwayKeyStep step = MIDWAY_KEY_STEP_CHECK;
@@ -258,7 +258,7 @@ test_import_pem (void)
   g_autoptr(GBytes) stored = NULL;
   g_autoptr(GBytes) passphrase = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *public = NULL;
+  g_autofree char * public = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *loaded_public = NULL;
   MidwayKeyStep step = MIDWAY_KEY_STEP_NONE;
@@ -384,7 +384,8 @@ test_cancelled (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -304,7 +304,8 @@ test_table (void)
 /* ------------------------------------------------------------------------ */
 /* Every field's valid and invalid values */
 
-typedef struct {
+typedef struct
+{
   const char *key;
   const char *text;
   gboolean    valid;
@@ -706,7 +707,8 @@ test_field_example (gconstpointer case_data)
 static void
 test_messages (void)
 {
-  static const struct {
+  static const struct
+  {
     const char *key;
     const char *text;
     const char *message;
@@ -737,7 +739,8 @@ test_messages (void)
 /* ------------------------------------------------------------------------ */
 /* Hostile values in every string field */
 
-typedef struct {
+typedef struct
+{
   const char *value;
   const char *valid_in;  /* the fields that accept it, space-separated */
 } Hostile;
@@ -784,9 +787,9 @@ static const char * const number_fields[] = {
  * value of one, or data after "--", and that the data is exactly the
  * profile's. */
 static void
-assert_ssh_data_only (char * const   *argv,
-                      MidwayProfile  *profile,
-                      const char     *hostile)
+assert_ssh_data_only (char * const  *argv,
+                      MidwayProfile *profile,
+                      const char    *hostile)
 {
   g_auto(GStrv) words = g_strsplit (midway_profile_get_remote_command (profile), " ", -1);
   g_autofree char *port = midway_profile_get_as_string (profile, "port");
@@ -968,7 +971,8 @@ test_huge_strings (void)
 static void
 test_invalid_utf8 (void)
 {
-  static const struct {
+  static const struct
+  {
     const char *key;
     const char *bytes;
     gsize       size;  /* including any NUL */
@@ -1085,7 +1089,8 @@ test_non_normal_values (void)
 static void
 test_wrong_types (void)
 {
-  static const struct {
+  static const struct
+  {
     const char *key;
     const char *text;  /* g_variant_parse() syntax */
     const char *message;
@@ -1274,7 +1279,8 @@ test_variant_defaults (void)
 static void
 test_key_file_rejects (void)
 {
-  static const struct {
+  static const struct
+  {
     const char *data;
     const char *message;  /* exact, or a "key: " prefix when ending in ": " */
   } cases[] = {
@@ -1751,7 +1757,7 @@ test_dns_reach (void)
   set_ok (profile, "dns-servers", "10.0.0.2,192.0.2.53");
   g_assert_false (midway_profile_validate (profile, &error));
   assert_message (error, "dns-servers: “192.0.2.53” is not reached through the tunnel: a server "
-                         "must be the peer’s address (remote-address) or in “routes”, and not the SSH server");
+                  "must be the peer’s address (remote-address) or in “routes”, and not the SSH server");
   g_clear_error (&error);
   set_ok (profile, "routes", "192.0.2.0/24");
   g_assert_true (midway_profile_validate (profile, NULL));

@@ -17,8 +17,12 @@
 #define KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILOvM5JN7Kml8yUNbwQR4j68x9XEG8z2nqY3YBZvEazF"
 
 static char *
-build (MidwayServerAction action, const char *user, const char *const *lans,
-       const char *const *dns, const char *key, GError **error)
+build (MidwayServerAction  action,
+       const char         *user,
+       const char * const *lans,
+       const char * const *dns,
+       const char         *key,
+       GError            **error)
 {
   MidwayServerParams params = {
     .action = action, .user = user, .lans = lans, .gateway = TRUE, .dns = dns,
@@ -30,7 +34,8 @@ build (MidwayServerAction action, const char *user, const char *const *lans,
 
 /* `SHELL -n` parses without running anything. */
 static void
-assert_parses (const char *shell, const char *script)
+assert_parses (const char *shell,
+               const char *script)
 {
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
@@ -259,7 +264,8 @@ test_remote_command (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/server-script/parses", test_script_parses);

@@ -17,13 +17,14 @@
 #include "midway-error.h"
 #include "midway-ssh-config.h"
 
-typedef struct {
+typedef struct
+{
   char *dir;
 } Fixture;
 
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -50,8 +51,8 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
 {
   remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -148,7 +149,8 @@ assert_no_warnings (MidwaySshConfig *config)
 
 /* ---- ssh -G ------------------------------------------------------------- */
 
-typedef struct {
+typedef struct
+{
   char      *hostname;
   char      *port;
   char      *user;
@@ -235,13 +237,20 @@ ssh_expand_identity (const char    *identity,
       p++;
       switch (*p)
         {
-        case '%': g_string_append_c (out, '%'); break;
-        case 'd': g_string_append (out, pw->pw_dir); break;
-        case 'u': g_string_append (out, pw->pw_name); break;
-        case 'h': g_string_append (out, view->hostname); break;
-        case 'r': g_string_append (out, view->user); break;
-        case 'n': g_string_append (out, alias); break;
-        case 'p': g_string_append (out, view->port); break;
+        case '%': g_string_append_c (out, '%');
+          break;
+        case 'd': g_string_append (out, pw->pw_dir);
+          break;
+        case 'u': g_string_append (out, pw->pw_name);
+          break;
+        case 'h': g_string_append (out, view->hostname);
+          break;
+        case 'r': g_string_append (out, view->user);
+          break;
+        case 'n': g_string_append (out, alias);
+          break;
+        case 'p': g_string_append (out, view->port);
+          break;
         default: g_assert_not_reached ();
         }
     }
@@ -372,8 +381,8 @@ assert_matches_ssh (MidwaySshConfig *config,
 /* REALISTIC_CONFIG and the files it includes, read as for the caller;
  * @path: the main file's. */
 static MidwaySshConfig *
-load_realistic (Fixture  *fixture,
-                char    **path)
+load_realistic (Fixture *fixture,
+                char   **path)
 {
   struct passwd *pw = getpwuid (getuid ());
   g_autoptr(MidwaySshConfig) config = NULL;
@@ -381,18 +390,18 @@ load_realistic (Fixture  *fixture,
 
   g_assert_nonnull (pw);
   put_file (fixture, "conf.d/10-first.conf",
-              "Host included-one\n"
-              "  HostName inc1.example.net\n");
+            "Host included-one\n"
+            "  HostName inc1.example.net\n");
   /* Read before the main file's own "Host web": its Port wins. */
   put_file (fixture, "conf.d/20-web.conf",
-              "Host web\n"
-              "  Port 1111\n");
+            "Host web\n"
+            "  Port 1111\n");
   put_file (fixture, "conf.d/ignored.txt",
-              "Host not-included\n");
+            "Host not-included\n");
   put_file (fixture, "db-extra.conf",
-              "Port 5432\n"
-              "Host nested-in-db\n"
-              "  Port 7777\n");
+            "Port 5432\n"
+            "Host nested-in-db\n"
+            "  Port 7777\n");
   *path = write_file (fixture, "config", REALISTIC_CONFIG);
 
   /* ssh's "~" and %d are the password database's home, not $HOME. */
@@ -403,8 +412,8 @@ load_realistic (Fixture  *fixture,
 }
 
 static void
-test_realistic_aliases (Fixture       *fixture,
-                        gconstpointer  data)
+test_realistic_aliases (Fixture      *fixture,
+                        gconstpointer data)
 {
   static const char * const expected_aliases[] = {
     "included-one", "web", "web-alt", "db", "bastion", "legacy.corp", "app.corp", "Mixed-Case",
@@ -432,8 +441,8 @@ test_realistic_aliases (Fixture       *fixture,
 
 /* The values, independently of ssh. */
 static void
-test_realistic_values (Fixture       *fixture,
-                       gconstpointer  data)
+test_realistic_values (Fixture      *fixture,
+                       gconstpointer data)
 {
   struct passwd *pw = getpwuid (getuid ());
   g_autofree char *path = NULL;
@@ -502,8 +511,8 @@ test_realistic_values (Fixture       *fixture,
 
 /* Refused with the library's own words, not dropped. */
 static void
-test_realistic_refused (Fixture       *fixture,
-                        gconstpointer  data)
+test_realistic_refused (Fixture      *fixture,
+                        gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autoptr(MidwaySshConfig) config = load_realistic (fixture, &path);
@@ -515,8 +524,8 @@ test_realistic_refused (Fixture       *fixture,
 }
 
 static void
-test_realistic_matches_ssh (Fixture       *fixture,
-                            gconstpointer  data)
+test_realistic_matches_ssh (Fixture      *fixture,
+                            gconstpointer data)
 {
   struct passwd *pw = getpwuid (getuid ());
   g_autofree char *path = NULL;
@@ -526,8 +535,8 @@ test_realistic_matches_ssh (Fixture       *fixture,
 }
 
 static void
-test_relative_include (Fixture       *fixture,
-                       gconstpointer  data)
+test_relative_include (Fixture      *fixture,
+                       gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autofree char *key = NULL;
@@ -536,9 +545,9 @@ test_relative_include (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   put_file (fixture, ".ssh/hosts/office",
-              "Host office\n"
-              "  HostName office.example.org\n"
-              "  IdentityFile ~/.ssh/id_office\n");
+            "Host office\n"
+            "  HostName office.example.org\n"
+            "  IdentityFile ~/.ssh/id_office\n");
   path = write_file (fixture, ".ssh/config",
                      "Include hosts/*\n"
                      "Include ~/.ssh/missing-*.conf\n"
@@ -558,8 +567,8 @@ test_relative_include (Fixture       *fixture,
 }
 
 static void
-test_include_loops (Fixture       *fixture,
-                    gconstpointer  data)
+test_include_loops (Fixture      *fixture,
+                    gconstpointer data)
 {
   g_autofree char *path = NULL;
   g_autoptr(MidwaySshConfig) config = NULL;
@@ -767,8 +776,8 @@ test_hostile_too_large (void)
 }
 
 static void
-test_files (Fixture       *fixture,
-            gconstpointer  data)
+test_files (Fixture      *fixture,
+            gconstpointer data)
 {
   g_autoptr(MidwaySshConfig) config = midway_ssh_config_new (fixture->dir);
   g_autoptr(GError) error = NULL;
@@ -803,7 +812,8 @@ test_files (Fixture       *fixture,
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -112,10 +112,11 @@ public_file_line (const char *private_path)
   return g_strchomp (g_strndup (g_bytes_get_data (data, NULL), g_bytes_get_size (data)));
 }
 
-typedef struct {
+typedef struct
+{
   MidwaySshKey *key;
-  GError *error;
-  gboolean done;
+  GError       *error;
+  gboolean      done;
 } CheckResult;
 
 static void
@@ -130,9 +131,9 @@ on_checked (GObject      *source,
 }
 
 static MidwaySshKey *
-check_sync (GBytes      *data,
-            const char  *passphrase,
-            GError     **error)
+check_sync (GBytes     *data,
+            const char *passphrase,
+            GError    **error)
 {
   CheckResult check = { 0 };
 
@@ -337,7 +338,8 @@ test_invalid_texts (void)
 
 /* A fresh key's private data, its text and the decoded binary between
  * the armour lines. */
-typedef struct {
+typedef struct
+{
   MidwaySshKey *key;
   GBytes       *data;
   const char   *text;
@@ -643,7 +645,8 @@ test_server_lines_no_sudo (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_autoptr(GError) error = NULL;
   int status;

@@ -220,7 +220,7 @@ stop_app (GSubprocess *app)
 /* The extension has read the item's Id and menu path (and not lost them
  * since: the extension once cleared both a moment after an item came). */
 #define ITEM_READY "a._indicator.isReady && a._indicator.id === '" MIDWAY_APP_ID "' && " \
-                   "a._indicator.menuPath === '/MenuBar'"
+  "a._indicator.menuPath === '/MenuBar'"
 
 /* The statusArea key of the one AppIndicator item, once its icon is in
  * the top bar and mapped. */
@@ -268,7 +268,8 @@ pixel (GdkPixbuf *shot,
          (gsize) x * gdk_pixbuf_get_n_channels (shot);
 }
 
-typedef struct {
+typedef struct
+{
   guchar background[3];
   guint  drawn;     /* pixels unlike the bar */
   guint  readable;  /* of those, at MIN_CONTRAST or more */
@@ -389,9 +390,9 @@ test_item (void)
               g_autoptr(GdkPixbuf) scaled = gdk_pixbuf_scale_simple (corner, (right - left) * 3, (y + height) * 3,
                                                                      GDK_INTERP_NEAREST);
               g_autofree char *path = g_build_filename (directory,
-                                                    mode != NULL ? "gnome-shell-top-bar-classic.png"
+                                                        mode != NULL ? "gnome-shell-top-bar-classic.png"
                                                                  : "gnome-shell-top-bar.png",
-                                                    NULL);
+                                                        NULL);
 
               g_assert_true (gdk_pixbuf_save (scaled, path, "png", &error, NULL));
               g_assert_no_error (error);
@@ -474,7 +475,8 @@ test_menu (void)
   stop_app (app);
 }
 
-typedef struct {
+typedef struct
+{
   MidwayTestHelper *helper;
   char             *profile_id;
   guint             n_connects;
@@ -536,9 +538,9 @@ banner_box (const char *label,
 }
 
 #define FAILED_BANNER "(Main.messageTray._banner !== null && Main.messageTray._banner.is_mapped() && " \
-                      "Main.messageTray._notification.title === 'Office failed' && " \
-                      "Main.messageTray._banner.expanded && " \
-                      "Main.messageTray._bannerBin.y === 0)"
+  "Main.messageTray._notification.title === 'Office failed' && " \
+  "Main.messageTray._banner.expanded && " \
+  "Main.messageTray._bannerBin.y === 0)"
 
 /* A tunnel that fails: the shell's own notification server shows it as
  * a banner with the app's actions; its Retry button reaches the app (a
@@ -621,7 +623,8 @@ test_notification (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -21,23 +21,35 @@
 
 #include "wlr-virtual-pointer-unstable-v1-client-protocol.h"
 
-typedef struct {
-  struct wl_seat                          *seat;
-  struct wl_output                        *output;
+typedef struct
+{
+  struct wl_seat                         *seat;
+  struct wl_output                       *output;
   struct zwlr_virtual_pointer_manager_v1 *manager;
-  int                                      width, height;
+  int                                     width, height;
 } Globals;
 
 static void
-output_geometry (void *data, struct wl_output *output, int32_t x, int32_t y, int32_t physical_width,
-                 int32_t physical_height, int32_t subpixel, const char *make, const char *model,
-                 int32_t transform)
+output_geometry (void             *data,
+                 struct wl_output *output,
+                 int32_t           x,
+                 int32_t           y,
+                 int32_t           physical_width,
+                 int32_t           physical_height,
+                 int32_t           subpixel,
+                 const char       *make,
+                 const char       *model,
+                 int32_t           transform)
 {
 }
 
 static void
-output_mode (void *data, struct wl_output *output, uint32_t flags, int32_t width, int32_t height,
-             int32_t refresh)
+output_mode (void             *data,
+             struct wl_output *output,
+             uint32_t          flags,
+             int32_t           width,
+             int32_t           height,
+             int32_t           refresh)
 {
   Globals *globals = data;
 
@@ -49,12 +61,15 @@ output_mode (void *data, struct wl_output *output, uint32_t flags, int32_t width
 }
 
 static void
-output_done (void *data, struct wl_output *output)
+output_done (void             *data,
+             struct wl_output *output)
 {
 }
 
 static void
-output_scale (void *data, struct wl_output *output, int32_t factor)
+output_scale (void             *data,
+              struct wl_output *output,
+              int32_t           factor)
 {
 }
 
@@ -74,8 +89,11 @@ now_ms (void)
 }
 
 static void
-registry_global (void *data, struct wl_registry *registry, uint32_t name, const char *interface,
-                 uint32_t version)
+registry_global (void               *data,
+                 struct wl_registry *registry,
+                 uint32_t            name,
+                 const char         *interface,
+                 uint32_t            version)
 {
   Globals *globals = data;
 
@@ -91,7 +109,9 @@ registry_global (void *data, struct wl_registry *registry, uint32_t name, const 
 }
 
 static void
-registry_global_remove (void *data, struct wl_registry *registry, uint32_t name)
+registry_global_remove (void               *data,
+                        struct wl_registry *registry,
+                        uint32_t            name)
 {
 }
 
@@ -128,7 +148,8 @@ click (struct wl_display              *display,
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   Globals globals = { 0 };
   struct wl_display *display;

@@ -27,7 +27,8 @@
 /* waybar's height in the session's config: the tray is in there. */
 #define BAR_HEIGHT 30
 
-typedef struct {
+typedef struct
+{
   int     width, height;
   guchar *rgb;
 } Shot;
@@ -175,7 +176,8 @@ changed_box (const Shot *a,
 
 /* ---- The real application ------------------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   GSubprocess *process;
   GPid         pid;
   gboolean     exited;
@@ -398,7 +400,8 @@ test_tray (void)
 
 /* ---- A failed tunnel's notification ------------------------------------ */
 
-typedef struct {
+typedef struct
+{
   MidwayTestHelper *stand_in;
   guint             n_connects;
 } Helper;
@@ -484,7 +487,8 @@ find_notification (const char  *summary,
   return 0;
 }
 
-typedef struct {
+typedef struct
+{
   const char *summary;
   gint64      not_id;    /* an id that does not count */
   gint64      id;
@@ -581,7 +585,8 @@ test_notification (void)
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
