@@ -38,15 +38,6 @@ save_profile (const char *name)
                                    NULL);
 }
 
-/* The next Notify call: summary, body, icon, actions, replaces_id. */
-static GVariant *
-next_notify (Fixture *fixture)
-{
-  g_autoptr(GDBusMessage) message = g_async_queue_try_pop (fixture->notify_calls);
-
-  return message != NULL ? g_variant_ref (g_dbus_message_get_body (message)) : NULL;
-}
-
 static void
 assert_refused (GVariant   *notify,
                 const char *words,
@@ -97,7 +88,7 @@ drive (gpointer user_data)
 
     case 1:
       /* No helper on the bus at all. */
-      notify = next_notify (fixture);
+      notify = midway_test_next_notify (fixture->notify_calls);
       if (notify == NULL)
         return G_SOURCE_CONTINUE;
       assert_refused (notify, "Midway’s system helper is not installed or could not be started.", 0);
@@ -139,7 +130,7 @@ drive (gpointer user_data)
       return G_SOURCE_CONTINUE;
 
     case 4:
-      notify = next_notify (fixture);
+      notify = midway_test_next_notify (fixture->notify_calls);
       if (notify == NULL)
         return G_SOURCE_CONTINUE;
       g_assert_cmpuint (midway_test_helper_get_n_connects (fixture->helper), ==, 1);

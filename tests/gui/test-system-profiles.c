@@ -53,14 +53,6 @@ system_profiles (void)
   return g_variant_builder_end (&profiles);
 }
 
-static GVariant *
-next_notify (Fixture *fixture)
-{
-  g_autoptr(GDBusMessage) message = g_async_queue_try_pop (fixture->notify_calls);
-
-  return message != NULL ? g_variant_ref (g_dbus_message_get_body (message)) : NULL;
-}
-
 static const char *
 subtitle_of (GtkListBoxRow *row)
 {
@@ -123,7 +115,7 @@ drive (gpointer user_data)
 
     case 2:
       /* polkit's "no": shown as any refusal. */
-      notify = next_notify (fixture);
+      notify = midway_test_next_notify (fixture->notify_calls);
       if (notify == NULL)
         return G_SOURCE_CONTINUE;
       {

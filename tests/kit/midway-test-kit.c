@@ -126,6 +126,14 @@ midway_test_monitor_notify (GAsyncQueue *queue)
   return monitor;
 }
 
+GVariant *
+midway_test_next_notify (GAsyncQueue *queue)
+{
+  g_autoptr(GDBusMessage) message = g_async_queue_try_pop (queue);
+
+  return message != NULL ? g_variant_ref (g_dbus_message_get_body (message)) : NULL;
+}
+
 /* WCAG 2's relative luminance of an sRGB pixel. */
 static double
 relative_luminance (const guchar *rgb)

@@ -37,6 +37,10 @@ GDBusConnection *midway_test_new_bus_connection (GBusType type);
  * server, as its GDBusMessage, is pushed onto @queue (from GDBus's
  * worker thread).  Close the connection to stop. */
 GDBusConnection *midway_test_monitor_notify     (GAsyncQueue *queue);
+/* The arguments of the next Notify call on @queue (app name, replaces id,
+ * icon, summary, body, actions, hints, timeout), or NULL while none is
+ * there; never waits. */
+GVariant        *midway_test_next_notify        (GAsyncQueue *queue);
 
 /* The WCAG contrast ratio of two sRGB pixels (3 bytes each), 1 to 21. */
 double         midway_test_contrast_ratio (const guchar *a,
