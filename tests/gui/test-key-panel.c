@@ -21,30 +21,6 @@
 
 #define PASSPHRASE "correct horse battery"
 
-static char *
-keygen_path (void)
-{
-  g_autofree char *directory = g_path_get_dirname (MIDWAY_SSH_PATH);
-
-  return g_build_filename (directory, "ssh-keygen", NULL);
-}
-
-static char *
-run (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return g_strchomp (out);
-}
-
 static void
 wait_until_idle (MidwayKeyPanel *panel)
 {
@@ -261,7 +237,7 @@ keygen_public_line (GBytes     *private_data,
                     const char *passphrase)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   g_autofree char *path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "verify-key", NULL);
   char *line;
 
@@ -270,9 +246,9 @@ keygen_public_line (GBytes     *private_data,
                                            0600, &error));
   g_assert_no_error (error);
   if (passphrase != NULL)
-    line = run ((const char *[]) { keygen, "-y", "-P", passphrase, "-f", path, NULL });
+    line = midway_test_run ((const char *[]) { keygen, "-y", "-P", passphrase, "-f", path, NULL });
   else
-    line = run ((const char *[]) { keygen, "-y", "-f", path, NULL });
+    line = midway_test_run ((const char *[]) { keygen, "-y", "-f", path, NULL });
   g_unlink (path);
   return line;
 }
@@ -292,7 +268,7 @@ test_key_panel (void)
   g_autoptr(GBytes) replaced = NULL;
   g_autoptr(GBytes) passphrase = NULL;
   g_autoptr(GBytes) file_bytes = NULL;
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   g_autofree char *profile_id = NULL;
   g_autofree char *public_line = NULL;
   g_autofree char *expected = NULL;
@@ -446,8 +422,8 @@ test_key_panel (void)
 
   /* Import a passphrase-protected key: asked for, a wrong one refused. */
   import_path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "id_import", NULL);
-  out = run ((const char *[]) { keygen, "-q", "-t", "ed25519", "-N", PASSPHRASE, "-C", "imported@laptop",
-                                "-f", import_path, NULL });
+  out = midway_test_run ((const char *[]) { keygen, "-q", "-t", "ed25519", "-N", PASSPHRASE, "-C", "imported@laptop",
+                                            "-f", import_path, NULL });
   import_file = g_file_new_for_path (import_path);
   midway_key_panel_import_file (panel, import_file);
   message = wait_for_message_dialog ();
@@ -474,7 +450,7 @@ test_key_panel (void)
   public_line = keygen_public_line (stored, PASSPHRASE);
   g_assert_cmpstr (public_line, ==, subtitle (midway_key_panel_get_public_row (panel)));
   g_assert_true (g_str_has_suffix (public_line, " imported@laptop"));
-  fingerprint_line = run ((const char *[]) { keygen, "-l", "-E", "sha256", "-f", import_pub, NULL });
+  fingerprint_line = midway_test_run ((const char *[]) { keygen, "-l", "-E", "sha256", "-f", import_pub, NULL });
   g_assert_nonnull (strstr (fingerprint_line, midway_ssh_key_get_fingerprint (midway_key_panel_get_key (panel))));
 
   /* A delete that is undone keeps the profile's keyring entries, and so

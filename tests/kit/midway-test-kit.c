@@ -157,3 +157,27 @@ midway_test_contrast_ratio (const guchar *a,
 
   return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
 }
+
+char *
+midway_test_ssh_keygen_path (void)
+{
+  g_autofree char *directory = g_path_get_dirname (MIDWAY_SSH_PATH);
+
+  return g_build_filename (directory, "ssh-keygen", NULL);
+}
+
+char *
+midway_test_run (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  return g_strchomp (out);
+}

@@ -46,4 +46,10 @@ GVariant        *midway_test_next_notify        (GAsyncQueue *queue);
 double         midway_test_contrast_ratio (const guchar *a,
                                            const guchar *b);
 
+/* The ssh-keygen beside the ssh Midway was built for. */
+char          *midway_test_ssh_keygen_path (void);
+/* Runs @argv with no stdin; its stdout without the final newline, or a
+ * failed test with its stderr. */
+char          *midway_test_run             (const char * const *argv);
+
 G_END_DECLS

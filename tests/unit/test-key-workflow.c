@@ -10,33 +10,9 @@
 #include <glib/gstdio.h>
 
 #include "midway-key-workflow.h"
+#include "midway-test-kit.h"
 
 #define PASSPHRASE "correct horse battery"
-
-static char *
-keygen_path (void)
-{
-  g_autofree char *directory = g_path_get_dirname (MIDWAY_SSH_PATH);
-
-  return g_build_filename (directory, "ssh-keygen", NULL);
-}
-
-/* Runs @argv; its stdout, or a failed assertion with its stderr. */
-static char *
-run (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return g_strchomp (out);
-}
 
 static char *
 temp_path (const char *name)
@@ -53,7 +29,7 @@ keygen_public (GBytes     *private_data,
                const char *passphrase)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   g_autofree char *path = temp_path ("verify-key");
   g_autofree char *line = NULL;
   g_auto(GStrv) words = NULL;
@@ -62,7 +38,7 @@ keygen_public (GBytes     *private_data,
                                            g_bytes_get_size (private_data), G_FILE_SET_CONTENTS_NONE,
                                            0600, &error));
   g_assert_no_error (error);
-  line = run ((const char *[]) { keygen, "-y", "-P", passphrase != NULL ? passphrase : "", "-f", path, NULL });
+  line = midway_test_run ((const char *[]) { keygen, "-y", "-P", passphrase != NULL ? passphrase : "", "-f", path, NULL });
   g_unlink (path);
   words = g_strsplit (line, " ", 3);
   g_assert_nonnull (words[1]);
@@ -173,15 +149,15 @@ keygen_file (const char *name,
              const char *passphrase)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   g_autofree char *path = temp_path (name);
   g_autofree char *public_path = g_strconcat (path, ".pub", NULL);
   g_autofree char *out = NULL;
   char *contents = NULL;
   gsize length = 0;
 
-  out = run ((const char *[]) { keygen, "-q", "-t", "ecdsa", "-m", format, "-N", passphrase,
-                                "-C", "", "-f", path, NULL });
+  out = midway_test_run ((const char *[]) { keygen, "-q", "-t", "ecdsa", "-m", format, "-N", passphrase,
+                                            "-C", "", "-f", path, NULL });
   g_assert_true (g_file_get_contents (path, &contents, &length, &error));
   g_assert_no_error (error);
   g_unlink (path);

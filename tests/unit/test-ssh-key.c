@@ -13,33 +13,9 @@
 
 #include "midway-argv.h"
 #include "midway-ssh-key.h"
+#include "midway-test-kit.h"
 
 static char *tmp_dir;
-
-static char *
-keygen_path (void)
-{
-  g_autofree char *directory = g_path_get_dirname (MIDWAY_SSH_PATH);
-
-  return g_build_filename (directory, "ssh-keygen", NULL);
-}
-
-/* Runs @argv; its stdout, or a failed assertion with its stderr. */
-static char *
-run (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return g_strchomp (out);
-}
 
 static char *
 write_temp (const char *name,
@@ -85,7 +61,7 @@ make_key (const char *name,
           const char *comment,
           gboolean    pem)
 {
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   char *path = g_build_filename (tmp_dir, name, NULL);
   g_autofree char *pub = g_strconcat (path, ".pub", NULL);
   g_autofree char *out = NULL;
@@ -99,7 +75,7 @@ make_key (const char *name,
     }
   g_unlink (path);
   g_unlink (pub);
-  out = run (argv);
+  out = midway_test_run (argv);
   return path;
 }
 
@@ -155,7 +131,7 @@ test_generate (void)
   g_autoptr(MidwaySshKey) checked = NULL;
   g_autoptr(GBytes) data = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   g_autofree char *path = NULL;
   g_autofree char *public_line = NULL;
   g_autofree char *listing = NULL;
@@ -178,10 +154,10 @@ test_generate (void)
 
   /* The real ssh-keygen reads it and derives the same public key… */
   path = write_temp ("generated", data);
-  public_line = run ((const char *[]) { keygen, "-y", "-f", path, NULL });
+  public_line = midway_test_run ((const char *[]) { keygen, "-y", "-f", path, NULL });
   g_assert_cmpstr (public_line, ==, midway_ssh_key_get_public_line (key));
   /* …with the same fingerprint. */
-  listing = run ((const char *[]) { keygen, "-l", "-E", "sha256", "-f", path, NULL });
+  listing = midway_test_run ((const char *[]) { keygen, "-l", "-E", "sha256", "-f", path, NULL });
   expected = g_strdup_printf ("256 %s midway-Office (ED25519)", midway_ssh_key_get_fingerprint (key));
   g_assert_cmpstr (listing, ==, expected);
 
@@ -211,7 +187,7 @@ test_generate (void)
       g_assert_no_error (error);
       sized_data = midway_ssh_key_dup_private_data (sized);
       sized_path = write_temp ("sized", sized_data);
-      sized_line = run ((const char *[]) { keygen, "-y", "-f", sized_path, NULL });
+      sized_line = midway_test_run ((const char *[]) { keygen, "-y", "-f", sized_path, NULL });
       g_assert_cmpstr (sized_line, ==, midway_ssh_key_get_public_line (sized));
     }
 
@@ -535,7 +511,7 @@ test_server_lines_plain (void)
   g_autoptr(MidwaySshKey) key = NULL;
   g_autoptr(MidwayProfile) profile = server_profile (&key, FALSE, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *keygen = keygen_path ();
+  g_autofree char *keygen = midway_test_ssh_keygen_path ();
   g_autofree char *line = NULL;
   g_autofree char *sudoers = NULL;
   g_autofree char *expected = NULL;
@@ -551,7 +527,7 @@ test_server_lines_plain (void)
   g_assert_cmpstr (line, ==, expected);
   /* ssh-keygen reads authorized_keys lines, options and all. */
   path = write_temp_line ("authorized_keys", line);
-  listing = run ((const char *[]) { keygen, "-l", "-E", "sha256", "-f", path, NULL });
+  listing = midway_test_run ((const char *[]) { keygen, "-l", "-E", "sha256", "-f", path, NULL });
   g_assert_nonnull (strstr (listing, midway_ssh_key_get_fingerprint (key)));
 
   sudoers = midway_ssh_key_dup_sudoers_line (profile, &error);
@@ -560,7 +536,7 @@ test_server_lines_plain (void)
   g_clear_pointer (&path, g_free);
   g_clear_pointer (&listing, g_free);
   path = write_temp_line ("sudoers", sudoers);
-  listing = run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
+  listing = midway_test_run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
 }
 
 /* IPv6 adds an option on both lines. */
@@ -597,7 +573,7 @@ test_server_lines_special (void)
   g_assert_cmpstr (sudoers, ==,
                    "mwsrv ALL=(pppuser) NOPASSWD: /usr/local/sbin/pppd file\\=/etc/ppp/a\\,b nodetach notty noauth +ipv6");
   path = write_temp_line ("sudoers", sudoers);
-  listing = run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
+  listing = midway_test_run ((const char *[]) { visudo, "-c", "-q", "-f", path, NULL });
 }
 
 /* The forced command is word for word what the helper's ssh sends. */
