@@ -65,13 +65,13 @@ capture (void)
 {
   g_autofree char *path = g_build_filename (g_getenv ("MIDWAY_TEST_TMPDIR"), "shot.png", NULL);
   const char *argv[] = { "grim", "-t", "png", path, NULL };
-  g_autofree char *out = run (argv);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
   Shot *shot = g_new0 (Shot, 1);
   int channels, stride;
   const guchar *pixels;
 
+  g_free (run (argv));
   pixbuf = gdk_pixbuf_new_from_file (path, &error);
   g_assert_no_error (error);
   shot->width = gdk_pixbuf_get_width (pixbuf);
@@ -302,7 +302,6 @@ click (int         x,
        const char *button)
 {
   g_autofree char *command = g_strdup_printf ("%d %d %s\n", x, y, button);
-  g_autoptr(GError) error = NULL;
   const char *in = g_getenv ("MIDWAY_TEST_POINTER_IN");
   FILE *fifo;
 
@@ -521,7 +520,8 @@ invoke (gint64      id,
 {
   g_autofree char *id_arg = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *argv[] = { "makoctl", "invoke", "-n", id_arg, action, NULL };
-  g_autofree char *out = run (argv);
+
+  g_free (run (argv));
 }
 
 static void
