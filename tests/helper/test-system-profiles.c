@@ -14,6 +14,7 @@
 
 #include "midway-error.h"
 #include "midway-helper-system-profiles.h"
+#include "midway-test-kit.h"
 
 #define HOST_KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIVaAK9dTSswE2KWxnchjdLSojdMv4XgQDknCt+PHubT"
 
@@ -73,28 +74,10 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer data)
 {
-  remove_tree (fixture->dir);
+  midway_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->profiles);
   g_free (fixture->key);

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdarg.h>
 
+#include <glib/gstdio.h>
+
 #include "midway-connection-list.h"
 #include "midway-test-kit.h"
 
@@ -156,6 +158,24 @@ midway_test_contrast_ratio (const guchar *a,
   double la = relative_luminance (a), lb = relative_luminance (b);
 
   return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+void
+midway_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        midway_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 char *

@@ -46,6 +46,9 @@ GVariant        *midway_test_next_notify        (GAsyncQueue *queue);
 double         midway_test_contrast_ratio (const guchar *a,
                                            const guchar *b);
 
+/* Removes @path and everything below it; symbolic links are removed,
+ * never followed. */
+void           midway_test_remove_tree     (const char *path);
 /* The ssh-keygen beside the ssh Midway was built for. */
 char          *midway_test_ssh_keygen_path (void);
 /* Runs @argv with no stdin; its stdout without the final newline, or a
